@@ -1,0 +1,1 @@
+export { extractBoxed } from './reward-boxed.js';
