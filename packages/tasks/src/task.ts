@@ -1,0 +1,75 @@
+import type { DepthMap, RgbImage } from '@spatial-ssrl/image';
+import type { z } from 'zod';
+import type { Rng } from './rng.js';
+
+/** What a task needs from its source image. */
+export type TaskNeeds = 'rgb' | 'rgbd';
+
+/** The source image handed to a task: RGB, plus depth for RGB-D sources. */
+export interface TaskInput {
+  readonly rgb: RgbImage;
+  readonly depth?: DepthMap;
+  /** Dataset and id of the source image, for messages and metadata. */
+  readonly source: { readonly dataset: string; readonly id: string };
+}
+
+/** One output image of a sample, in prompt placeholder order. */
+export interface TaskImage {
+  /** Short name used in the file name, e.g. `masked`, `option-a`. */
+  readonly name: string;
+  readonly image: RgbImage;
+  /** Encoding on disk; `png` (lossless) unless the task says otherwise. */
+  readonly format?: 'png' | 'jpeg';
+}
+
+/** A generated sample, before it is written to disk. */
+export interface TaskSample {
+  /** Sub-kind of the task, e.g. `2x2`, `2x2-masked`, `h3`; one of `task.variants(params)`. */
+  readonly variant: string;
+  /** The prompt with one `<image>` placeholder per image, in image order. */
+  readonly prompt: string;
+  /** The ground-truth answer, compared by exact string match. */
+  readonly answer: string;
+  readonly images: readonly TaskImage[];
+  /** What the task decided: enough to verify the answer without looking at the images. */
+  readonly meta: Readonly<Record<string, unknown>>;
+}
+
+/** A source image on which the task cannot make a sample, with a machine code and a sentence. */
+export interface TaskRejection {
+  readonly rejected: true;
+  /** Stable machine-readable code, e.g. `no-depth-range`, `identity-permutation`. */
+  readonly code: string;
+  readonly reason: string;
+}
+
+export type TaskResult = TaskSample | TaskRejection;
+
+/** A self-supervised pretext task: a pure function of (params, source image, rng). */
+export interface Task<P = unknown> {
+  /** Unique id; equals the task's folder name. */
+  readonly id: string;
+  /** One sentence for help texts. */
+  readonly description: string;
+  readonly needs: TaskNeeds;
+  /** Validates and fills defaults for the task's parameters. */
+  readonly params: z.ZodType<P>;
+  /** The variants these params can produce. */
+  variants(params: P): readonly string[];
+  /** Number of images a sample of this variant carries. */
+  imageCount(params: P, variant: string): number;
+  /** Every answer a sample of this variant can have. */
+  answerSpace(params: P, variant: string): readonly string[];
+  /** Makes one sample, or a rejection; must draw all randomness from `rng`. */
+  generate(input: TaskInput, params: P, rng: Rng): TaskResult;
+}
+
+/** Type guard for a rejection. */
+export function isRejection(result: TaskResult): result is TaskRejection {
+  return (result as TaskRejection).rejected === true;
+}
+
+/** Identity helper that keeps a task's parameter type when defining it. */
+export function defineTask<P>(task: Task<P>): Task<P> {
+  return task;
+}
