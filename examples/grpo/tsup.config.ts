@@ -7,4 +7,9 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: 'node20',
+  // Bundle the workspace package from its sources so `start` runs without building it first.
+  noExternal: [/^@spatial-ssrl\//],
+  esbuildOptions(options) {
+    options.conditions = ['@spatial-ssrl/source'];
+  },
 });

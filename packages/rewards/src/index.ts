@@ -1,1 +1,16 @@
 export { extractBoxed } from './reward-boxed.js';
+export { matchesThinkBoxedFormat, normalizeTagSpacing } from './reward-format.js';
+export { PYTHON_WHITESPACE, isPythonWhitespace, pythonStrip } from './python-whitespace.js';
+export { scoreResponse, scoreResponseWith } from './reward-score.js';
+export type { RewardScore, ScoreOptions, ScoreWithOptions } from './reward-score.js';
+export { answerGraders, gradePairwiseOrder, gradeSequence, normalizeOptionLetter } from './answer-graders.js';
+export type { AnswerGrader, AnswerGraderName } from './answer-graders.js';
+export { extractAssistantResponse, openRlhfRewardRequest, rewardBatch } from './openrlhf-reward.js';
+export type {
+  OpenRlhfRewardRequest,
+  OpenRlhfRewardResponse,
+  RewardBatchOptions,
+  ResponseMarkers,
+} from './openrlhf-reward.js';
+export { RewardError } from './reward-error.js';
+export type { RewardErrorCode } from './reward-error.js';

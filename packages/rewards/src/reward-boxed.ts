@@ -1,20 +1,22 @@
+import { pythonStrip } from './python-whitespace.js';
+
+const BOXED = '\\boxed{';
+
 /**
- * The content of the last `\boxed{…}` in `text`, matched by brace depth and trimmed of
- * whitespace; the string `"None"` when there is no complete one (EasyR1 `extract_boxed_content`).
+ * The content of the LAST `\boxed{` in `text`, up to its matching `}` by brace depth, stripped of
+ * Python whitespace; the string `"None"` when `text` has no `\boxed{` or the last one is never
+ * closed (an earlier, closed one is not used). Matches MathRuler `extract_boxed_content`
+ * (hiyouga/MathRuler `mathruler/grader.py`), which EasyR1 and Spatial-SSRL use. Linear time.
  */
 export function extractBoxed(text: string): string {
-  const marker = '\\boxed{';
-  let start = text.lastIndexOf(marker);
-  while (start !== -1) {
-    const open = start + marker.length;
-    let depth = 1;
-    for (let i = open; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 123) depth++;
-      else if (c === 125 && --depth === 0) return text.slice(open, i).trim();
-    }
-    // EasyR1 looks only at the last occurrence; an unclosed last one means no answer.
-    return 'None';
+  const start = text.lastIndexOf(BOXED);
+  if (start === -1) return 'None';
+  const open = start + BOXED.length;
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x7b) depth++;
+    else if (c === 0x7d && --depth === -1) return pythonStrip(text.slice(open, i));
   }
   return 'None';
 }
