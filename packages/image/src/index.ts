@@ -1,3 +1,40 @@
 export type { RgbImage, DepthMap, Rect, Rgb } from './raster.js';
 export { createRgb } from './raster.js';
 export type { LoadedImage, SourceItem, ImageSource } from './source.js';
+export { ImageDecodeError, DepthReadError, ImageSourceError } from './errors.js';
+export type { ImageDecodeErrorCode, DepthReadErrorCode, ImageSourceErrorCode } from './errors.js';
+export {
+  assertRgb,
+  cloneRgb,
+  cropRgb,
+  cropDepth,
+  flipRgb,
+  rotate90,
+  pasteRgb,
+  fillRect,
+  drawBorder,
+  rgbEquals,
+  meanAbsDiff,
+  toGray,
+  depthValidFraction,
+} from './pixel-ops.js';
+export { resizeBilinear } from './resize.js';
+export { GLYPH_WIDTH, GLYPH_HEIGHT, GLYPH_ADVANCE } from './font-glyphs.js';
+export { fontScale, measureText, textMask, drawText } from './text.js';
+export type { TextMask, DrawTextOptions } from './text.js';
+export { drawMarker, markerRadiusFor, markerOutlineFor } from './marker.js';
+export { decodeImage, encodeImage, imageSize, DEFAULT_MAX_PIXELS, PNG_COMPRESSION_LEVEL } from './codec.js';
+export type { DecodeOptions, EncodeOptions, ImageSize } from './codec.js';
+export { readNpy, readNpyFile, depthFromNpy, encodeNpy } from './npy.js';
+export type { NpyArray, NpyDtype } from './npy.js';
+export { readH5Depth } from './h5-depth.js';
+export { readDepthFile, DEPTH_EXTENSIONS } from './sources/load-rgbd.js';
+export type { ReadDepthOptions } from './sources/load-rgbd.js';
+export { folderSource, RGB_EXTENSIONS } from './sources/folder-source.js';
+export type { FolderSourceOptions } from './sources/folder-source.js';
+export { diodeSource } from './sources/diode-source.js';
+export { megadepthSource } from './sources/megadepth-source.js';
+export { pairSource } from './sources/pair-source.js';
+export type { RgbdPair } from './sources/pair-source.js';
+export { parseSourceSpec, SOURCE_KINDS } from './sources/source-spec.js';
+export { compareBytes } from './sources/walk.js';
