@@ -1,0 +1,142 @@
+import { scoreResponse } from '@spatial-ssrl/rewards';
+import { countImagePlaceholders } from '../prompts.js';
+import type { Task, TaskResult, TaskSample } from '../task.js';
+import { isRejection } from '../task.js';
+
+/** Problems with one accepted sample against its task's declarations; empty when it conforms. */
+export function sampleProblems<P>(task: Task<P>, params: P, sample: TaskSample): string[] {
+  const problems: string[] = [];
+  const variants = task.variants(params);
+  if (!variants.includes(sample.variant)) {
+    problems.push(`variant '${sample.variant}' is not one of ${JSON.stringify(variants)}`);
+    return problems;
+  }
+  const expected = task.imageCount(params, sample.variant);
+  if (sample.images.length !== expected) problems.push(`${sample.images.length} images, but imageCount says ${expected}`);
+  let placeholders = -1;
+  try {
+    placeholders = countImagePlaceholders(sample.prompt);
+  } catch (error) {
+    problems.push(`prompt placeholders: ${(error as Error).message}`);
+  }
+  if (placeholders >= 0 && placeholders !== sample.images.length) {
+    problems.push(`prompt has ${placeholders} image placeholders for ${sample.images.length} images`);
+  }
+  const space = task.answerSpace(params, sample.variant);
+  if (typeof sample.answer !== 'string' || !space.includes(sample.answer)) {
+    problems.push(`answer ${JSON.stringify(sample.answer)} is not in the answer space of '${sample.variant}'`);
+  }
+  const names = new Set<string>();
+  sample.images.forEach((img, k) => {
+    const { width, height, data } = img.image;
+    if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0 || data.length !== width * height * 3) {
+      problems.push(`image ${k} ('${img.name}') is not a well-formed RGB raster`);
+    }
+    if (names.has(img.name)) problems.push(`image name '${img.name}' is used twice`);
+    names.add(img.name);
+  });
+  try {
+    JSON.stringify(sample.meta);
+  } catch (error) {
+    problems.push(`meta is not JSON-serialisable: ${(error as Error).message}`);
+  }
+  return problems;
+}
+
+/** Differences between two results that must be identical (same input, params and seed). */
+export function determinismProblems(a: TaskResult, b: TaskResult): string[] {
+  if (isRejection(a) || isRejection(b)) {
+    if (isRejection(a) && isRejection(b) && a.code === b.code && a.reason === b.reason) return [];
+    return ['one run was rejected and the other was not, or with a different code or reason'];
+  }
+  const problems: string[] = [];
+  if (a.variant !== b.variant) problems.push('variants differ');
+  if (a.prompt !== b.prompt) problems.push('prompts differ');
+  if (a.answer !== b.answer) problems.push('answers differ');
+  if (JSON.stringify(a.meta) !== JSON.stringify(b.meta)) problems.push('meta differs');
+  if (a.images.length !== b.images.length) problems.push('image counts differ');
+  else {
+    a.images.forEach((img, k) => {
+      const other = b.images[k];
+      const same =
+        img.name === other.name &&
+        img.format === other.format &&
+        img.image.width === other.image.width &&
+        img.image.height === other.image.height &&
+        Buffer.compare(Buffer.from(img.image.data.buffer, img.image.data.byteOffset, img.image.data.byteLength), Buffer.from(other.image.data.buffer, other.image.data.byteOffset, other.image.data.byteLength)) === 0;
+      if (!same) problems.push(`image ${k} differs`);
+    });
+  }
+  return problems;
+}
+
+/** Problems with a result that should be a clean rejection. */
+export function rejectionProblems(result: TaskResult): string[] {
+  if (!isRejection(result)) return ['expected a rejection, got a sample'];
+  const problems: string[] = [];
+  if (typeof result.code !== 'string' || !/^[a-z][a-z0-9-]*$/.test(result.code)) problems.push(`rejection code ${JSON.stringify(result.code)} is not kebab-case`);
+  if (typeof result.reason !== 'string' || result.reason.length === 0) problems.push('rejection has no reason');
+  return problems;
+}
+
+/**
+ * Upper critical value of the chi-square distribution with `df` degrees of freedom at the
+ * standard-normal quantile `z` (Wilson–Hilferty approximation); z = 4.753 is p ≈ 1e-6.
+ */
+export function chiSquareCritical(df: number, z = 4.753): number {
+  const a = 2 / (9 * df);
+  return df * (1 - a + z * Math.sqrt(a)) ** 3;
+}
+
+/** The chi-square uniformity test of one variant's answers. */
+export interface BalanceResult {
+  readonly variant: string;
+  readonly samples: number;
+  readonly answers: number;
+  /** Whether there were enough samples (≥ 5 expected per answer) to test. */
+  readonly tested: boolean;
+  readonly statistic: number;
+  readonly critical: number;
+  readonly ok: boolean;
+}
+
+/**
+ * Tests per variant that answers are uniform over the answer space (Pearson chi-square against
+ * the p ≈ 1e-6 critical value, a bound generous enough never to flake on a fair task).
+ * Variants with fewer than 5 expected samples per answer are reported untested.
+ */
+export function answerBalance<P>(task: Task<P>, params: P, samples: readonly TaskSample[]): BalanceResult[] {
+  const byVariant = new Map<string, string[]>();
+  for (const s of samples) {
+    const list = byVariant.get(s.variant) ?? [];
+    list.push(s.answer);
+    byVariant.set(s.variant, list);
+  }
+  return [...byVariant.entries()].map(([variant, answers]) => {
+    const space = task.answerSpace(params, variant);
+    const k = space.length;
+    const expected = answers.length / k;
+    const tested = k > 1 && expected >= 5;
+    const counts = new Map<string, number>(space.map((a) => [a, 0]));
+    for (const a of answers) counts.set(a, (counts.get(a) ?? 0) + 1);
+    let statistic = 0;
+    for (const c of counts.values()) statistic += (c - expected) ** 2 / expected;
+    const critical = k > 1 ? chiSquareCritical(k - 1) : Infinity;
+    return { variant, samples: answers.length, answers: k, tested, statistic, critical, ok: !tested || statistic <= critical };
+  });
+}
+
+/**
+ * Problems with the reward round trip of a sample: a well-formatted response boxing the answer
+ * must score 1, and one boxing a wrong answer must score the format weight 0.1.
+ */
+export function rewardProblems<P>(task: Task<P>, params: P, sample: TaskSample): string[] {
+  const respond = (answer: string): string => `<think>\n</think>\\boxed{${answer}}`;
+  const problems: string[] = [];
+  const right = scoreResponse(respond(sample.answer), sample.answer);
+  if (right.overall !== 1) problems.push(`the correct answer ${JSON.stringify(sample.answer)} scores ${right.overall}, not 1`);
+  const wrong = task.answerSpace(params, sample.variant).find((a) => a !== sample.answer) ?? `${sample.answer}x`;
+  const score = scoreResponse(respond(wrong), sample.answer);
+  if (Math.abs(score.overall - 0.1) > 1e-12) problems.push(`the wrong answer ${JSON.stringify(wrong)} scores ${score.overall}, not 0.1`);
+  return problems;
+}

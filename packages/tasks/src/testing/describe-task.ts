@@ -1,0 +1,168 @@
+import { createRgb, type DepthMap } from '@spatial-ssrl/image';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createRng, deriveSeed } from '../rng.js';
+import { isRejection, type Task, type TaskInput, type TaskResult, type TaskSample } from '../task.js';
+import { answerBalance, determinismProblems, rejectionProblems, rewardProblems, sampleProblems } from './checks.js';
+import { syntheticInputs } from './synthetic-source.js';
+
+/** Options of {@link describeTask}. */
+export interface DescribeTaskOptions {
+  /** Raw params handed to `task.params.parse` (default `{}`: the task's defaults). */
+  readonly params?: unknown;
+  /** Where inputs come from: rendered synthetic RGB-D scenes (default) or a function of the sample index. */
+  readonly source?: 'synthetic' | ((index: number) => TaskInput);
+  /** Samples to generate (default 300). */
+  readonly samples?: number;
+  /** Size of synthetic scenes, pixels (default 256×192). */
+  readonly width?: number;
+  readonly height?: number;
+  /** Run seed (default 1). */
+  readonly seed?: number;
+  /** Smallest fraction of inputs that must give a sample rather than a rejection (default 0.5). */
+  readonly minAcceptRate?: number;
+  /** Timeout of the generation step, milliseconds (default 60 000). */
+  readonly timeout?: number;
+}
+
+interface Run {
+  readonly input: TaskInput;
+  readonly seed: number;
+  readonly result: TaskResult;
+}
+
+function fingerprint(input: TaskInput): string {
+  let h = 0x811c9dc5;
+  const mix = (bytes: Uint8Array): void => {
+    for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193) >>> 0;
+  };
+  mix(input.rgb.data);
+  if (input.depth) {
+    mix(new Uint8Array(input.depth.data.buffer, input.depth.data.byteOffset, input.depth.data.byteLength));
+    mix(input.depth.valid);
+  }
+  return h.toString(16);
+}
+
+function depthOf(width: number, height: number, value: number, valid: number): DepthMap {
+  return { width, height, data: new Float32Array(width * height).fill(value), valid: new Uint8Array(width * height).fill(valid) };
+}
+
+/**
+ * Declares the conformance suite of a task as vitest `describe`/`it` blocks: params schema,
+ * determinism, declared variants / image count / answer space / `<image>` placeholders, answer
+ * balance (chi-square per variant), reward round trip through `scoreResponse`, and clean
+ * rejections of degenerate inputs. Call it at the top level of a `*.test.ts` file.
+ */
+export function describeTask<P>(task: Task<P>, options: DescribeTaskOptions = {}): void {
+  const count = options.samples ?? 300;
+  const width = options.width ?? 256;
+  const height = options.height ?? 192;
+  const runSeed = options.seed ?? 1;
+  const minAcceptRate = options.minAcceptRate ?? 0.5;
+
+  describe(`task '${task.id}' conformance`, () => {
+    let params: P;
+    let runs: Run[] = [];
+    let samples: TaskSample[] = [];
+
+    beforeAll(() => {
+      params = task.params.parse(options.params ?? {});
+      const source = typeof options.source === 'function' ? options.source : syntheticInputs(width, height);
+      runs = [];
+      for (let i = 0; i < count; i++) {
+        const input = source(i);
+        const seed = deriveSeed(runSeed, task.id, i);
+        runs.push({ input, seed, result: task.generate(input, params, createRng(seed)) });
+      }
+      samples = runs.flatMap((r) => (isRejection(r.result) ? [] : [r.result]));
+    }, options.timeout ?? 60_000);
+
+    it('has a kebab-case id, a description and what it needs', () => {
+      expect(task.id).toMatch(/^[a-z][a-z0-9-]*$/);
+      expect(task.description.length).toBeGreaterThan(0);
+      expect(['rgb', 'rgbd']).toContain(task.needs);
+    });
+
+    it('parses default params and rejects garbage params', () => {
+      expect(task.params.safeParse({}).success).toBe(true);
+      for (const garbage of ['garbage', 42, null, [], { 'no-such-param': 1 }]) {
+        expect(task.params.safeParse(garbage).success, `params ${JSON.stringify(garbage)}`).toBe(false);
+      }
+    });
+
+    it('declares variants, each with an image count and a non-empty answer space of distinct strings', () => {
+      const variants = task.variants(params);
+      expect(variants.length).toBeGreaterThan(0);
+      for (const v of variants) {
+        expect(task.imageCount(params, v)).toBeGreaterThanOrEqual(1);
+        const space = task.answerSpace(params, v);
+        expect(space.length).toBeGreaterThan(0);
+        expect(new Set(space).size).toBe(space.length);
+        for (const a of space) expect(typeof a).toBe('string');
+      }
+    });
+
+    it('gives the same sample bytes for the same input, params and seed', () => {
+      for (const run of runs.slice(0, 8)) {
+        const again = task.generate(run.input, params, createRng(run.seed));
+        expect(determinismProblems(run.result, again)).toEqual([]);
+      }
+    });
+
+    it('leaves its input untouched', () => {
+      const input = runs[0].input;
+      const before = fingerprint(input);
+      task.generate(input, params, createRng(runs[0].seed));
+      expect(fingerprint(input)).toBe(before);
+    });
+
+    it(`accepts at least ${Math.round(minAcceptRate * 100)} % of inputs and rejects the rest with a code and reason`, () => {
+      const rejected = runs.filter((r) => isRejection(r.result));
+      for (const r of rejected) expect(rejectionProblems(r.result)).toEqual([]);
+      expect(samples.length / runs.length).toBeGreaterThanOrEqual(minAcceptRate);
+    });
+
+    it('matches its declarations in every sample (variant, image count, placeholders, answer space)', () => {
+      expect(samples.length).toBeGreaterThan(0);
+      for (const s of samples) expect(sampleProblems(task, params, s), `sample with answer ${s.answer}`).toEqual([]);
+    });
+
+    it('balances answers over the answer space (chi-square per variant, p ≈ 1e-6)', () => {
+      const report = answerBalance(task, params, samples);
+      const tested = report.filter((r) => r.tested);
+      expect(tested.length, `no variant had ≥ 5 samples per answer: raise options.samples (${JSON.stringify(report)})`).toBeGreaterThan(0);
+      for (const r of tested) expect(r.statistic, `variant '${r.variant}': χ² over ${r.answers} answers, ${r.samples} samples`).toBeLessThanOrEqual(r.critical);
+    });
+
+    it('scores the boxed answer 1 and a wrong one 0.1 with the training reward', () => {
+      for (const s of samples.slice(0, 20)) expect(rewardProblems(task, params, s)).toEqual([]);
+    });
+
+    it('rejects a 1×1 image with a code instead of throwing', () => {
+      const input: TaskInput = {
+        rgb: createRgb(1, 1, [128, 128, 128]),
+        depth: depthOf(1, 1, 1, 1),
+        source: { dataset: 'conformance', id: 'one-pixel' },
+      };
+      expect(rejectionProblems(task.generate(input, params, createRng(1)))).toEqual([]);
+    });
+
+    if (task.needs === 'rgbd') {
+      it('rejects missing, all-invalid, all-NaN and all-zero depth with a code instead of throwing', () => {
+        const rgb = runs[0].input.rgb;
+        const source = { dataset: 'conformance', id: 'bad-depth' };
+        const missing = task.generate({ rgb, source }, params, createRng(1));
+        expect(rejectionProblems(missing)).toEqual([]);
+        expect(isRejection(missing) && missing.code).toBe('depth-required');
+        for (const depth of [
+          depthOf(rgb.width, rgb.height, 1, 0),
+          depthOf(rgb.width, rgb.height, Number.NaN, 1),
+          depthOf(rgb.width, rgb.height, 0, 1),
+          depthOf(rgb.width, rgb.height, 2.5, 1),
+        ]) {
+          expect(rejectionProblems(task.generate({ rgb, depth, source }, params, createRng(1)))).toEqual([]);
+        }
+      });
+    }
+  });
+}
