@@ -1,1 +1,66 @@
-export {};
+#!/usr/bin/env node
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { BENCHMARKS, BenchError } from '@spatial-ssrl/bench';
+import { parseCompareArgs, parseRunArgs, USAGE } from './args.js';
+import { compareCommand } from './compare-command.js';
+import { UsageError } from './model-spec.js';
+import { runCommand } from './run-command.js';
+
+/** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
+export async function main(argv: readonly string[], io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  const [command, ...rest] = argv;
+  const controller = new AbortController();
+  const onSigint = () => controller.abort(new Error('interrupted'));
+  try {
+    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+      io.stdout.write(`${USAGE}\n`);
+      return command === undefined ? 2 : 0;
+    }
+    if (command === 'list') {
+      for (const [name, b] of Object.entries(BENCHMARKS)) io.stdout.write(`${name.padEnd(14)} ${b.title}${b.column ? ` (paper column ${b.column})` : ''}\n`);
+      return 0;
+    }
+    if (command === 'compare') {
+      const { runs, out } = parseCompareArgs(rest);
+      const md = await compareCommand(runs, out);
+      io.stdout.write(out ? `wrote ${out}\n` : md);
+      return 0;
+    }
+    if (command === 'run') {
+      const args = parseRunArgs(rest);
+      process.once('SIGINT', onSigint);
+      const summary = await runCommand(args, { stderr: io.stderr, signal: controller.signal });
+      const heads = Object.entries(summary.benchmarks).map(([k, s]) => `${k} ${s.headline.toFixed(2)}`);
+      io.stdout.write(`${heads.join(', ')}\nwrote ${args.out}/predictions.jsonl, scores.json, report.md\n`);
+      return 0;
+    }
+    throw new UsageError(`unknown command "${command}"`);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr.write(`ssrl-eval: ${err.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    if (controller.signal.aborted) {
+      io.stderr.write('\nssrl-eval: interrupted; finished items are cached, run the same command again to resume\n');
+      return 130;
+    }
+    const code = err instanceof BenchError ? ` [${err.code}]` : '';
+    io.stderr.write(`ssrl-eval: ${(err as Error).message ?? String(err)}${code}\n`);
+    return 1;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+}
+
+function invokedDirectly(): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return import.meta.url === pathToFileURL(realpathSync(script)).href;
+  } catch {
+    return false;
+  }
+}
+
+if (invokedDirectly()) process.exitCode = await main(process.argv.slice(2));

@@ -1,1 +1,77 @@
-export {};
+export type { Policy, PolicyCompletion, PolicyImage, PolicyOutput, PolicyRequest, SamplingParams } from './policy.js';
+export { FINAL_PREFIX, TRANSIENT_PREFIX, isFinalPolicyError, policyError } from './policy-errors.js';
+export { BenchError, DataFormatError } from './errors.js';
+export type { BenchErrorCode } from './errors.js';
+export { defineBenchmark } from './benchmark.js';
+export type {
+  BenchItem,
+  BenchMeta,
+  BenchScore,
+  Benchmark,
+  BenchmarkDefinition,
+  ItemJudgement,
+  LoadOptions,
+  LoadedBenchmark,
+  ScoreVariant,
+} from './benchmark.js';
+export { COT_SUFFIX, IMAGE_PLACEHOLDER, imagePlaceholders } from './prompts.js';
+export { openAiPolicy, openAiPolicyOptions } from './openai-policy.js';
+export type { OpenAiPolicyOptions } from './openai-policy.js';
+export { buildChatContent, imageDataUrl, splitPrompt } from './openai-content.js';
+export type { ChatContentPart, ImageWireFormat } from './openai-content.js';
+export { Semaphore } from './semaphore.js';
+export { PredictionCache, promptHash, samplingHash } from './cache.js';
+export type { CacheKey, CachedPrediction } from './cache.js';
+export { cacheKeyFor, runBenchmark, scorePredictions } from './runner.js';
+export type { Prediction, RunBenchmarkOptions, RunProgress, RunResult } from './runner.js';
+export {
+  PAPER_COLUMNS,
+  PAPER_COLUMN_BENCHMARK,
+  PAPER_TABLE,
+  PAPER_TABLE_SOURCE,
+  compareRuns,
+  markdownTable,
+  readRunSummary,
+  runSummarySchema,
+  summaryRow,
+} from './report.js';
+export type { PaperColumn, ResultRow, RunSummary } from './report.js';
+export { BENCHMARKS, getBenchmark, loadBenchmark } from './registry.js';
+export { openTsv, readTsvCell } from './io/tsv.js';
+export type { TsvCell, TsvLazyCell, TsvRecord } from './io/tsv.js';
+export { sniffMime } from './io/images.js';
+export { readVlmevalTsv } from './loaders/vlmeval-tsv.js';
+export type { VlmevalRow } from './loaders/vlmeval-tsv.js';
+export { loadVlmevalMcq, mcqBenchmark, spatialEvalBenchmark, threeDsrBenchmark, vlmevalMcqPrompt } from './loaders/mcq.js';
+export type { McqMeta } from './loaders/mcq.js';
+export { SPATIAL457_ANSWER_INSTRUCTION, loadSpatial457, spatial457Benchmark, spatial457LevelInstruction } from './loaders/spatial457.js';
+export { QSPATIAL_SYSTEM_PROMPT, loadQspatial, qspatialBenchmark, qspatialPrompt } from './loaders/qspatial.js';
+export type { QspatialMeta } from './loaders/qspatial.js';
+export { VIEWSPATIAL_IMAGE_SIZE, loadViewSpatial, viewSpatialBenchmark, viewSpatialPrompt } from './loaders/viewspatial.js';
+export type { ViewSpatialMeta } from './loaders/viewspatial.js';
+export { WHATSUP_FILES, loadWhatsUp, whatsUpBenchmark, whatsUpPreposition, whatsUpPrompt, whatsUpShuffle } from './loaders/whatsup.js';
+export type { WhatsUpMeta } from './loaders/whatsup.js';
+export { VSI_DEFAULT_FRAMES, loadVsiBench, vsiBenchmark, vsiPrompt } from './loaders/vsi-bench.js';
+export type { VsiMeta } from './loaders/vsi-bench.js';
+export { ffmpegAvailable, sampleFrameIndices } from './loaders/video-frames.js';
+export { countImagePlaceholders, loadSsrlTasks, spatialSsrlTasksBenchmark, ssrlTasksBenchmark } from './loaders/ssrl-tasks.js';
+export { boxedFirst, canInfer, canInferOption, canInferText, vlmevalMcqAnswer } from './scorers/vlmeval-mcq.js';
+export type { McqChoices } from './scorers/vlmeval-mcq.js';
+export { judgeMcq, scoreMcq } from './scorers/mcq-score.js';
+export { THREEDSR_SETTINGS, scoreThreeDsr, threeDsrGroupHits } from './scorers/threedsr.js';
+export type { ThreeDsrSetting } from './scorers/threedsr.js';
+export { SPATIAL457_LEVELS, scoreSpatial457, spatial457Correct, spatial457Extract } from './scorers/spatial457.js';
+export { qspatialHit, qspatialMultiplier, qspatialParse, scoreQspatial } from './scorers/qspatial.js';
+export { lastBoxedFlat, scoreViewSpatial, viewSpatialLetter, viewSpatialPrediction } from './scorers/viewspatial.js';
+export { scoreWhatsUp, whatsUpBoxed } from './scorers/whatsup.js';
+export {
+  VSI_MCQ_TYPES,
+  VSI_NUMERIC_TYPES,
+  mraSpatialSsrl,
+  mraThinkingInSpace,
+  scoreVsi,
+  thinkingInSpaceAggregate,
+  vsiSpatialSsrlItem,
+  vsiThinkingInSpaceItem,
+} from './scorers/vsi-bench.js';
+export { scoreSsrlTasks } from './scorers/ssrl-tasks.js';

@@ -1,0 +1,66 @@
+import { openAiPolicy, type Policy } from '@spatial-ssrl/bench';
+
+/** A parsed `--model` value. */
+export type ModelSpec = { kind: 'openai'; baseUrl: string; model: string } | { kind: 'checkpoint'; dir: string };
+
+/** Parses `openai:<base-url>#<model-name>` or `checkpoint:<dir>`. */
+export function parseModelSpec(value: string): ModelSpec {
+  if (value.startsWith('openai:')) {
+    const rest = value.slice('openai:'.length);
+    const hash = rest.lastIndexOf('#');
+    if (hash <= 0 || hash === rest.length - 1) {
+      throw new UsageError(`--model ${value}: expected openai:<base-url>#<model-name>, e.g. openai:http://127.0.0.1:8000/v1#Qwen2.5-VL-7B-Instruct`);
+    }
+    return { kind: 'openai', baseUrl: rest.slice(0, hash), model: rest.slice(hash + 1) };
+  }
+  if (value.startsWith('checkpoint:') && value.length > 'checkpoint:'.length) return { kind: 'checkpoint', dir: value.slice('checkpoint:'.length) };
+  throw new UsageError(`--model ${value}: expected openai:<base-url>#<model-name> or checkpoint:<dir>`);
+}
+
+/** A mistake in the command line: printed with the usage hint, exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** Options for the remote client. */
+export interface ClientOptions {
+  readonly apiKey?: string;
+  readonly concurrency: number;
+  readonly timeoutMs: number;
+  readonly maxRetries: number;
+  readonly supportsN: boolean;
+  readonly imageFormat: 'original' | 'png' | 'jpeg';
+}
+
+/** Builds the policy a model spec names; a checkpoint needs `@spatial-ssrl/model` (loaded on demand). */
+export async function createPolicy(spec: ModelSpec, client: ClientOptions): Promise<Policy> {
+  if (spec.kind === 'openai') {
+    return openAiPolicy({
+      baseUrl: spec.baseUrl,
+      model: spec.model,
+      concurrency: client.concurrency,
+      timeoutMs: client.timeoutMs,
+      maxRetries: client.maxRetries,
+      supportsN: client.supportsN,
+      imageFormat: client.imageFormat,
+      ...(client.apiKey ? { apiKey: client.apiKey } : {}),
+    });
+  }
+  let mod: { loadPolicy?: unknown };
+  try {
+    mod = (await import('@spatial-ssrl/model')) as { loadPolicy?: unknown };
+  } catch (err) {
+    throw new Error(`cannot load checkpoint ${spec.dir}: the @spatial-ssrl/model package is not available (${(err as Error).message})`, { cause: err });
+  }
+  if (typeof mod.loadPolicy !== 'function') {
+    throw new Error(`cannot load checkpoint ${spec.dir}: @spatial-ssrl/model does not export loadPolicy(dir, options)`);
+  }
+  try {
+    return (await (mod.loadPolicy as (dir: string, options: object) => Promise<Policy>)(spec.dir, {})) as Policy;
+  } catch (err) {
+    throw new Error(`cannot load checkpoint ${spec.dir}: ${(err as Error).message}`, { cause: err });
+  }
+}

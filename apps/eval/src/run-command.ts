@@ -1,0 +1,95 @@
+import { join } from 'node:path';
+import {
+  type BenchScore,
+  loadBenchmark,
+  markdownTable,
+  PAPER_TABLE,
+  PAPER_TABLE_SOURCE,
+  PredictionCache,
+  type RunResult,
+  type RunSummary,
+  runBenchmark,
+  summaryRow,
+} from '@spatial-ssrl/bench';
+import type { RunArgs } from './args.js';
+import { writeFileAtomic } from './files.js';
+import { createPolicy } from './model-spec.js';
+import { progressReporter } from './progress.js';
+
+function fmt(v: number): string {
+  return v.toFixed(2);
+}
+
+/** The `report.md` of a run: paper-layout table, the paper's reference rows, then each benchmark's rules and variants. */
+export function renderReport(summary: RunSummary, results: readonly RunResult[]): string {
+  let md = `# ssrl-eval run: ${summary.model}\n\n`;
+  md += `Sampling: temperature ${summary.sampling.temperature}, top-p ${summary.sampling.topP}, max tokens ${summary.sampling.maxTokens}, seed ${summary.sampling.seed}, n ${summary.sampling.n}; chain of thought: ${summary.cot ? 'yes' : 'no'}.\n\n`;
+  md += markdownTable([summaryRow(summary)]);
+  md += `\nReference (${PAPER_TABLE_SOURCE}):\n\n${markdownTable(PAPER_TABLE)}`;
+  for (const r of results) {
+    const s: BenchScore = r.score;
+    md += `\n## ${r.benchmark}\n\n${fmt(s.headline)} — ${s.rule}. ${s.n} items, ${s.errors} failed generations.\n\n`;
+    const cats = Object.entries(s.categories);
+    if (cats.length) md += `| category | score |\n|---|---|\n${cats.map(([k, v]) => `| ${k} | ${fmt(v)} |`).join('\n')}\n`;
+    const variants = Object.entries(s.variants).filter(([, v]) => v !== undefined);
+    if (variants.length) md += `\n| variant | score | rule |\n|---|---|---|\n${variants.map(([k, v]) => `| ${k} | ${fmt(v!.headline)} | ${v!.label} |`).join('\n')}\n`;
+    for (const n of s.notes ?? []) md += `\nNote: ${n}\n`;
+  }
+  return md;
+}
+
+/** Runs every requested benchmark, resuming from `<out>/cache.jsonl`, and writes the run folder. */
+export async function runCommand(args: RunArgs, io: { stderr: NodeJS.WriteStream; signal: AbortSignal }): Promise<RunSummary> {
+  const policy = await createPolicy(args.model, args.client);
+  const cache = await PredictionCache.open(join(args.out, 'cache.jsonl'));
+  const progress = progressReporter(io.stderr);
+  const results: RunResult[] = [];
+  try {
+    for (const name of args.benches) {
+      const { benchmark, items } = await loadBenchmark(name, args.data.get(name)!, { ...args.load, cot: args.cot });
+      io.stderr.write(`${benchmark.title}: ${items.length} items from ${args.data.get(name)}\n`);
+      const result = await runBenchmark({
+        policy,
+        benchmark,
+        items,
+        sampling: args.sampling,
+        cache,
+        signal: io.signal,
+        onProgress: (p) => progress.update(p),
+      });
+      progress.end();
+      results.push(result);
+      io.stderr.write(`${benchmark.title}: ${fmt(result.score.headline)} (${result.score.rule})\n`);
+      const failed = result.predictions.filter((p) => p.error !== undefined);
+      if (failed.length) io.stderr.write(`${benchmark.title}: ${failed.length} items failed and count as wrong; first: ${failed[0]!.id}: ${failed[0]!.error}\n`);
+    }
+  } finally {
+    progress.end();
+    cache.close();
+  }
+  const summary: RunSummary = {
+    model: policy.id,
+    cot: args.cot,
+    sampling: args.sampling,
+    benchmarks: Object.fromEntries(results.map((r) => [r.benchmark, r.score as RunSummary['benchmarks'][string]])),
+  };
+  const lines = results.flatMap((r) =>
+    r.predictions.map((p) =>
+      JSON.stringify({
+        benchmark: r.benchmark,
+        id: p.id,
+        category: p.category,
+        gold: p.gold,
+        extracted: p.extracted,
+        score: p.score,
+        outputs: p.outputs,
+        ...(p.error !== undefined ? { error: p.error } : {}),
+        cached: p.cached,
+      }),
+    ),
+  );
+  await writeFileAtomic(join(args.out, 'predictions.jsonl'), lines.join('\n') + (lines.length ? '\n' : ''));
+  await writeFileAtomic(join(args.out, 'scores.json'), JSON.stringify(summary, null, 2) + '\n');
+  await writeFileAtomic(join(args.out, 'report.md'), renderReport(summary, results));
+  return summary;
+}
