@@ -1,7 +1,12 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ["src/index.ts","src/testing/index.ts"],
+  entry: {
+    index: 'src/index.ts',
+    'testing/index': 'src/testing/index.ts',
+    // Started by generateDataset as a worker thread: it must sit next to the bundle that uses it.
+    'dataset-worker': 'src/dataset/dataset-worker.ts',
+  },
   format: ['esm'],
   dts: true,
   clean: true,

@@ -1,1 +1,71 @@
-export {};
+#!/usr/bin/env node
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { UsageError, type Command, type CommandIo } from './command.js';
+import { generateCommand } from './commands/generate.js';
+import { previewCommand } from './commands/preview.js';
+
+/** The subcommands of `ssrl-train`, in help order. */
+export const commands: readonly Command[] = [generateCommand, previewCommand];
+
+function usage(): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return `Usage: ssrl-train <command> [options]
+
+Commands:
+${commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
+
+Run "ssrl-train <command> --help" for a command's options.
+`;
+}
+
+/** Runs `ssrl-train` with `argv` (the arguments after the program name); resolves to the exit code. */
+export async function runCli(argv: readonly string[], io: CommandIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.out.write(usage());
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    io.err.write(`ssrl-train: unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err.write(`ssrl-train ${error.command}: ${error.message}\nRun "ssrl-train ${error.command} --help" for usage.\n`);
+      return 2;
+    }
+    const e = error as { code?: unknown; message?: unknown };
+    const code = typeof e?.code === 'string' ? ` [${e.code}]` : '';
+    io.err.write(`ssrl-train ${command.name}: ${typeof e?.message === 'string' ? e.message : String(error)}${code}\n`);
+    if (io.env.SSRL_DEBUG) io.err.write(`${(error as Error)?.stack ?? ''}\n`);
+    return 1;
+  }
+}
+
+function isEntry(): boolean {
+  if (!process.argv[1]) return false;
+  try {
+    return realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntry()) {
+  const controller = new AbortController();
+  let interrupts = 0;
+  process.on('SIGINT', () => {
+    // First Ctrl-C stops after the committed samples; a second one exits at once.
+    if (++interrupts > 1) process.exit(130);
+    controller.abort(new Error('interrupted'));
+  });
+  runCli(process.argv.slice(2), { out: process.stdout, err: process.stderr, cwd: process.cwd(), env: process.env, signal: controller.signal }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+  );
+}

@@ -1,0 +1,123 @@
+import { existsSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DatasetError, generateDataset, type GenerateDatasetResult } from '@spatial-ssrl/tasks';
+import { parseCommandArgs, UsageError, type Command } from '../command.js';
+import { createProgress, type Progress } from '../progress.js';
+import { generateArgs, GENERATE_FLAGS } from './generate-args.js';
+import { formatSummary } from './generate-summary.js';
+
+const HELP = `Usage: ssrl-train generate --count N --out DIR [options]
+
+Generates a dataset of self-supervised spatial samples: DIR/dataset.json, DIR/samples.jsonl,
+DIR/rejections.jsonl and DIR/images/<task>/. Running the same command again resumes an
+interrupted run; the output is the same for any --workers and any --shard split.
+
+Options:
+  --source SPEC        image source, repeatable (default: synthetic):
+                         synthetic[:COUNT[:WxH]][:seed=S]
+                                                  embedded RGB-D scenes (default 1000 at 640x480)
+                         folder:DIR               RGB images (jpg, png, webp), recursive
+                         diode:DIR                DIODE RGB-D tree
+                         megadepth:DIR            MegaDepth RGB-D tree
+  --tasks LIST         tasks with optional weights, e.g. shuffle,flip:2,depth
+                       (default: shuffle,flip,crop,depth,position, equal weights)
+  --params JSON        task params by task id, e.g. '{"crop":{"layout":"composite"}}'
+  --count N            samples in the whole dataset (all shards)           [required]
+  --seed S             run seed, 0..4294967295 (default 0)
+  --out DIR            output directory                                     [required]
+  --workers W          worker threads (default: number of CPU cores)
+  --shard K/N          write only shard K of N (contiguous index range; shards concatenate)
+  --format png|jpeg    image encoding (default png)
+  --jpeg-quality Q     JPEG quality 1-100 (default 90)
+  --test-fraction F    share of source images held out as split "test" (default 0.1)
+  --split-seed S       seed of the held-out split (default 0; keep it fixed across runs)
+  --max-attempts K     attempts per sample before it is recorded as failed (default 16)
+  --plugin MODULE      module exporting \`tasks\` or \`register(registry)\`, repeatable
+  --force              overwrite DIR when it holds a dataset with another config
+  --quiet              no progress output
+  -h, --help           show this help
+
+Examples:
+  ssrl-train generate --count 200 --out runs/demo
+  ssrl-train generate --source folder:data/coco --source diode:data/diode \\
+      --tasks shuffle,flip,crop,depth:2,position:2 --count 20000 --out runs/mix
+  ssrl-train generate --count 100000 --out runs/part3 --shard 3/8
+  ssrl-train generate --plugin ./dist/index.js --tasks rotation --count 50 --out runs/rot
+`;
+
+/** `ssrl-train generate`: argument parsing and progress around `generateDataset`. */
+export const generateCommand: Command = {
+  name: 'generate',
+  summary: 'generate a dataset of pretext-task samples (resumable, shardable)',
+  help: HELP,
+  async run(argv, io) {
+    if (argv.includes('--help') || argv.includes('-h')) {
+      io.out.write(HELP);
+      return 0;
+    }
+    const args = parseCommandArgs('generate', argv, GENERATE_FLAGS, generateArgs);
+    const plugins = args.plugin.map((spec) => resolvePlugin(spec, io.cwd));
+    let bar: Progress | undefined;
+    let result: GenerateDatasetResult;
+    try {
+      result = await generateDataset({
+        sources: args.source.map((spec) => absolutizeSource(spec, io.cwd)),
+        tasks: args.tasks?.map((t) => ({ task: t.id, weight: t.weight, params: args.params[t.id] })),
+        plugins,
+        count: args.count,
+        seed: args.seed,
+        out: resolve(io.cwd, args.out),
+        workers: args.workers,
+        shard: args.shard,
+        format: args.format,
+        jpegQuality: args['jpeg-quality'],
+        testFraction: args['test-fraction'],
+        splitSeed: args['split-seed'],
+        maxAttempts: args['max-attempts'],
+        force: args.force,
+        signal: io.signal,
+        onProgress: args.quiet
+          ? undefined
+          : (p) => {
+              if (!bar) {
+                if (p.resumed > 0) io.err.write(`resuming at index ${p.resumed} of ${p.total}\n`);
+                bar = createProgress({ label: 'generate', total: p.total, stream: io.err, unit: 'samples' });
+              }
+              bar.update(p.done, `${p.rejections} rejected`);
+            },
+      });
+    } catch (error) {
+      if (error instanceof DatasetError && error.code === 'aborted') {
+        io.err.write('\ninterrupted: run the same command again to resume\n');
+        return 130;
+      }
+      throw error;
+    }
+    bar?.finish(`${result.manifest.counts?.rejections.total ?? 0} rejected`);
+    io.out.write(formatSummary(result, args.out));
+    return 0;
+  },
+};
+
+function resolvePlugin(spec: string, cwd: string): string {
+  const pathLike = spec.startsWith('.') || isAbsolute(spec) || spec.startsWith('file:');
+  if (pathLike) {
+    const url = spec.startsWith('file:') ? spec : pathToFileURL(resolve(cwd, spec)).href;
+    if (!spec.startsWith('file:') && !existsSync(resolve(cwd, spec))) throw new UsageError(`--plugin: no such file ${spec}`, 'generate');
+    return url;
+  }
+  try {
+    return import.meta.resolve(spec);
+  } catch {
+    throw new UsageError(`--plugin: cannot resolve module "${spec}" (give a path like ./dist/index.js or an installed package name)`, 'generate');
+  }
+}
+
+// Relative directories in file sources are resolved against the working directory, so the
+// recorded config and the worker threads see the same absolute paths.
+function absolutizeSource(spec: string, cwd: string): string {
+  const m = /^(folder|diode|megadepth):(.+)$/.exec(spec);
+  return m ? `${m[1]}:${resolve(cwd, m[2])}` : spec;
+}
+

@@ -1,0 +1,53 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, REPO_ROOT, runCli, snapshotDir } from './__fixtures__/run-cli.js';
+
+// The custom-task example is a devDependency, so turbo builds it before these tests.
+const EXAMPLE = join(REPO_ROOT, 'examples', 'custom-task');
+
+let root: string;
+beforeAll(async () => {
+  assertBuilt();
+  if (!existsSync(join(EXAMPLE, 'dist', 'index.js'))) throw new Error('examples/custom-task is not built: run "pnpm build" there (turbo does it before tests)');
+  root = await mkdtemp(join(tmpdir(), 'ssrl-plugin-'));
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('ssrl-train generate --plugin', () => {
+  it('generates samples of a task defined outside the tasks package, in workers', async () => {
+    const args = (out: string, workers: string) => [
+      'generate', '--plugin', './dist/index.js', '--tasks', 'rotation,flip', '--source', 'synthetic:12:160x120',
+      '--count', '24', '--out', out, '--workers', workers, '--quiet', '--params', '{"rotation":{"layout":"mixed"}}',
+    ];
+    const one = join(root, 'one');
+    const two = join(root, 'two');
+    const [r1, r2] = await Promise.all([runCli(args(one, '1'), { cwd: EXAMPLE }), runCli(args(two, '2'), { cwd: EXAMPLE })]);
+    expect(r2.stderr).toBe('');
+    expect([r1.code, r2.code]).toEqual([0, 0]);
+    expect(await snapshotDir(two)).toEqual(await snapshotDir(one));
+    const records = (await readFile(join(one, 'samples.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const rotation = records.filter((r) => r.task === 'rotation');
+    expect(rotation.length).toBeGreaterThan(6);
+    for (const r of rotation) {
+      expect(['0', '90', '180', '270']).toContain(r.answer);
+      expect(['square', 'full']).toContain(r.variant);
+      expect(r.images[0]).toMatch(/^images\/rotation\/rotation-\d{6}-rotated\.png$/);
+    }
+    const manifest = JSON.parse(await readFile(join(one, 'dataset.json'), 'utf8'));
+    expect(manifest.config.tasks[0]).toEqual({ id: 'rotation', weight: 1, params: { layout: 'mixed', minSide: 32, minDifference: 4 } });
+  });
+
+  it('explains a plugin that is missing or exports no tasks', async () => {
+    const missing = await runCli(['generate', '--plugin', './nope.js', '--count', '5', '--out', join(root, 'x')], { cwd: EXAMPLE });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('--plugin: no such file ./nope.js');
+    const notPlugin = await runCli(['generate', '--plugin', './package.json', '--count', '5', '--out', join(root, 'x')], { cwd: EXAMPLE });
+    expect(notPlugin.code).toBe(1);
+    expect(notPlugin.stderr).toMatch(/plugin-invalid/);
+  });
+});
