@@ -1,0 +1,159 @@
+/**
+ * Integer-hashed value noise and box-filtered periodic patterns. Everything here is pure
+ * arithmetic on doubles and 32-bit integers, so results are identical on every platform.
+ */
+
+/** Hashes two integer lattice coordinates and a salt to a float in [0, 1). */
+export function hash2(ix: number, iy: number, salt: number): number {
+  let h = (Math.imul(ix, 0x27d4eb2d) + Math.imul(iy, 0x165667b1) + salt) | 0;
+  h = Math.imul(h ^ (h >>> 15), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return ((h ^ (h >>> 16)) >>> 0) / 4294967296;
+}
+
+const LATTICE_BITS = 8;
+const LATTICE_SIZE = 1 << LATTICE_BITS;
+const LATTICE_MASK = LATTICE_SIZE - 1;
+const LATTICE_ROWS = LATTICE_MASK << LATTICE_BITS;
+let lattice: Float32Array | undefined;
+
+/** The 256×256 table of lattice values behind the value noise, built on first use. */
+function latticeTable(): Float32Array {
+  if (lattice === undefined) {
+    const table = new Float32Array(1 << (2 * LATTICE_BITS));
+    for (let iy = 0; iy <= LATTICE_MASK; iy++) {
+      for (let ix = 0; ix <= LATTICE_MASK; ix++) table[(iy << LATTICE_BITS) | ix] = hash2(ix, iy, 0x5eed);
+    }
+    lattice = table;
+  }
+  return lattice;
+}
+
+/**
+ * Smooth 2-D value noise in [0, 1) with unit lattice spacing; `salt` shifts the lattice so
+ * different salts give unrelated patterns. The lattice repeats every 256 units. Kept small so
+ * the engine inlines it into its callers.
+ */
+export function valueNoise2(x: number, y: number, salt: number): number {
+  const table = lattice ?? latticeTable();
+  const fx = Math.floor(x);
+  const fy = Math.floor(y);
+  const tx = x - fx;
+  const ty = y - fy;
+  const ix = (fx + salt) & LATTICE_MASK;
+  const row = ((fy + (salt >> 8)) & LATTICE_MASK) << LATTICE_BITS;
+  const next = (row + LATTICE_SIZE) & LATTICE_ROWS;
+  const ix1 = (ix + 1) & LATTICE_MASK;
+  const top = table[row | ix] + (table[row | ix1] - table[row | ix]) * (tx * tx * (3 - 2 * tx));
+  const bottom = table[next | ix] + (table[next | ix1] - table[next | ix]) * (tx * tx * (3 - 2 * tx));
+  return top + (bottom - top) * (ty * ty * (3 - 2 * ty));
+}
+
+/**
+ * Smooth 3-D value noise in [0, 1) with unit lattice spacing: each integer `z` layer reads the
+ * 2-D lattice at its own offset.
+ */
+export function valueNoise3(x: number, y: number, z: number, salt: number): number {
+  const fz = Math.floor(z);
+  const tz = z - fz;
+  const uz = tz * tz * (3 - 2 * tz);
+  const iz = fz | 0;
+  const s0 = salt + Math.imul(iz, 0x3b9d);
+  const a = valueNoise2(x, y, s0);
+  const b = valueNoise2(x, y, s0 + 0x3b9d);
+  return a + (b - a) * uz;
+}
+
+/**
+ * How much of a pattern with the given spatial frequency survives a pixel footprint of
+ * `footprint` (same length unit): 1 when the pattern is much coarser than a pixel, 0 when a
+ * period spans less than about two pixels.
+ */
+export function detailWeight(frequency: number, footprint: number): number {
+  const cycles = frequency * footprint;
+  if (cycles <= 0.15) return 1;
+  if (cycles >= 0.5) return 0;
+  const s = (0.5 - cycles) / 0.35;
+  return s * s * (3 - 2 * s);
+}
+
+/**
+ * One octave of 2-D value noise at unit frequency faded to its mean 0.5 by the footprint, as
+ * one layer of {@link fbm2}; skips the lookup when the layer is fully faded.
+ */
+export function detailNoise2(x: number, y: number, salt: number, footprint: number): number {
+  const w = detailWeight(1, footprint);
+  return w === 0 ? 0.5 : 0.5 + (valueNoise2(x, y, salt) - 0.5) * w;
+}
+
+/**
+ * Fractal 2-D value noise in [0, 1]: `octaves` layers, each twice the frequency and half the
+ * amplitude of the previous; layers too fine for `footprint` fade to their mean.
+ */
+export function fbm2(x: number, y: number, salt: number, octaves: number, footprint: number): number {
+  let sum = 0;
+  let norm = 0;
+  let amp = 1;
+  let freq = 1;
+  for (let o = 0; o < octaves; o++) {
+    const w = detailWeight(freq, footprint);
+    if (w === 0) {
+      // Finer octaves only fade further; add their mean contribution in one step.
+      let rest = 0;
+      for (let k = o, a = amp; k < octaves; k++, a *= 0.5) rest += a;
+      sum += 0.5 * rest;
+      norm += rest;
+      break;
+    }
+    const n = w === 1 ? valueNoise2(x * freq, y * freq, salt + o) : 0.5 + (valueNoise2(x * freq, y * freq, salt + o) - 0.5) * w;
+    sum += n * amp;
+    norm += amp;
+    amp *= 0.5;
+    freq *= 2;
+  }
+  return sum / norm;
+}
+
+/** Fractal 3-D value noise in [0, 1], with the same footprint fading as {@link fbm2}. */
+export function fbm3(x: number, y: number, z: number, salt: number, octaves: number, footprint: number): number {
+  let sum = 0;
+  let norm = 0;
+  let amp = 1;
+  let freq = 1;
+  for (let o = 0; o < octaves; o++) {
+    const w = detailWeight(freq, footprint);
+    if (w === 0) {
+      let rest = 0;
+      for (let k = o, a = amp; k < octaves; k++, a *= 0.5) rest += a;
+      sum += 0.5 * rest;
+      norm += rest;
+      break;
+    }
+    const n = valueNoise3(x * freq, y * freq, z * freq, salt + o);
+    sum += (0.5 + (n - 0.5) * w) * amp;
+    norm += amp;
+    amp *= 0.5;
+    freq *= 2;
+  }
+  return sum / norm;
+}
+
+function pulseIntegral(x: number, duty: number): number {
+  const fx = Math.floor(x);
+  const f = x - fx;
+  return fx * duty + (f < duty ? f : duty);
+}
+
+/**
+ * The fraction of `[x - width/2, x + width/2]` covered by a unit-period pulse train that is on
+ * for the first `duty` (0-1) of each period: an exact box filter of the pattern.
+ */
+export function filteredPulse(x: number, width: number, duty: number): number {
+  if (width < 1e-4) {
+    const f = x - Math.floor(x);
+    return f < duty ? 1 : 0;
+  }
+  if (width > 8) return duty;
+  const half = width * 0.5;
+  return (pulseIntegral(x + half, duty) - pulseIntegral(x - half, duty)) / width;
+}

@@ -1,0 +1,152 @@
+import { rgbToLinear } from './color.js';
+import { hash2 } from './noise.js';
+import { mix32 } from './random.js';
+import { SHAPE_BOX, SHAPE_CONE, SHAPE_CYLINDER, SHAPE_PYRAMID, SHAPE_SPHERE, type LocalSolid } from './primitives.js';
+import type { GroundTexture, ObjectKind, ObjectTexture, SceneMeta } from './scene-types.js';
+
+const DEG = Math.PI / 180;
+
+/** Numeric codes of the ground and object textures used by the shaders. */
+const GROUND_CODES: Readonly<Record<GroundTexture, number>> = { checker: 0, tiles: 1, grass: 2, planks: 3 };
+const TEXTURE_CODES: Readonly<Record<ObjectTexture, number>> = { stripes: 0, dots: 1, noise: 2, gradient: 3, checker: 4 };
+const GROUND_GLOSS: Readonly<Record<GroundTexture, number>> = { checker: 0.12, tiles: 0.15, grass: 0.06, planks: 0.18 };
+const SHAPE_CODES: Readonly<Record<ObjectKind, number>> = {
+  box: SHAPE_BOX,
+  sphere: SHAPE_SPHERE,
+  cylinder: SHAPE_CYLINDER,
+  cone: SHAPE_CONE,
+  pyramid: SHAPE_PYRAMID,
+};
+
+/** One scene object prepared for ray casting: local solid, transform, bound and material. */
+export interface CompiledObject extends LocalSolid {
+  readonly baseX: number;
+  readonly baseZ: number;
+  readonly cosYaw: number;
+  readonly sinYaw: number;
+  readonly centerY: number;
+  readonly boundRadius: number;
+  readonly texture: number;
+  readonly textureScale: number;
+  readonly salt: number;
+  /** Unit axis of the stripe texture, local frame. */
+  readonly axis: readonly [number, number, number];
+  /** Linear albedos: main then secondary, `r,g,b` each. */
+  readonly albedo: Float64Array;
+}
+
+/** A scene in the numeric form the renderer works on; independent of the image size. */
+export interface CompiledScene {
+  readonly camHeight: number;
+  readonly sinPitch: number;
+  readonly cosPitch: number;
+  readonly tanHalfFov: number;
+  readonly lx: number;
+  readonly ly: number;
+  readonly lz: number;
+  /** Unit horizontal direction towards the sun. */
+  readonly sunHx: number;
+  readonly sunHz: number;
+  readonly sun: Float64Array;
+  readonly ambient: Float64Array;
+  readonly zenith: Float64Array;
+  readonly horizon: Float64Array;
+  readonly cloudCover: number;
+  readonly hazeDistance: number;
+  readonly ground: number;
+  readonly groundScale: number;
+  readonly groundCos: number;
+  readonly groundSin: number;
+  readonly groundOffsetU: number;
+  readonly groundOffsetV: number;
+  readonly groundAlbedo: Float64Array;
+  /** Strength of the ground's broad sun sheen (varnished planks shine most, grass least). */
+  readonly groundGloss: number;
+  readonly backdropDistance: number;
+  readonly backdropMin: number;
+  readonly backdropMax: number;
+  readonly backdropAlbedo: Float64Array;
+  readonly salt: number;
+  readonly objects: readonly CompiledObject[];
+}
+
+function linearPair(a: readonly [number, number, number], b: readonly [number, number, number]): Float64Array {
+  const out = new Float64Array(6);
+  rgbToLinear(a, out, 0);
+  rgbToLinear(b, out, 3);
+  return out;
+}
+
+function linear(rgb: readonly [number, number, number]): Float64Array {
+  const out = new Float64Array(3);
+  rgbToLinear(rgb, out, 0);
+  return out;
+}
+
+/** Turns a scene layout into the renderer's numeric form. */
+export function compileScene(meta: SceneMeta): CompiledScene {
+  const salt = meta.textureSalt | 0;
+  const objects = meta.objects.map((o, index): CompiledObject => {
+    const shape = SHAPE_CODES[o.kind];
+    const [w, h, d] = o.size;
+    const a = w / 2;
+    const c = shape === SHAPE_BOX ? d / 2 : a;
+    const centerY = h / 2;
+    const horizontal = shape === SHAPE_BOX || shape === SHAPE_PYRAMID ? Math.hypot(a, c) : a;
+    const objectSalt = mix32(salt ^ Math.imul(index + 1, 0x9e3779b9)) | 0;
+    // Stripes run mostly across the object's height, tilted by a per-object angle.
+    const tilt = (hash2(index, 7, objectSalt) - 0.5) * 1.6;
+    const spin = hash2(index, 11, objectSalt) * Math.PI * 2;
+    const axis: [number, number, number] = [Math.sin(tilt) * Math.cos(spin), Math.cos(tilt), Math.sin(tilt) * Math.sin(spin)];
+    return {
+      shape,
+      a,
+      b: h,
+      c,
+      baseX: o.position[0],
+      baseZ: o.position[2],
+      cosYaw: Math.cos(o.yawDeg * DEG),
+      sinYaw: Math.sin(o.yawDeg * DEG),
+      centerY,
+      boundRadius: Math.hypot(horizontal, h / 2) * 1.0001 + 1e-6,
+      texture: TEXTURE_CODES[o.texture],
+      textureScale: o.textureScale,
+      salt: objectSalt,
+      axis,
+      albedo: linearPair(o.color, o.secondaryColor),
+    };
+  });
+  const pitch = meta.camera.pitchDeg * DEG;
+  const gyaw = meta.ground.yawDeg * DEG;
+  return {
+    camHeight: meta.camera.height,
+    sinPitch: Math.sin(pitch),
+    cosPitch: Math.cos(pitch),
+    tanHalfFov: Math.tan((meta.camera.hfovDeg * DEG) / 2),
+    lx: meta.light.direction[0],
+    ly: meta.light.direction[1],
+    lz: meta.light.direction[2],
+    sunHx: meta.light.direction[0] / Math.hypot(meta.light.direction[0], meta.light.direction[2]),
+    sunHz: meta.light.direction[2] / Math.hypot(meta.light.direction[0], meta.light.direction[2]),
+    sun: linear(meta.light.sunColor),
+    ambient: linear(meta.light.ambientColor),
+    zenith: linear(meta.sky.zenithColor),
+    horizon: linear(meta.sky.horizonColor),
+    cloudCover: meta.sky.cloudCover,
+    hazeDistance: meta.sky.hazeDistance,
+    ground: GROUND_CODES[meta.ground.texture],
+    groundScale: meta.ground.scale,
+    groundCos: Math.cos(gyaw),
+    groundSin: Math.sin(gyaw),
+    groundOffsetU: hash2(1, 2, salt) * 1000,
+    groundOffsetV: hash2(3, 4, salt) * 1000,
+    groundAlbedo: linearPair(meta.ground.color, meta.ground.secondaryColor),
+    groundGloss: GROUND_GLOSS[meta.ground.texture],
+    backdropDistance: meta.backdrop.distance,
+    backdropMin: meta.backdrop.minHeight,
+    backdropMax: meta.backdrop.maxHeight,
+    backdropAlbedo: linear(meta.backdrop.color),
+    salt,
+    objects,
+  };
+}
