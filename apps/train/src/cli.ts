@@ -3,10 +3,12 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { UsageError, type Command, type CommandIo } from './command.js';
 import { generateCommand } from './commands/generate.js';
+import { grpoCommand } from './commands/grpo.js';
+import { pipelineCommand } from './commands/pipeline.js';
 import { previewCommand } from './commands/preview.js';
 
 /** The subcommands of `ssrl-train`, in help order. */
-export const commands: readonly Command[] = [generateCommand, previewCommand];
+export const commands: readonly Command[] = [generateCommand, previewCommand, pipelineCommand, grpoCommand];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

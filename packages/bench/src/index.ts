@@ -75,3 +75,26 @@ export {
   vsiThinkingInSpaceItem,
 } from './scorers/vsi-bench.js';
 export { scoreSsrlTasks } from './scorers/ssrl-tasks.js';
+export {
+  chanceAccuracy,
+  differenceVerdict,
+  newcombeDifference,
+  newcombePairedDifference,
+  normalQuantile,
+  pairedCounts,
+  wilsonInterval,
+} from './stats.js';
+export type { Interval, PairedCounts } from './stats.js';
+export {
+  ALL_TASKS,
+  accuracyBarChart,
+  accuracyCell,
+  answerSpreadTable,
+  comparisonFindings,
+  differenceCell,
+  findingsMarkdown,
+  reportTasks,
+  taskAccuracyTable,
+  taskFormatTable,
+} from './task-report.js';
+export type { AnswerSpread, BarChartOptions, ComparisonFinding, RunComparison, TaskCounts, TaskReport, TaskRun, VerdictPhrases } from './task-report.js';

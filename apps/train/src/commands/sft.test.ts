@@ -1,0 +1,96 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { conditionPrompt, readDataset } from '@spatial-ssrl/model';
+import { generateDataset } from '@spatial-ssrl/tasks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UsageError, type CommandIo } from '../command.js';
+import { formatEvalTable, runSftWith, sftHelp } from './sft.js';
+
+let root: string;
+let data: string;
+
+function memoryIo(): CommandIo & { stdout: () => string; stderr: () => string } {
+  let out = '';
+  let err = '';
+  return {
+    out: { write: (s: string) => ((out += s), true) } as unknown as NodeJS.WritableStream,
+    err: { write: (s: string) => ((err += s), true), isTTY: false } as unknown as CommandIo['err'],
+    cwd: root,
+    env: { SSRL_BACKEND: 'wasm' },
+    stdout: () => out,
+    stderr: () => err,
+  };
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(tmpdir(), 'ssrl-train-sft-'));
+  data = path.join(root, 'data');
+  await generateDataset({ sources: ['synthetic:16:160x120'], count: 40, seed: 3, out: data, workers: 1, testFraction: 0.25 });
+}, 60_000);
+
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('ssrl-train sft', () => {
+  it('maps every generated prompt to its task conditioning from the prompt text alone', async () => {
+    const ds = await readDataset(data);
+    const tasks = new Set<string>();
+    for (const r of ds.records) {
+      const c = conditionPrompt(r.prompt, { imageCount: r.images.length });
+      expect(c.source, r.id).toBe('prompt');
+      expect(c.tokens[0]).toBe(`task:${r.task}`);
+      tasks.add(r.task);
+    }
+    expect([...tasks].sort()).toEqual(['crop', 'depth', 'flip', 'position', 'shuffle']);
+  });
+
+  it('trains on a generated dataset and writes checkpoint, metrics, curve and a held-out table', async () => {
+    const io = memoryIo();
+    const code = await runSftWith(['--data', 'data', '--out', 'run', '--preset', 'tiny', '--steps', '12', '--batch', '8', '--eval-every', '6', '--eval-samples', '4'], io);
+    expect(code).toBe(0);
+    const stdout = io.stdout();
+    expect(stdout).toMatch(/^task\s+n\s+accuracy\s+format\s+per position$/m);
+    for (const task of ['crop', 'depth', 'flip', 'position', 'shuffle', 'all']) expect(stdout).toMatch(new RegExp(`^${task}\\s+\\d+\\s+\\d+\\.\\d%`, 'm'));
+    expect(stdout).toContain(`checkpoint: ${path.join(root, 'run', 'checkpoint')}`);
+    expect(io.stderr()).toMatch(/tfjs backend: wasm/);
+    expect(io.stderr()).toMatch(/eval @6: /);
+    const manifest = JSON.parse(await readFile(path.join(root, 'run', 'checkpoint', 'model.json'), 'utf8'));
+    expect(manifest.step).toBe(12);
+    const metrics = (await readFile(path.join(root, 'run', 'metrics.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    expect(metrics.filter((m) => m.type === 'eval').map((m) => m.step)).toEqual([6, 12]);
+    expect(await readFile(path.join(root, 'run', 'curve.svg'), 'utf8')).toContain('</svg>');
+    const again = memoryIo();
+    expect(await runSftWith(['--data', 'data', '--out', 'run', '--preset', 'tiny', '--steps', '12', '--batch', '8', '--resume', '--quiet'], again)).toBe(0);
+    expect(again.stdout()).toMatch(/steps: 12 of 12/);
+  }, 60_000);
+
+  it('prints help and rejects bad arguments with usage errors', async () => {
+    const io = memoryIo();
+    expect(await runSftWith(['--help'], io)).toBe(0);
+    expect(io.stdout()).toBe(sftHelp);
+    await expect(runSftWith(['--out', 'x'], memoryIo())).rejects.toThrow(UsageError);
+    await expect(runSftWith(['--data', 'd', '--out', 'x', '--steps', 'ten'], memoryIo())).rejects.toThrow(/--steps: must be a whole number/);
+    await expect(runSftWith(['--data', 'd', '--out', 'x', '--steps', '5', '--minutes', '2'], memoryIo())).rejects.toThrow(/--minutes or --steps, not both/);
+    await expect(runSftWith(['--data', 'd', '--out', 'x', '--preset', 'huge'], memoryIo())).rejects.toThrow(/--preset/);
+    await expect(runSftWith(['--data', 'd', '--out', 'x', '--bogus'], memoryIo())).rejects.toThrow(/unknown option --bogus/);
+  });
+
+  it('reports a directory without samples.jsonl clearly', async () => {
+    await expect(runSftWith(['--data', '.', '--out', 'run2', '--steps', '1', '--quiet'], memoryIo())).rejects.toThrow(/samples\.jsonl: cannot read samples\.jsonl/);
+  });
+});
+
+describe('formatEvalTable', () => {
+  it('aligns tasks, accuracies, format rates and per-position scores', () => {
+    const table = formatEvalTable({
+      tasks: { flip: { n: 10, accuracy: 0.8, format: 1, positions: [0.9, 0.85], positionMean: 0.875 }, crop: { n: 10, accuracy: 0.5, format: 1 } },
+      overall: { n: 20, accuracy: 0.65, format: 1 },
+    });
+    const lines = table.trimEnd().split('\n');
+    expect(lines[1]).toMatch(/^flip\s+10\s+80\.0%\s+100\.0%\s+90\.0% 85\.0%$/);
+    expect(new Set(lines.map((l) => l.indexOf('%')).filter((i) => i > 0)).size).toBe(1);
+    expect(table).toMatch(/^all\s+20\s+65\.0%/m);
+  });
+});

@@ -1,0 +1,218 @@
+import { resolve } from 'node:path';
+import { loadBackend, ModelError, trainSft, type EvalReport, type SftResult } from '@spatial-ssrl/model';
+import { z } from 'zod';
+import { parseCommandArgs, UsageError, type Command, type CommandIo } from '../command.js';
+import { createProgress, formatDuration, type Progress } from '../progress.js';
+
+/** Help text of `ssrl-train sft`. */
+export const sftHelp = `Usage: ssrl-train sft --data DIR --out RUN [options]
+
+Supervised cold start of the TensorFlow.js policy on a dataset written by "ssrl-train generate":
+teacher forcing on "<think></think>\\boxed{answer}", AdamW with warm-up and cosine decay,
+held-out exact-match evaluation on the dataset's test split. RUN receives checkpoint/ (atomic,
+resumable), metrics.jsonl, curve.svg (loss and accuracy) and run.json.
+
+Options:
+  --data DIR           dataset directory (samples.jsonl + images/)            [required]
+  --out RUN            run folder                                             [required]
+  --eval-data DIR      evaluate on the test split of another dataset directory
+  --preset NAME        tiny | small | base (default small)
+  --image-size PX      override the preset's input size (a multiple of the patch size)
+  --patch-size PX      override the preset's patch size (one image token per patch)
+  --minutes M          wall-clock budget, image decoding included (default 20)
+  --steps N            train exactly N steps instead of a time budget
+  --batch B            batch size (default 32)
+  --lr LR              peak learning rate (default 0.002)
+  --warmup N           warm-up steps (default 100)
+  --seed S             seed of weights, data order and dropout (default 0)
+  --eval-every N       evaluate every N steps, 0 = only at the end (default 500)
+  --eval-samples N     held-out records per task per evaluation (default 500)
+  --checkpoint-every N also save a checkpoint every N steps (default: at evaluations)
+  --resume             continue RUN from RUN/checkpoint (same settings)
+  --backend NAME       tensorflow-gpu | tensorflow | wasm | cpu (default: fastest available;
+                       the SSRL_BACKEND variable overrides)
+  --quiet              no progress output
+  -h, --help           show this help
+
+Examples:
+  ssrl-train sft --data runs/sft-data --out runs/sft --minutes 20
+  ssrl-train sft --data runs/sft-data --out runs/sft --steps 2000 --batch 64 --seed 3
+  ssrl-train sft --data runs/sft-data --out runs/sft --minutes 20 --resume
+`;
+
+const SFT_FLAGS = {
+  data: { type: 'string' },
+  out: { type: 'string' },
+  'eval-data': { type: 'string' },
+  preset: { type: 'string' },
+  'image-size': { type: 'string' },
+  'patch-size': { type: 'string' },
+  minutes: { type: 'string' },
+  steps: { type: 'string' },
+  batch: { type: 'string' },
+  lr: { type: 'string' },
+  warmup: { type: 'string' },
+  seed: { type: 'string' },
+  'eval-every': { type: 'string' },
+  'eval-samples': { type: 'string' },
+  'checkpoint-every': { type: 'string' },
+  resume: { type: 'boolean' },
+  backend: { type: 'string' },
+  quiet: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(min).max(max));
+const positive = z
+  .string()
+  .regex(/^(\d+(\.\d*)?|\.\d+)(e-?\d+)?$/i, 'must be a positive number')
+  .transform(Number)
+  .pipe(z.number().positive());
+
+const sftArgs = z
+  .object({
+    data: z.string({ error: 'is required' }).min(1),
+    out: z.string({ error: 'is required' }).min(1),
+    'eval-data': z.string().min(1).optional(),
+    preset: z.enum(['tiny', 'small', 'base']).default('small'),
+    'image-size': int(8, 512).optional(),
+    'patch-size': int(2, 64).optional(),
+    minutes: positive.optional(),
+    steps: int(1).optional(),
+    batch: int(1, 4096).default(32),
+    lr: positive.default(2e-3),
+    warmup: int(0).default(100),
+    seed: int(0, 0xffffffff).default(0),
+    'eval-every': int(0).default(500),
+    'eval-samples': int(1).default(500),
+    'checkpoint-every': int(0).default(0),
+    resume: z.boolean().default(false),
+    backend: z.enum(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).optional(),
+    quiet: z.boolean().default(false),
+  })
+  .refine((a) => a.minutes === undefined || a.steps === undefined, { message: 'give --minutes or --steps, not both', path: ['steps'] });
+
+const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
+
+/** The held-out table printed at the end of a run (one row per task, then all tasks). */
+export function formatEvalTable(report: EvalReport): string {
+  const rows = [['task', 'n', 'accuracy', 'format', 'per position']];
+  for (const [task, s] of [...Object.entries(report.tasks), ['all', report.overall] as const]) {
+    rows.push([task, String(s.n), pct(s.accuracy), pct(s.format), s.positions ? s.positions.map(pct).join(' ') : '']);
+  }
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd()).join('\n') + '\n';
+}
+
+function summary(result: SftResult, out: string): string {
+  const lines = [
+    `steps: ${result.step}${result.totalSteps ? ` of ${result.totalSteps}` : ''} (${result.stopped}), ${formatDuration(result.wallSec)}`,
+    `checkpoint: ${result.checkpoint}`,
+    `metrics: ${resolve(out, 'metrics.jsonl')}`,
+    `curve: ${resolve(out, 'curve.svg')}`,
+  ];
+  return (result.eval ? formatEvalTable(result.eval) : 'no held-out records (no split "test" in the dataset)\n') + lines.join('\n') + '\n';
+}
+
+/** `ssrl-train sft` with explicit streams; resolves to the exit code. */
+export async function runSftWith(argv: readonly string[], io: CommandIo): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.out.write(sftHelp);
+    return 0;
+  }
+  const args = parseCommandArgs('sft', argv, SFT_FLAGS, sftArgs);
+  const env = args.backend ? { ...io.env, SSRL_BACKEND: io.env.SSRL_BACKEND ?? args.backend } : io.env;
+  await loadBackend({ env, log: args.quiet ? false : (m) => io.err.write(`${m}\n`) });
+  let bar: Progress | undefined;
+  let cacheBar: Progress | undefined;
+  let lastLoss = Number.NaN;
+  const result = await trainSft(
+    {
+      data: resolve(io.cwd, args.data),
+      out: resolve(io.cwd, args.out),
+      evalData: args['eval-data'] ? resolve(io.cwd, args['eval-data']) : undefined,
+      preset: args.preset,
+      model: {
+        ...(args['image-size'] ? { imageSize: args['image-size'] } : {}),
+        ...(args['patch-size'] ? { patchSize: args['patch-size'] } : {}),
+      },
+      batchSize: args.batch,
+      lr: args.lr,
+      warmupSteps: args.warmup,
+      steps: args.steps,
+      minutes: args.steps === undefined ? (args.minutes ?? 20) : undefined,
+      seed: args.seed,
+      evalEvery: args['eval-every'],
+      evalSamples: args['eval-samples'],
+      checkpointEvery: args['checkpoint-every'],
+      resume: args.resume,
+    },
+    {
+      signal: io.signal,
+      onInfo: args.quiet ? undefined : (m) => io.err.write(`${m}\n`),
+      onCacheProgress: args.quiet
+        ? undefined
+        : (done, total) => {
+            cacheBar ??= createProgress({ label: 'decode images', total, stream: io.err, unit: 'images' });
+            cacheBar.update(done);
+            if (done === total) cacheBar.finish();
+          },
+      onStep: args.quiet
+        ? undefined
+        : (p) => {
+            lastLoss = p.loss;
+            if (p.totalSteps === 0) return;
+            bar ??= createProgress({ label: 'sft', total: p.totalSteps, stream: io.err, unit: 'steps' });
+            bar.update(p.step, `loss ${p.loss.toFixed(4)}  ${p.samplesPerSec.toFixed(0)} samples/s`);
+          },
+      onEval: args.quiet
+        ? undefined
+        : (step, report) => {
+            const tasks = Object.entries(report.tasks)
+              .map(([t, s]) => `${t} ${pct(s.accuracy)}`)
+              .join(', ');
+            io.err.write(`${bar ? '\n' : ''}eval @${step}: ${tasks}; format ${pct(report.overall.format)}\n`);
+          },
+    },
+  );
+  bar?.finish(Number.isFinite(lastLoss) ? `loss ${lastLoss.toFixed(4)}` : undefined);
+  io.out.write(summary(result, resolve(io.cwd, args.out)));
+  if (result.stopped === 'aborted') {
+    io.err.write('interrupted: add --resume to the same command to continue\n');
+    return 130;
+  }
+  return 0;
+}
+
+/**
+ * Runs `ssrl-train sft` on `argv` (the arguments after `sft`) with the process's streams;
+ * resolves to the exit code (0 done, 1 error, 2 usage, 130 interrupted).
+ */
+export async function runSft(argv: string[]): Promise<number> {
+  const controller = new AbortController();
+  const onSigint = (): void => controller.abort(new Error('interrupted'));
+  process.once('SIGINT', onSigint);
+  const io: CommandIo = { out: process.stdout, err: process.stderr, cwd: process.cwd(), env: process.env, signal: controller.signal };
+  try {
+    return await runSftWith(argv, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err.write(`ssrl-train sft: ${error.message}\nRun "ssrl-train sft --help" for usage.\n`);
+      return 2;
+    }
+    const code = error instanceof ModelError ? ` [${error.code}]` : '';
+    io.err.write(`ssrl-train sft: ${error instanceof Error ? error.message : String(error)}${code}\n`);
+    return 1;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+/** `ssrl-train sft` as a command of the CLI's command table. */
+export const sftCommand: Command = {
+  name: 'sft',
+  summary: 'supervised cold start of the tfjs policy on a generated dataset',
+  help: sftHelp,
+  run: runSftWith,
+};

@@ -1,0 +1,135 @@
+import { z } from 'zod';
+
+/** Names of the built-in pipeline presets; `tiny` is the test-sized one and is not listed in the help. */
+export const PIPELINE_PRESETS = ['quick', 'full', 'tiny'] as const;
+/** One of {@link PIPELINE_PRESETS}. */
+export type PipelinePreset = (typeof PIPELINE_PRESETS)[number];
+
+const budget = z
+  .object({
+    /** Wall-clock budget in minutes. */
+    minutes: z.number().positive().optional(),
+    /** A fixed step count instead of a time budget. */
+    steps: z.number().int().positive().optional(),
+  })
+  .refine((b) => (b.minutes === undefined) !== (b.steps === undefined), { message: 'give exactly one of minutes and steps' });
+
+/** Everything that decides a pipeline run; written to `<out>/pipeline.json` and compared on `--resume`. */
+export const pipelinePlan = z.object({
+  preset: z.enum(PIPELINE_PRESETS),
+  /** Seed of generation, weights, data order and sampling (0-4294967295). */
+  seed: z.number().int().min(0).max(0xffffffff),
+  data: z.union([
+    z.object({
+      kind: z.literal('generate'),
+      /** Source specs as `ssrl-train generate --source` takes them. */
+      sources: z.array(z.string().min(1)).min(1),
+      /** Samples over all tasks. */
+      count: z.number().int().positive(),
+      /** Share of source images held out as split `test`, 0-1. */
+      testFraction: z.number().min(0).max(1),
+    }),
+    z.object({ kind: z.literal('existing'), dir: z.string().min(1) }),
+  ]),
+  /** Model preset of `@spatial-ssrl/model`. */
+  model: z.enum(['tiny', 'small', 'base']),
+  sft: budget.and(
+    z.object({
+      batchSize: z.number().int().positive(),
+      lr: z.number().positive(),
+      warmupSteps: z.number().int().min(0),
+      /** Held-out evaluation every this many steps, for the curve (0: only at the end). */
+      evalEvery: z.number().int().min(0),
+      /** Held-out records per task in those evaluations. */
+      evalSamples: z.number().int().positive(),
+    }),
+  ),
+  grpo: budget.and(
+    z.object({
+      /** Prompts per rollout step. */
+      promptsPerStep: z.number().int().positive(),
+      /** Responses per prompt (≥ 2). */
+      groupSize: z.number().int().min(2),
+      lr: z.number().positive(),
+      evalEvery: z.number().int().min(0),
+      evalSamples: z.number().int().positive(),
+    }),
+  ),
+  /** SFT continued from the SFT checkpoint for as long as GRPO took (the control run). */
+  control: z.object({
+    lr: z.number().positive(),
+    warmupSteps: z.number().int().min(0),
+  }),
+  evaluation: z.object({
+    /** Held-out records per task in the final evaluations (0: every test record). */
+    perTask: z.number().int().min(0),
+    /** Prompts decoded together. */
+    batchSize: z.number().int().positive(),
+  }),
+});
+/** A resolved pipeline plan. */
+export type PipelinePlan = z.infer<typeof pipelinePlan>;
+
+/** What a preset fixes before command-line overrides. */
+type PresetPlan = Omit<PipelinePlan, 'seed' | 'data'> & { readonly data: Extract<PipelinePlan['data'], { kind: 'generate' }> };
+
+// quick: sized to finish in about 20 minutes on 2 CPU cores with the wasm backend. The model sees
+// 32×32 inputs, so 256×192 scenes lose nothing and generate faster than 640×480 ones; 13,000
+// samples with 22 % of the scenes held out give about 570 test samples per task (≥ 500 needed).
+// full: about an hour on the same machine, or much less on a GPU backend.
+const PRESETS: Readonly<Record<PipelinePreset, PresetPlan>> = {
+  quick: {
+    preset: 'quick',
+    data: { kind: 'generate', sources: ['synthetic:4400:256x192'], count: 13_000, testFraction: 0.22 },
+    model: 'small',
+    sft: { minutes: 6, batchSize: 32, lr: 2e-3, warmupSteps: 100, evalEvery: 200, evalSamples: 100 },
+    grpo: { minutes: 3, promptsPerStep: 16, groupSize: 5, lr: 1e-4, evalEvery: 0, evalSamples: 100 },
+    control: { lr: 2e-4, warmupSteps: 10 },
+    evaluation: { perTask: 0, batchSize: 64 },
+  },
+  full: {
+    preset: 'full',
+    data: { kind: 'generate', sources: ['synthetic:16000:320x240'], count: 48_000, testFraction: 0.1 },
+    model: 'small',
+    sft: { minutes: 30, batchSize: 32, lr: 2e-3, warmupSteps: 200, evalEvery: 1000, evalSamples: 200 },
+    grpo: { minutes: 12, promptsPerStep: 16, groupSize: 5, lr: 1e-4, evalEvery: 100, evalSamples: 200 },
+    control: { lr: 2e-4, warmupSteps: 20 },
+    evaluation: { perTask: 0, batchSize: 64 },
+  },
+  tiny: {
+    preset: 'tiny',
+    data: { kind: 'generate', sources: ['synthetic:60:192x144'], count: 150, testFraction: 0.3 },
+    model: 'tiny',
+    sft: { steps: 30, batchSize: 16, lr: 3e-3, warmupSteps: 5, evalEvery: 0, evalSamples: 20 },
+    grpo: { steps: 3, promptsPerStep: 4, groupSize: 3, lr: 2e-5, evalEvery: 0, evalSamples: 10 },
+    control: { lr: 3e-4, warmupSteps: 2 },
+    evaluation: { perTask: 0, batchSize: 32 },
+  },
+};
+
+/** Command-line choices that change a preset. */
+export interface PlanOverrides {
+  readonly seed?: number;
+  /** Source specs replacing the preset's synthetic scenes. */
+  readonly sources?: readonly string[];
+  /** An existing dataset directory instead of generating one (absolute). */
+  readonly dataDir?: string;
+}
+
+/** The plan of a preset with the command-line overrides applied (validated). */
+export function resolvePlan(preset: PipelinePreset, overrides: PlanOverrides = {}): PipelinePlan {
+  const base = PRESETS[preset];
+  let data: PipelinePlan['data'] = base.data;
+  if (overrides.dataDir !== undefined) data = { kind: 'existing', dir: overrides.dataDir };
+  else if (overrides.sources && overrides.sources.length > 0) data = { ...base.data, sources: [...overrides.sources] };
+  return pipelinePlan.parse({ ...base, seed: overrides.seed ?? 0, data });
+}
+
+/** The keys (dotted paths) at which two plans differ, for a clear resume error. */
+export function planDifferences(a: unknown, b: unknown, prefix = ''): string[] {
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) || Array.isArray(b)) {
+    return JSON.stringify(a) === JSON.stringify(b) ? [] : [prefix || '(root)'];
+  }
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+  return keys.flatMap((k) => planDifferences((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], prefix ? `${prefix}.${k}` : k));
+}

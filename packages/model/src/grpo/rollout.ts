@@ -1,0 +1,94 @@
+import { scoreResponseWith, type RewardScore } from '@spatial-ssrl/rewards';
+import type { ModelConfig } from '../config.js';
+import { buildEncoderFeed } from '../feed.js';
+import type { PolicyModel } from '../model.js';
+import { sample } from '../sampling.js';
+import type { TrainExample } from '../sft/batching.js';
+import { cachedImage, type ImageCache } from '../sft/dataset.js';
+import type { GrpoSettings } from './grpo-options.js';
+
+/** One sampled response of a rollout batch, with the log-probabilities it was sampled with and its reward. */
+export interface Rollout {
+  /** Position of the prompt in the step's batch: the group id shared by its `groupSize` responses. */
+  readonly group: number;
+  /** Index of the response within its group (0 to groupSize − 1). */
+  readonly sample: number;
+  readonly example: TrainExample;
+  /** Generated token ids, EOS included when generation stopped on it. */
+  readonly tokens: readonly number[];
+  /** Log-probability of each token under the sampling policy at temperature 1 (the "old" policy). */
+  readonly logProbs: readonly number[];
+  readonly text: string;
+  readonly finishReason: 'stop' | 'length';
+  /** EasyR1 `img_score`: overall, accuracy, format, each in [0, 1]. */
+  readonly reward: RewardScore;
+}
+
+/** What `collectRollouts` needs to know besides the model and prompts. */
+export type RolloutSettings = Pick<GrpoSettings, 'groupSize' | 'temperature' | 'topP' | 'grader' | 'formatWeight'> & {
+  /** Most tokens per response. */
+  readonly maxTokens: number;
+  /** Seed of this step's sampling streams. */
+  readonly seed: number;
+  /** Most rows (prompts × groupSize) sampled in one call; default 160. */
+  readonly maxRows?: number;
+};
+
+/**
+ * Samples `groupSize` responses to each prompt and scores them. Prompts are decoded in
+ * batches of equal image count (no padded image slots); each response's random stream is keyed
+ * by `(seed, group, sample)`, so the responses do not depend on how prompts are batched. Output
+ * is ordered by group, then sample.
+ */
+export function collectRollouts(
+  model: PolicyModel,
+  config: ModelConfig,
+  prompts: readonly TrainExample[],
+  cache: ImageCache,
+  settings: RolloutSettings,
+): Rollout[] {
+  const n = settings.groupSize;
+  const byImages = new Map<number, number[]>();
+  prompts.forEach((e, k) => {
+    const list = byImages.get(e.record.images.length) ?? [];
+    list.push(k);
+    byImages.set(e.record.images.length, list);
+  });
+  const perCall = Math.max(1, Math.floor((settings.maxRows ?? 160) / n));
+  const out: Rollout[] = new Array(prompts.length * n);
+  for (const key of [...byImages.keys()].sort((a, b) => a - b)) {
+    const groups = byImages.get(key)!;
+    for (let i = 0; i < groups.length; i += perCall) {
+      const chunk = groups.slice(i, i + perCall);
+      const feed = buildEncoderFeed(
+        config,
+        chunk.map((k) => ({ images: prompts[k].record.images.map((p) => cachedImage(cache, p)), condition: prompts[k].condition })),
+      );
+      const seqs = sample(model, feed, {
+        temperature: settings.temperature,
+        topP: settings.topP,
+        maxTokens: settings.maxTokens,
+        seed: settings.seed,
+        samplesPerInput: n,
+        rowKeys: chunk.flatMap((k) => Array.from({ length: n }, (_, j) => k * n + j)),
+      });
+      chunk.forEach((k, c) => {
+        const example = prompts[k];
+        for (let j = 0; j < n; j++) {
+          const s = seqs[c * n + j];
+          out[k * n + j] = {
+            group: k,
+            sample: j,
+            example,
+            tokens: s.tokens,
+            logProbs: s.logProbs,
+            text: s.text,
+            finishReason: s.finishReason,
+            reward: scoreResponseWith(s.text, example.record.answer, { grader: settings.grader, formatWeight: settings.formatWeight }),
+          };
+        }
+      });
+    }
+  }
+  return out;
+}

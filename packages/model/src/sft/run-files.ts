@@ -1,0 +1,101 @@
+import { appendFile, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { writeFileAtomic } from '../atomic-write.js';
+import { renderLineChart, type ChartSeries } from '../svg-chart.js';
+import type { EvalReport } from './evaluate.js';
+
+/** One line of `metrics.jsonl`: a training interval or an evaluation. */
+export type MetricsLine =
+  | {
+      readonly type: 'train';
+      readonly step: number;
+      /** Mean loss (nats per answer token) over the steps since the previous line. */
+      readonly loss: number;
+      readonly lr: number;
+      readonly gradNorm: number;
+      /** Training samples per second over the interval (wall clock). */
+      readonly samplesPerSec: number;
+      readonly elapsedSec: number;
+    }
+  | { readonly type: 'eval'; readonly step: number; readonly elapsedSec: number; readonly report: EvalReport };
+
+/** Paths of a training run folder. */
+export interface RunPaths {
+  readonly dir: string;
+  readonly checkpoint: string;
+  readonly metrics: string;
+  readonly curve: string;
+  readonly config: string;
+}
+
+/** The files of run folder `dir`: `checkpoint/`, `metrics.jsonl`, `curve.svg`, `run.json`. */
+export function runPaths(dir: string): RunPaths {
+  return {
+    dir,
+    checkpoint: path.join(dir, 'checkpoint'),
+    metrics: path.join(dir, 'metrics.jsonl'),
+    curve: path.join(dir, 'curve.svg'),
+    config: path.join(dir, 'run.json'),
+  };
+}
+
+/** Reads `metrics.jsonl` (missing file → no lines). */
+export async function readMetrics(file: string): Promise<MetricsLine[]> {
+  const text = await readFile(file, 'utf8').catch(() => '');
+  return text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as MetricsLine);
+}
+
+/** Rewrites `metrics.jsonl` keeping only lines up to `step` (used when a run resumes from a checkpoint). */
+export async function truncateMetrics(file: string, step: number): Promise<MetricsLine[]> {
+  const kept = (await readMetrics(file)).filter((m) => m.step <= step);
+  await writeFileAtomic(file, kept.map((m) => JSON.stringify(m) + '\n').join(''));
+  return kept;
+}
+
+/** Appends one line to `metrics.jsonl`. */
+export async function appendMetrics(file: string, line: MetricsLine): Promise<void> {
+  await appendFile(file, JSON.stringify(line) + '\n');
+}
+
+const TASK_COLOURS = ['#1b9e77', '#d95f02', '#7570b3', '#e7298a', '#66a61e', '#e6ab02', '#a6761d'];
+
+/** The loss-and-accuracy curve of a run as SVG: training loss (left axis) and held-out accuracy per task (right axis). */
+export function renderTrainingCurve(lines: readonly MetricsLine[], title: string): string {
+  const train = lines.filter((l): l is Extract<MetricsLine, { type: 'train' }> => l.type === 'train');
+  const evals = lines.filter((l): l is Extract<MetricsLine, { type: 'eval' }> => l.type === 'eval');
+  const tasks = [...new Set(evals.flatMap((e) => Object.keys(e.report.tasks)))].sort();
+  const series: ChartSeries[] = [{ name: 'train loss', points: train.map((l) => [l.step, l.loss]), color: '#222' }];
+  tasks.forEach((t, i) => {
+    series.push({
+      name: `${t} accuracy`,
+      axis: 'right',
+      markers: true,
+      color: TASK_COLOURS[i % TASK_COLOURS.length],
+      points: evals.filter((e) => e.report.tasks[t]).map((e) => [e.step, e.report.tasks[t].accuracy]),
+    });
+  });
+  if (evals.length > 0) {
+    series.push({
+      name: 'format rate',
+      axis: 'right',
+      markers: true,
+      color: '#999',
+      points: evals.map((e) => [e.step, e.report.overall.format]),
+    });
+  }
+  return renderLineChart({
+    title,
+    x: { label: 'step', min: 0 },
+    left: { label: 'loss (nats / answer token)', min: 0 },
+    right: { label: 'held-out accuracy', min: 0, max: 1 },
+    series,
+  });
+}
+
+/** Writes `curve.svg` from the metrics lines. */
+export async function writeTrainingCurve(file: string, lines: readonly MetricsLine[], title: string): Promise<void> {
+  await writeFileAtomic(file, renderTrainingCurve(lines, title));
+}

@@ -1,0 +1,146 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeToyDataset } from '../__fixtures__/toy-dataset.js';
+import { loadBackend } from '../backend.js';
+import { ContextLengthError, DatasetError, ModelError } from '../errors.js';
+import { readRunMetrics, trainSft, type SftOptions } from './trainer.js';
+
+let root: string;
+let data: string;
+
+beforeAll(async () => {
+  await loadBackend({ prefer: 'wasm', log: false });
+  root = await mkdtemp(path.join(tmpdir(), 'ssrl-sft-'));
+  data = path.join(root, 'data');
+  await writeToyDataset(data);
+});
+
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+const base = (out: string): SftOptions => ({
+  data,
+  out: path.join(root, out),
+  preset: 'tiny',
+  batchSize: 16,
+  lr: 3e-3,
+  warmupSteps: 10,
+  seed: 1,
+});
+
+describe('trainSft', () => {
+  it('lowers the loss and learns the held-out tasks within a few seconds', async () => {
+    const steps: number[] = [];
+    const result = await trainSft({ ...base('learn'), steps: 160, evalEvery: 80, evalAtStart: true }, { onStep: (p) => steps.push(p.loss) });
+    expect(result.stopped).toBe('steps');
+    expect(result.step).toBe(160);
+    const lines = await readRunMetrics(path.join(root, 'learn'));
+    const train = lines.filter((l) => l.type === 'train');
+    expect(train.length).toBe(16);
+    const first = train[0].type === 'train' ? train[0].loss : NaN;
+    const last = train[train.length - 1].type === 'train' ? train[train.length - 1].loss : NaN;
+    expect(last).toBeLessThan(first * 0.1);
+    const evals = lines.filter((l) => l.type === 'eval');
+    expect(evals.map((e) => e.step)).toEqual([0, 80, 160]);
+    const report = result.eval!;
+    expect(report.overall.n).toBe(48);
+    expect(report.overall.format).toBe(1);
+    expect(report.tasks.quadrant.accuracy).toBeGreaterThan(0.8);
+    expect(report.tasks.brighter.accuracy).toBeGreaterThan(0.8);
+    const variants = report.tasks.quadrant.variants!;
+    expect(Object.keys(variants)).toEqual(['even', 'odd']);
+    expect(variants.even.n + variants.odd.n).toBe(report.tasks.quadrant.n);
+    expect(report.tasks.brighter.variants).toBeUndefined();
+    const svg = await readFile(path.join(root, 'learn', 'curve.svg'), 'utf8');
+    expect(svg).toContain('<svg');
+    expect(svg).toContain('quadrant accuracy');
+    const manifest = JSON.parse(await readFile(path.join(result.checkpoint, 'model.json'), 'utf8'));
+    expect(manifest.step).toBe(160);
+  });
+
+  it('ends with the same weights, bit for bit, after a kill and a resume', async () => {
+    const opts = (out: string): SftOptions => ({
+      ...base(out),
+      model: { dropout: 0.1 },
+      steps: 14,
+      evalEvery: 0,
+      checkpointEvery: 4,
+    });
+    await trainSft(opts('straight'));
+    const controller = new AbortController();
+    // Without a save on abort the run resumes from step 8, as after a kill at step 10.
+    const killed = await trainSft(
+      { ...opts('resumed'), saveOnAbort: false },
+      { signal: controller.signal, onStep: (p) => p.step === 10 && controller.abort() },
+    );
+    expect(killed.stopped).toBe('aborted');
+    const resumed = await trainSft({ ...opts('resumed'), resume: true });
+    expect(resumed.step).toBe(14);
+    for (const file of ['weights.bin', 'optimizer.bin']) {
+      const a = await readFile(path.join(root, 'straight', 'checkpoint', file));
+      const b = await readFile(path.join(root, 'resumed', 'checkpoint', file));
+      expect(a.equals(b), file).toBe(true);
+    }
+    const a = (await readRunMetrics(path.join(root, 'straight'))).filter((l) => l.type === 'train').map((l) => (l.type === 'train' ? l.loss : 0));
+    const b = (await readRunMetrics(path.join(root, 'resumed'))).filter((l) => l.type === 'train').map((l) => (l.type === 'train' ? l.loss : 0));
+    expect(b).toEqual(a);
+  });
+
+  it('fits the schedule to a time budget', async () => {
+    const result = await trainSft({ ...base('timed'), minutes: 0.05, evalEvery: 0 });
+    expect(['time', 'steps']).toContain(result.stopped);
+    expect(result.totalSteps).toBeGreaterThan(20);
+    expect(result.wallSec).toBeLessThan(0.05 * 60 + 10);
+  });
+
+  it('evaluates on the test split of another dataset directory when asked', async () => {
+    const other = path.join(root, 'heldout');
+    await writeToyDataset(other, { perTask: 10, testFraction: 1, seed: 9 });
+    const result = await trainSft({ ...base('other-eval'), steps: 2, evalData: other, evalSamples: 7 });
+    expect(result.eval?.tasks.quadrant.n).toBe(7);
+    expect(result.eval?.tasks.brighter.n).toBe(7);
+  });
+
+  it('refuses to start over a run folder that holds a checkpoint', async () => {
+    await expect(trainSft({ ...base('straight'), steps: 2 })).rejects.toThrow(/already holds a checkpoint/);
+  });
+
+  it('names the record whose image is missing', async () => {
+    const dir = path.join(root, 'missing');
+    await writeToyDataset(dir, { perTask: 4 });
+    await rm(path.join(dir, 'images', 'brighter', '2-1.png'));
+    const err = await trainSft({ ...base('missing-run'), data: dir, steps: 2 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DatasetError);
+    expect((err as DatasetError).code).toBe('image-missing');
+    expect((err as Error).message).toMatch(/2-1\.png.*record brighter-2/);
+  });
+
+  it('refuses an answer longer than the context', async () => {
+    const dir = path.join(root, 'long');
+    await writeToyDataset(dir, { perTask: 4 });
+    const lines = (await readFile(path.join(dir, 'samples.jsonl'), 'utf8')).trim().split('\n');
+    const rec = JSON.parse(lines[1]);
+    rec.answer = '0-1-2-3-0-1-2-3-0-1-2-3-0-1-2-3';
+    lines[1] = JSON.stringify(rec);
+    await writeFile(path.join(dir, 'samples.jsonl'), lines.join('\n'));
+    const err = await trainSft({ ...base('long-run'), data: dir, steps: 2 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ContextLengthError);
+    expect((err as Error).message).toMatch(/record quadrant-1: the answer ".*" needs 36 tokens but the model allows 32/);
+  });
+
+  it('refuses a directory that is not a dataset, and a bad record line', async () => {
+    await expect(trainSft({ ...base('none'), data: root, steps: 1 })).rejects.toMatchObject({ code: 'dataset-invalid' });
+    const dir = path.join(root, 'badline');
+    await writeToyDataset(dir, { perTask: 2 });
+    await writeFile(path.join(dir, 'samples.jsonl'), '{"id":"x","task":"t","prompt":"p","answer":"A","images":[]}\n');
+    await expect(trainSft({ ...base('badline-run'), data: dir, steps: 1 })).rejects.toThrow(/samples\.jsonl:1: split/);
+  });
+
+  it('validates its options', async () => {
+    await expect(trainSft({ ...base('opts'), steps: 0 })).rejects.toBeInstanceOf(ModelError);
+    await expect(trainSft({ ...base('opts'), steps: 1, model: { patchSize: 5 } })).rejects.toThrow(/patchSize 5 must divide imageSize 16/);
+  });
+});

@@ -1,0 +1,369 @@
+import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { z } from 'zod';
+import { writeFileAtomic } from '../atomic-write.js';
+import { ensureBackend } from '../backend.js';
+import { loadCheckpoint, saveCheckpoint } from '../checkpoint.js';
+import { modelConfig, modelPresets, type ModelConfig } from '../config.js';
+import { hashKey } from '../counter-rng.js';
+import { ModelError } from '../errors.js';
+import { PolicyModel } from '../model.js';
+import { AdamW, optimizerConfig, type OptimizerConfig } from '../optimizer.js';
+import { BatchPlan, DEFAULT_TARGET_TEMPLATE, feedsFor, prepareExamples, type TrainExample } from './batching.js';
+import { buildImageCache, readDataset } from './dataset.js';
+import { evaluateExamples, takePerTask, type EvalReport } from './evaluate.js';
+import { appendMetrics, readMetrics, runPaths, truncateMetrics, writeTrainingCurve, type MetricsLine } from './run-files.js';
+
+/** Options of `trainSft`; parse user input with `sftOptions.parse`. */
+export const sftOptions = z
+  .object({
+    /** Dataset directory (`samples.jsonl` + images). */
+    data: z.string().min(1),
+    /** Dataset directory whose `split: 'test'` records are evaluated instead of those of `data`. */
+    evalData: z.string().min(1).optional(),
+    /** Run folder: `checkpoint/`, `metrics.jsonl`, `curve.svg`, `run.json`, the image cache. */
+    out: z.string().min(1),
+    /** Built-in model configuration. */
+    preset: z.enum(['tiny', 'small', 'base']).default('small'),
+    /** Fields overriding the preset (e.g. `{ imageSize: 48 }`). */
+    model: z.record(z.string(), z.unknown()).default({}),
+    batchSize: z.number().int().min(1).max(4096).default(32),
+    /** Peak learning rate. */
+    lr: z.number().positive().default(2e-3),
+    warmupSteps: z.number().int().min(0).default(100),
+    minLrRatio: z.number().min(0).max(1).default(0.05),
+    weightDecay: z.number().min(0).default(0.01),
+    clipNorm: z.number().min(0).default(1),
+    /** Training steps; with `minutes` instead, the count is fitted to the time budget. */
+    steps: z.number().int().positive().optional(),
+    /** Wall-clock budget of the whole run in minutes (image caching and the final evaluation included). */
+    minutes: z.number().positive().optional(),
+    seed: z.number().int().min(0).max(0xffffffff).default(0),
+    /** Evaluate on held-out records every this many steps (0: only at the end). */
+    evalEvery: z.number().int().min(0).default(500),
+    /** Also evaluate the untrained model before the first step (a baseline on the curve). */
+    evalAtStart: z.boolean().default(false),
+    /** Held-out records per task in each evaluation. */
+    evalSamples: z.number().int().min(1).default(500),
+    /** Save a checkpoint every this many steps (0: only at evaluations and at the end). */
+    checkpointEvery: z.number().int().min(0).default(0),
+    /** Steps per `metrics.jsonl` training line. */
+    logEvery: z.number().int().min(1).default(10),
+    /** Answer text trained on; `{answer}` is replaced by the record's answer. */
+    targetTemplate: z.string().includes('{answer}').default(DEFAULT_TARGET_TEMPLATE),
+    /** Continue from `<out>/checkpoint`. */
+    resume: z.boolean().default(false),
+    /** Save a checkpoint when stopped through the abort signal (default true). */
+    saveOnAbort: z.boolean().default(true),
+  })
+  .refine((o) => o.steps !== undefined || o.minutes !== undefined, { message: 'give steps or minutes' });
+
+/** Options as written by callers (defaults applied by `trainSft`). */
+export type SftOptions = z.input<typeof sftOptions>;
+
+/** Progress of one training step. */
+export interface StepProgress {
+  readonly step: number;
+  readonly totalSteps: number;
+  readonly loss: number;
+  readonly lr: number;
+  readonly gradNorm: number;
+  /** Seconds since the run started. */
+  readonly elapsedSec: number;
+  /** Estimated seconds until `totalSteps`. */
+  readonly etaSec: number;
+  /** Training samples per second, recent average. */
+  readonly samplesPerSec: number;
+}
+
+/** Hooks and controls of `trainSft`. */
+export interface SftHooks {
+  readonly onStep?: (p: StepProgress) => void;
+  readonly onEval?: (step: number, report: EvalReport) => void;
+  /** Progress of decoding the dataset's images into the image cache (images done, total). */
+  readonly onCacheProgress?: (done: number, total: number) => void;
+  /** Human-readable notes (dataset size, cache, resume, checkpoints). */
+  readonly onInfo?: (message: string) => void;
+  /** Stops training after the current step (a checkpoint is saved unless `saveOnAbort` is false). */
+  readonly signal?: AbortSignal;
+}
+
+/** What a run did. */
+export interface SftResult {
+  /** Steps completed (the checkpoint's step). */
+  readonly step: number;
+  readonly totalSteps: number;
+  /** Why training stopped. */
+  readonly stopped: 'steps' | 'time' | 'aborted';
+  /** The last held-out evaluation, if any. */
+  readonly eval?: EvalReport;
+  readonly checkpoint: string;
+  readonly wallSec: number;
+}
+
+const UNFITTED_TOTAL = 1_000_000_000;
+
+function resolveConfig(preset: keyof typeof modelPresets, overrides: Record<string, unknown>): ModelConfig {
+  const parsed = modelConfig.safeParse({ ...modelPresets[preset], ...overrides });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ModelError('bad-config', `model config: ${issue.path.join('.')}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+async function exists(p: string): Promise<boolean> {
+  return access(p).then(
+    () => true,
+    () => false,
+  );
+}
+
+// Everything that decides the training trajectory; a resumed run must match it.
+interface RunIdentity {
+  readonly config: ModelConfig;
+  readonly optimizer: OptimizerConfig;
+  readonly batchSize: number;
+  readonly seed: number;
+  readonly targetTemplate: string;
+  readonly trainRecords: number;
+}
+
+function trainStep(model: PolicyModel, names: ReadonlyMap<string, string>, feeds: ReturnType<typeof feedsFor>, key: number): {
+  loss: number;
+  grads: Map<string, Float32Array>;
+} {
+  const { value, grads } = tf.variableGrads(
+    () => model.loss(feeds.encoder, feeds.tokens, { training: true, dropoutKey: key }),
+    model.variables,
+  );
+  const loss = value.dataSync()[0];
+  const out = new Map<string, Float32Array>();
+  for (const [varName, g] of Object.entries(grads)) out.set(names.get(varName)!, g.dataSync() as Float32Array);
+  value.dispose();
+  tf.dispose(grads);
+  return { loss, grads: out };
+}
+
+/**
+ * Supervised fine-tuning (the cold start) on a Spatial-SSRL dataset directory: teacher forcing on
+ * `targetTemplate` answers, AdamW with linear warm-up and cosine decay, global grad-norm
+ * clipping, batches bucketed by image count and lengths, periodic held-out evaluation by exact
+ * match (`split: 'test'` records), atomic checkpoints in `<out>/checkpoint` with optimizer state
+ * and data cursor. Data order and dropout are functions of `(seed, step)`, so a run resumed from
+ * a checkpoint ends with the same weights, bit for bit, as an uninterrupted one.
+ * Starts the fastest backend when none is running (see `ensureBackend`).
+ */
+export async function trainSft(input: SftOptions, hooks: SftHooks = {}): Promise<SftResult> {
+  const parsed = sftOptions.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ModelError('bad-config', `sft options: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  const o = parsed.data;
+  await ensureBackend();
+  const started = performance.now();
+  const elapsed = (): number => (performance.now() - started) / 1000;
+  const info = hooks.onInfo ?? (() => {});
+  const files = runPaths(o.out);
+  const config = resolveConfig(o.preset, o.model);
+  await mkdir(o.out, { recursive: true });
+
+  const dataset = await readDataset(o.data);
+  const trainRecords = dataset.records.filter((r) => r.split === 'train');
+  const evalDataset = o.evalData ? await readDataset(o.evalData) : dataset;
+  const testRecords = evalDataset.records.filter((r) => r.split === 'test');
+  const train = prepareExamples(config, trainRecords, o.targetTemplate);
+  const test = takePerTask(prepareExamples(config, testRecords, o.targetTemplate), o.evalSamples);
+  info(
+    `dataset: ${train.length} train records; ${testRecords.length} test records${o.evalData ? ` in ${o.evalData}` : ''} (${test.length} used for evaluation)`,
+  );
+
+  let resumed: Awaited<ReturnType<typeof loadCheckpoint>> | undefined;
+  if (o.resume) {
+    resumed = await loadCheckpoint(files.checkpoint, { training: true });
+  } else if (await exists(files.checkpoint)) {
+    throw new ModelError('bad-config', `${o.out} already holds a checkpoint; resume it or choose another output folder`);
+  }
+
+  const cache = await buildImageCache(dataset, config.imageSize, {
+    file: path.join(o.out, `image-cache-${config.imageSize}.bin`),
+    onProgress: hooks.onCacheProgress,
+  });
+  const evalCache = o.evalData
+    ? await buildImageCache(evalDataset, config.imageSize, { file: path.join(o.out, `eval-image-cache-${config.imageSize}.bin`) })
+    : cache;
+  info(`image cache: ${cache.slots.size + (o.evalData ? evalCache.slots.size : 0)} images at ${config.imageSize} px (${elapsed().toFixed(1)} s)`);
+
+  const plan = new BatchPlan(train, o.batchSize, o.seed);
+  let totalSteps = o.steps ?? 0;
+  const savedState = resumed?.training?.state as
+    | { identity?: RunIdentity; totalSteps?: number; logWindow?: { loss: number; grad: number; n: number; samples: number } }
+    | undefined;
+  if (resumed && savedState?.totalSteps !== undefined) {
+    if (o.steps !== undefined && savedState.totalSteps > 0 && o.steps !== savedState.totalSteps) {
+      throw new ModelError(
+        'bad-config',
+        `${files.checkpoint} follows a ${savedState.totalSteps}-step schedule; resume with steps ${savedState.totalSteps} (a longer schedule needs a new run folder)`,
+      );
+    }
+    totalSteps = savedState.totalSteps;
+  }
+  const optimizer = (total: number): OptimizerConfig =>
+    optimizerConfig.parse({
+      lr: o.lr,
+      warmupSteps: o.warmupSteps,
+      minLrRatio: o.minLrRatio,
+      totalSteps: Math.max(1, total),
+      weightDecay: o.weightDecay,
+      clipNorm: o.clipNorm,
+    });
+  const identity = (total: number): RunIdentity => ({
+    config,
+    optimizer: optimizer(total),
+    batchSize: o.batchSize,
+    seed: o.seed,
+    targetTemplate: o.targetTemplate,
+    trainRecords: train.length,
+  });
+  if (resumed && savedState?.identity && JSON.stringify(savedState.identity) !== JSON.stringify(identity(totalSteps))) {
+    throw new ModelError('bad-config', `${files.checkpoint} was trained with other settings (model, optimizer, batch, seed, template or data); resume with the same ones`);
+  }
+
+  const model = resumed
+    ? PolicyModel.fromWeights(resumed.config, resumed.weights, { trainable: true, source: files.checkpoint })
+    : PolicyModel.create(config, { seed: o.seed });
+  const names = new Map(model.variables.map((v, i) => [v.name, model.specs[i].name]));
+  const weights = resumed ? resumed.weights : model.readWeights();
+  let step = resumed?.step ?? 0;
+  let adam = totalSteps > 0 ? new AdamW(model.specs, optimizer(totalSteps)) : undefined;
+  if (adam && resumed?.training) adam.loadMoments(resumed.training.moments, step);
+  const metrics: MetricsLine[] = resumed ? await truncateMetrics(files.metrics, step) : [];
+  if (!resumed) await writeFile(files.metrics, '');
+  await writeFileAtomic(files.config, JSON.stringify({ options: o, config, trainRecords: train.length }, null, 2));
+  if (resumed) info(`resumed from step ${step} of ${totalSteps}`);
+
+  const title = `SFT ${o.preset} (${model.parameterCount.toLocaleString('en-US')} parameters), batch ${o.batchSize}`;
+  let lastEval: EvalReport | undefined;
+  const save = async (): Promise<void> => {
+    await saveCheckpoint(files.checkpoint, config, weights, {
+      step,
+      metadata: { kind: 'sft', preset: o.preset, data: path.resolve(o.data), trainedSteps: step, eval: lastEval },
+      training: {
+        state: {
+          identity: identity(totalSteps),
+          totalSteps,
+          dataCursor: { epoch: plan.epochOf(step), step },
+          seed: o.seed,
+          // The partial metrics interval, so a resumed run writes the same metrics lines.
+          logWindow: { loss: window.loss, grad: window.grad, n: window.n, samples: window.samples },
+        },
+        moments: adam!.saveMoments(),
+      },
+    });
+  };
+  let lastEvalSec = 0;
+  const evaluate = async (): Promise<void> => {
+    if (test.length === 0) return;
+    const t0 = performance.now();
+    lastEval = evaluateExamples(model, config, test, evalCache);
+    lastEvalSec = (performance.now() - t0) / 1000;
+    const line: MetricsLine = { type: 'eval', step, elapsedSec: elapsed(), report: lastEval };
+    metrics.push(line);
+    await appendMetrics(files.metrics, line);
+    await writeTrainingCurve(files.curve, metrics, title);
+    hooks.onEval?.(step, lastEval);
+  };
+
+  const deadline = o.minutes !== undefined ? o.minutes * 60 : Infinity;
+  // Time kept for the final evaluation and checkpoint, so the whole run fits the budget.
+  const reserve = (): number => Math.max(lastEvalSec * 1.2, 0.03 * deadline) + 1;
+  let stopped: SftResult['stopped'] = 'steps';
+  let window = { loss: 0, grad: 0, n: 0, samples: 0, t: performance.now(), ...savedState?.logWindow };
+  const stepTimes: number[] = [];
+  if (step === 0 && o.evalAtStart && !resumed) await evaluate();
+  while (true) {
+    if (totalSteps === 0 && stepTimes.length >= 20) {
+      // A time budget without a step count: fit the schedule to the budget once the speed is known.
+      const perStep = stepTimes.slice(5).reduce((a, b) => a + b, 0) / (stepTimes.length - 5);
+      totalSteps = step + Math.max(1, Math.floor(((deadline - reserve() - elapsed()) * 0.93) / perStep));
+      const fitted = new AdamW(model.specs, optimizer(totalSteps));
+      fitted.loadMoments(adam!.saveMoments(), adam!.step);
+      adam = fitted;
+      info(`time budget: ${totalSteps} steps (${(perStep * 1000).toFixed(0)} ms per step)`);
+    }
+    if (totalSteps > 0 && step >= totalSteps) break;
+    if (elapsed() >= deadline - reserve()) {
+      stopped = 'time';
+      break;
+    }
+    if (hooks.signal?.aborted) {
+      stopped = 'aborted';
+      break;
+    }
+    // Until a time budget is fitted, the schedule stays at its peak after warm-up.
+    if (!adam) adam = new AdamW(model.specs, optimizer(UNFITTED_TOTAL));
+    const t0 = performance.now();
+    const batch: TrainExample[] = plan.batchAt(step).map((i) => train[i]);
+    const feeds = feedsFor(config, batch, cache, { transposed: true });
+    const { loss, grads } = trainStep(model, names, feeds, hashKey(o.seed, 0xd20, step));
+    const upd = adam.update(weights, grads);
+    model.writeWeights(weights);
+    step++;
+    stepTimes.push((performance.now() - t0) / 1000);
+    window.loss += loss;
+    window.grad += upd.gradNorm;
+    window.n++;
+    window.samples += batch.length;
+    const recent = stepTimes.slice(-20);
+    const perStep = recent.reduce((a, b) => a + b, 0) / recent.length;
+    hooks.onStep?.({
+      step,
+      totalSteps,
+      loss,
+      lr: upd.lr,
+      gradNorm: upd.gradNorm,
+      elapsedSec: elapsed(),
+      etaSec: totalSteps > 0 ? Math.max(0, totalSteps - step) * perStep : NaN,
+      samplesPerSec: o.batchSize / perStep,
+    });
+    if (step % o.logEvery === 0 || step === totalSteps) {
+      const now = performance.now();
+      const line: MetricsLine = {
+        type: 'train',
+        step,
+        loss: window.loss / window.n,
+        lr: upd.lr,
+        gradNorm: window.grad / window.n,
+        samplesPerSec: (window.samples / (now - window.t)) * 1000,
+        elapsedSec: elapsed(),
+      };
+      metrics.push(line);
+      await appendMetrics(files.metrics, line);
+      window = { loss: 0, grad: 0, n: 0, samples: 0, t: now };
+    }
+    const evalNow = o.evalEvery > 0 && step % o.evalEvery === 0 && step !== totalSteps;
+    if (evalNow) await evaluate();
+    if (evalNow || (o.checkpointEvery > 0 && step % o.checkpointEvery === 0)) await save();
+  }
+  if (stopped !== 'aborted' || o.saveOnAbort) {
+    if (stopped !== 'aborted') await evaluate();
+    if (!adam) adam = new AdamW(model.specs, optimizer(Math.max(1, totalSteps)));
+    await save();
+    info(`checkpoint: ${files.checkpoint} (step ${step})`);
+  }
+  if (metrics.length > 0) await writeTrainingCurve(files.curve, metrics, title);
+  model.dispose();
+  return { step, totalSteps, stopped, eval: lastEval, checkpoint: files.checkpoint, wallSec: elapsed() };
+}
+
+/** Reads a run folder's metrics (for reports and plots). */
+export async function readRunMetrics(dir: string): Promise<MetricsLine[]> {
+  return readMetrics(runPaths(dir).metrics);
+}
+
+/** Reads a run folder's `run.json`. */
+export async function readRunConfig(dir: string): Promise<unknown> {
+  return JSON.parse(await readFile(runPaths(dir).config, 'utf8'));
+}
