@@ -6,9 +6,10 @@ import { generateCommand } from './commands/generate.js';
 import { grpoCommand } from './commands/grpo.js';
 import { pipelineCommand } from './commands/pipeline.js';
 import { previewCommand } from './commands/preview.js';
+import { sftCommand } from './commands/sft.js';
 
 /** The subcommands of `ssrl-train`, in help order. */
-export const commands: readonly Command[] = [generateCommand, previewCommand, pipelineCommand, grpoCommand];
+export const commands: readonly Command[] = [generateCommand, previewCommand, sftCommand, grpoCommand, pipelineCommand];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

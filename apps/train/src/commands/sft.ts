@@ -22,7 +22,7 @@ Options:
   --minutes M          wall-clock budget, image decoding included (default 20)
   --steps N            train exactly N steps instead of a time budget
   --batch B            batch size (default 32)
-  --lr LR              peak learning rate (default 0.002)
+  --lr LR              peak learning rate (default 0.0004)
   --warmup N           warm-up steps (default 100)
   --seed S             seed of weights, data order and dropout (default 0)
   --eval-every N       evaluate every N steps, 0 = only at the end (default 500)
@@ -81,7 +81,7 @@ const sftArgs = z
     minutes: positive.optional(),
     steps: int(1).optional(),
     batch: int(1, 4096).default(32),
-    lr: positive.default(2e-3),
+    lr: positive.default(4e-4),
     warmup: int(0).default(100),
     seed: int(0, 0xffffffff).default(0),
     'eval-every': int(0).default(500),

@@ -13,13 +13,14 @@ export function headLogits(y: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.T
  * node; the gradient of the logits is `dr_i·(c_i − (Σ_v c[i,v])·softmax_i)`.
  */
 export function headPick(y: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, coeff: tf.Tensor2D): tf.Tensor1D {
-  const f = tf.customGrad((yv, wv, bv, save) => {
-    const { h, rstd } = normalise(yv as tf.Tensor2D);
+  const f = tf.customGrad((...args) => {
+    const save = args[args.length - 1] as tf.GradSaveFunc;
+    const { h, rstd } = normalise(args[0] as tf.Tensor2D);
     const logits = affine(h, w, b);
     const shifted = kSub(logits, kMax(logits));
     const logp = kSub(shifted, kLog(kSum(kExp(shifted), 1, true)));
     const r = kSum<tf.Tensor1D>(kMul(logp, coeff), 1, false);
-    (save as tf.GradSaveFunc)([h, rstd, kExp(logp), coeff]);
+    save([h, rstd, kExp(logp), coeff]);
     return {
       value: r,
       gradFunc: (dr, saved) => {

@@ -14,7 +14,6 @@ import {
   scoresGrad,
   splitHeads,
   tr,
-  type AttentionBias,
 } from './primitives.js';
 
 /** Weights of one attention sublayer: query, key, value and output projections (`[width, width]` + bias each). */

@@ -29,8 +29,11 @@ export const sftOptions = z
     /** Fields overriding the preset (e.g. `{ imageSize: 48 }`). */
     model: z.record(z.string(), z.unknown()).default({}),
     batchSize: z.number().int().min(1).max(4096).default(32),
-    /** Peak learning rate. */
-    lr: z.number().positive().default(2e-3),
+    /**
+     * Peak learning rate. On the synthetic Spatial-SSRL data (small preset, batch 32, 500 steps)
+     * 3e-4 to 7e-4 learned flip and shuffle faster than 2e-3.
+     */
+    lr: z.number().positive().default(4e-4),
     warmupSteps: z.number().int().min(0).default(100),
     minLrRatio: z.number().min(0).max(1).default(0.05),
     weightDecay: z.number().min(0).default(0.01),
@@ -149,7 +152,7 @@ function trainStep(model: PolicyModel, names: ReadonlyMap<string, string>, feeds
 /**
  * Supervised fine-tuning (the cold start) on a Spatial-SSRL dataset directory: teacher forcing on
  * `targetTemplate` answers, AdamW with linear warm-up and cosine decay, global grad-norm
- * clipping, batches bucketed by image count and lengths, periodic held-out evaluation by exact
+ * clipping, batches grouped by image count (tasks mixed), periodic held-out evaluation by exact
  * match (`split: 'test'` records), atomic checkpoints in `<out>/checkpoint` with optimizer state
  * and data cursor. Data order and dropout are functions of `(seed, step)`, so a run resumed from
  * a checkpoint ends with the same weights, bit for bit, as an uninterrupted one.
@@ -244,7 +247,7 @@ export async function trainSft(input: SftOptions, hooks: SftHooks = {}): Promise
   await writeFileAtomic(files.config, JSON.stringify({ options: o, config, trainRecords: train.length }, null, 2));
   if (resumed) info(`resumed from step ${step} of ${totalSteps}`);
 
-  const title = `SFT ${o.preset} (${model.parameterCount.toLocaleString('en-US')} parameters), batch ${o.batchSize}`;
+  const title = `SFT ${o.preset}, ${config.imageSize} px / patch ${config.patchSize} (${model.parameterCount.toLocaleString('en-US')} parameters), batch ${o.batchSize}`;
   let lastEval: EvalReport | undefined;
   const save = async (): Promise<void> => {
     await saveCheckpoint(files.checkpoint, config, weights, {
