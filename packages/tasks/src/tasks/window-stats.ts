@@ -114,3 +114,4 @@ function rowPass(values: Float32Array, width: number, height: number, size: numb
     }
   }
 }
+

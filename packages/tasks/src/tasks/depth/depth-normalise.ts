@@ -8,12 +8,14 @@ import { UNUSABLE_SENTINEL } from '../window-stats.js';
 export interface PercentileDepth {
   /**
    * Normalised depth in [0, 1]; {@link UNUSABLE_SENTINEL} where the pixel is invalid, not finite
-   * or outside `[pLo, pHi]`.
+   * or outside `[pLo, pHi]`. Computed for the whole image on first access.
    */
   readonly norm: Float32Array;
   /** The low and high percentiles, in the source depth unit. */
   readonly pLo: number;
   readonly pHi: number;
+  /** The normalised value of pixel `i` without building `norm` (the same float32 value). */
+  at(i: number): number;
 }
 
 /**
@@ -30,10 +32,24 @@ export function percentileNormalise(depth: DepthMap, lowQ: number, highQ: number
     return reject('no-depth-range', `the ${lowQ}th and ${highQ}th depth percentiles are equal (${pLo}), so depth cannot be normalised`);
   }
   const scale = pHi - pLo;
-  const norm = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
+  const at = (i: number): number => {
     const d = data[i];
-    norm[i] = valid[i] !== 0 && d >= pLo && d <= pHi ? (d - pLo) / scale : UNUSABLE_SENTINEL;
-  }
-  return { norm, pLo, pHi };
+    return valid[i] !== 0 && d >= pLo && d <= pHi ? Math.fround((d - pLo) / scale) : UNUSABLE_SENTINEL;
+  };
+  let norm: Float32Array | undefined;
+  return {
+    pLo,
+    pHi,
+    at,
+    get norm(): Float32Array {
+      if (norm === undefined) {
+        norm = new Float32Array(n);
+        for (let i = 0; i < n; i++) {
+          const d = data[i];
+          norm[i] = valid[i] !== 0 && d >= pLo && d <= pHi ? (d - pLo) / scale : UNUSABLE_SENTINEL;
+        }
+      }
+      return norm;
+    },
+  };
 }

@@ -85,10 +85,61 @@ function pickApart(list: Int32Array, width: number, taken: readonly { x: number;
 /** Why region picking failed: no candidate at all in a band, or only ones under other markers. */
 export type RegionFailure = { readonly failure: 'no-region' | 'markers-overlap'; readonly band: number };
 
+// Uniform proposals tried before the exact candidate scan: flat regions usually cover a good share
+// of the image, so a few hundred window tests replace a whole-image sliding-window pass.
+const PROPOSALS = 2048;
+
+/**
+ * Draws up to {@link PROPOSALS} uniform centres from the area where `rule`'s window and a marker of
+ * `radius` fit, and returns the first that is a band candidate (as {@link bandCandidates} defines
+ * it) and clear of the markers in `taken`, or -1. Conditioned on success the result is uniform over
+ * the clear candidates, the same distribution as the exact scan.
+ */
+function proposeCandidate(
+  depth: PercentileDepth,
+  width: number,
+  height: number,
+  band: readonly [number, number],
+  rule: WindowRule,
+  radius: number,
+  taken: readonly { x: number; y: number }[],
+  minDist: number,
+  rng: Rng,
+): number {
+  const half = (rule.size - 1) / 2;
+  const margin = Math.max(half, radius);
+  if (width - 2 * margin < 1 || height - 2 * margin < 1) return -1;
+  const [lo, hi] = band;
+  const size = rule.size;
+  const limit = rule.maxRange;
+  for (let k = 0; k < PROPOSALS; k++) {
+    const x = rng.int(margin, width - margin - 1);
+    const y = rng.int(margin, height - margin - 1);
+    const v = depth.at(y * width + x);
+    if (!(v >= lo && v <= hi)) continue;
+    if (!taken.every((t) => (t.x - x) ** 2 + (t.y - y) ** 2 >= minDist * minDist)) continue;
+    // The window's range, rounded to float32 as the exact scan stores it, with an exit at the first row past the limit.
+    let wlo = Infinity;
+    let whi = -Infinity;
+    let flat = true;
+    for (let yy = y - half; yy < y - half + size && flat; yy++) {
+      for (let i = yy * width + x - half, stop = i + size; i < stop; i++) {
+        const w = depth.at(i);
+        if (w < wlo) wlo = w;
+        if (w > whi) whi = w;
+      }
+      flat = Math.fround(whi - wlo) < limit;
+    }
+    if (flat) return y * width + x;
+  }
+  return -1;
+}
+
 /**
  * Picks one centre per band, uniformly among the band's candidates under the primary window rule,
  * falling back to the secondary rule when the primary gives none (or none clear of the markers
- * already placed); markers of `radius` stay inside the image and apart.
+ * already placed); markers of `radius` stay inside the image and apart. Each rule first tries
+ * uniform proposals and only scans the whole image when they all miss.
  */
 export function pickRegions(
   depth: PercentileDepth,
@@ -107,9 +158,13 @@ export function pickRegions(
     let found = false;
     let any = false;
     for (let r = 0; r < rules.length && !found; r++) {
-      const list = candidates(r)[b];
-      if (list.length > 0) any = true;
-      const i = pickApart(list, width, picks, minDist, rng);
+      let i = proposeCandidate(depth, width, height, bands[b] as [number, number], rules[r], radius, picks, minDist, rng);
+      if (i >= 0) any = true;
+      else {
+        const list = candidates(r)[b];
+        if (list.length > 0) any = true;
+        i = pickApart(list, width, picks, minDist, rng);
+      }
       if (i < 0) continue;
       picks.push({ band: b, x: i % width, y: Math.floor(i / width), window: rules[r].size });
       found = true;

@@ -113,7 +113,7 @@ export const depthTask: Task<DepthParams> = defineTask<DepthParams>({
     const image = cloneRgb(input.rgb);
     const markers: DepthMarker[] = picks.map((p, b) => {
       const i = p.y * width + p.x;
-      return { label: labels[b], x: p.x, y: p.y, band: b, depth: depth.data[i], normalised: normalised.norm[i], window: p.window };
+      return { label: labels[b], x: p.x, y: p.y, band: b, depth: depth.data[i], normalised: normalised.at(i), window: p.window };
     });
     const byLabel = markers.slice().sort((a, b) => a.label - b.label);
     for (const m of byLabel) drawMarker(image, m.x, m.y, radius, String(m.label));

@@ -2,16 +2,19 @@ import type { DepthMap } from '@spatial-ssrl/image';
 import type { TaskRejection } from '../../task.js';
 import { markerInside } from '../marker-geometry.js';
 import { reject } from '../rejection.js';
-import { UNUSABLE_SENTINEL, windowRange } from '../window-stats.js';
+import { UNUSABLE_SENTINEL } from '../window-stats.js';
 import type { PairKind } from './position-answers.js';
 
 /** A depth map min-max normalised over its valid pixels (`d > 0`, finite, flagged valid). */
 export interface MinMaxDepth {
-  /** Normalised depth in [0, 1]; {@link UNUSABLE_SENTINEL} where unusable. */
+  /** Normalised depth in [0, 1]; {@link UNUSABLE_SENTINEL} where unusable. Built on first access. */
   readonly norm: Float32Array;
+  /** 1 where the pixel is unusable. Built on first access. */
   readonly unusable: Uint8Array;
   readonly min: number;
   readonly max: number;
+  /** The normalised value of pixel `i` (the same float32 value as `norm[i]`) without building `norm`. */
+  at(i: number): number;
 }
 
 /** Min-max normalisation over valid pixels; rejects with `no-valid-depth` or `no-depth-range`. */
@@ -20,20 +23,41 @@ export function minMaxNormalise(depth: DepthMap): MinMaxDepth | TaskRejection {
   const n = data.length;
   let min = Infinity;
   let max = -Infinity;
-  const unusable = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const d = data[i];
     if (valid[i] !== 0 && d > 0 && d < Infinity) {
       if (d < min) min = d;
       if (d > max) max = d;
-    } else unusable[i] = 1;
+    }
   }
   if (min === Infinity) return reject('no-valid-depth', 'the depth map has no valid pixel (d > 0)');
   if (!(max > min)) return reject('no-depth-range', `every valid depth equals ${min}, so depth cannot be normalised`);
-  const norm = new Float32Array(n);
   const scale = max - min;
-  for (let i = 0; i < n; i++) norm[i] = unusable[i] === 0 ? (data[i] - min) / scale : UNUSABLE_SENTINEL;
-  return { norm, unusable, min, max };
+  const at = (i: number): number => {
+    const d = data[i];
+    return valid[i] !== 0 && d > 0 && d < Infinity ? Math.fround((d - min) / scale) : UNUSABLE_SENTINEL;
+  };
+  let norm: Float32Array | undefined;
+  let unusable: Uint8Array | undefined;
+  return {
+    min,
+    max,
+    at,
+    get norm(): Float32Array {
+      if (norm === undefined) {
+        norm = new Float32Array(n);
+        for (let i = 0; i < n; i++) norm[i] = at(i);
+      }
+      return norm;
+    },
+    get unusable(): Uint8Array {
+      if (unusable === undefined) {
+        unusable = new Uint8Array(n);
+        for (let i = 0; i < n; i++) unusable[i] = at(i) > 1 ? 1 : 0;
+      }
+      return unusable;
+    },
+  };
 }
 
 /** A candidate block: its centre and the normalised depth interval and raw maximum in its window. */
@@ -76,14 +100,13 @@ export function autoStride(width: number, height: number, centreFraction: number
 /**
  * Candidate blocks on a grid of `rule.stride` px: centres in the central area and away from the
  * edge whose window is fully usable with normalised range `≤ maxRange`, ordered by distance to the
- * image centre (ties: top to bottom, left to right) and capped at `maxCandidates`. Window ranges
- * come from one O(1)-per-pixel sliding pass; unusable pixels carry the range sentinel, so a window
- * touching one fails the range test.
+ * image centre (ties: top to bottom, left to right) and capped at `maxCandidates`. Ranges are
+ * taken only at the grid centres (the stride keeps them to about `maxCandidates` windows); unusable
+ * pixels carry the range sentinel, so a window touching one fails the range test.
  */
 export function findBlocks(depth: DepthMap, normalised: MinMaxDepth, rule: BlockRule): Block[] {
   const { width, height } = depth;
   const half = (rule.window - 1) / 2;
-  const range = windowRange(normalised.norm, width, height, rule.window);
   const cx = Math.floor(width / 2);
   const cy = Math.floor(height / 2);
   const ax = rule.centreFraction * width;
@@ -94,15 +117,16 @@ export function findBlocks(depth: DepthMap, normalised: MinMaxDepth, rule: Block
   const y0 = Math.max(margin, Math.ceil(cy - ay));
   const y1 = Math.min(height - 1 - margin, Math.floor(cy + ay));
   const found: { x: number; y: number; d2: number }[] = [];
+  const at = normalised.at;
   // Align the grid on the image centre so the centre block itself is a candidate.
   const gx0 = cx - Math.floor((cx - x0) / rule.stride) * rule.stride;
   const gy0 = cy - Math.floor((cy - y0) / rule.stride) * rule.stride;
   for (let y = gy0; y <= y1; y += rule.stride) {
     for (let x = gx0; x <= x1; x += rule.stride) {
-      const i = y * width + x;
       // A window wholly inside an unusable area has range 0, so the centre is checked too.
-      if (!(range[i] <= rule.maxRange) || normalised.unusable[i] !== 0) continue;
+      if (at(y * width + x) > 1) continue;
       if (!markerInside(x, y, rule.markerRadius, width, height)) continue;
+      if (!windowFlat(at, width, x - half, y - half, rule.window, rule.maxRange)) continue;
       found.push({ x, y, d2: (x - cx) ** 2 + (y - cy) ** 2 });
     }
   }
@@ -115,7 +139,7 @@ export function findBlocks(depth: DepthMap, normalised: MinMaxDepth, rule: Block
     for (let yy = y - half; yy <= y + half; yy++) {
       for (let xx = x - half; xx <= x + half; xx++) {
         const i = yy * width + xx;
-        const v = normalised.norm[i];
+        const v = at(i);
         if (v < lo) lo = v;
         if (v > hi) hi = v;
         if (depth.data[i] > raw) raw = depth.data[i];
@@ -123,6 +147,25 @@ export function findBlocks(depth: DepthMap, normalised: MinMaxDepth, rule: Block
     }
     return { x, y, lo, hi, depth: raw };
   });
+}
+
+/**
+ * Whether the `size × size` window with top-left `(x0, y0)` has range (max − min, rounded to
+ * float32) at most `limit`; unusable pixels carry the range sentinel, so a window touching one
+ * fails. Stops at the first row past the limit.
+ */
+function windowFlat(at: (i: number) => number, width: number, x0: number, y0: number, size: number, limit: number): boolean {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let y = y0; y < y0 + size; y++) {
+    for (let i = y * width + x0, stop = i + size; i < stop; i++) {
+      const v = at(i);
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    if (Math.fround(hi - lo) > limit) return false;
+  }
+  return true;
 }
 
 /** Thresholds of the pair search. */
