@@ -32,22 +32,32 @@ export class CloudGrid {
     }
   }
 
-  /** Interpolated density at screen point `(px, py)`; negative where any neighbouring sample has no clouds. */
-  sample(px: number, py: number): number {
-    const x = px < 0 ? 0 : px / STEP;
+  /**
+   * Interpolated densities at screen points `(x + 0.5 + offset, py)` for columns `x0..x1-1`,
+   * written to `out[x]`; negative where any neighbouring sample has no clouds.
+   */
+  sampleRow(py: number, offset: number, x0: number, x1: number, out: Float64Array): void {
     const y = py < 0 ? 0 : py / STEP;
-    const ix = x | 0;
     const iy = y | 0;
-    const fx = x - ix;
     const fy = y - iy;
-    const at = iy * this.columns + ix;
-    const a = this.values[at];
-    const b = this.values[at + 1];
-    const c = this.values[at + this.columns];
-    const d = this.values[at + this.columns + 1];
-    if (a < 0 || b < 0 || c < 0 || d < 0) return -1;
-    const top = a + (b - a) * fx;
-    const bottom = c + (d - c) * fx;
-    return top + (bottom - top) * fy;
+    const values = this.values;
+    const top = iy * this.columns;
+    const bottom = top + this.columns;
+    for (let px = x0 + 0.5 + offset, k = x0; k < x1; k++, px++) {
+      const x = px < 0 ? 0 : px / STEP;
+      const ix = x | 0;
+      const fx = x - ix;
+      const a = values[top + ix];
+      const b = values[top + ix + 1];
+      const c = values[bottom + ix];
+      const d = values[bottom + ix + 1];
+      if (a < 0 || b < 0 || c < 0 || d < 0) {
+        out[k] = -1;
+        continue;
+      }
+      const upper = a + (b - a) * fx;
+      const lower = c + (d - c) * fx;
+      out[k] = upper + (lower - upper) * fy;
+    }
   }
 }

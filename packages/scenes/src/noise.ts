@@ -87,6 +87,86 @@ export function detailNoise2(x: number, y: number, salt: number, footprint: numb
 }
 
 /**
+ * Largest spacing between neighbouring samples, in lattice cells, over which value noise is
+ * interpolated linearly instead of evaluated: the smooth noise then deviates from the line by
+ * under 1% of its range.
+ */
+const RUN_SPACING = 1 / 8;
+const MAX_RUN_STRIDE = 16;
+
+/**
+ * How many points apart to evaluate noise along a run of evenly spaced points whose neighbours
+ * are `step` lattice cells apart (1: every point).
+ */
+function runStride(step: number): number {
+  const k = step > 0 ? Math.floor(RUN_SPACING / step) : MAX_RUN_STRIDE;
+  return k < 1 ? 1 : k > MAX_RUN_STRIDE ? MAX_RUN_STRIDE : k;
+}
+
+/**
+ * Adds one faded noise layer to a run of evenly spaced points (such as the ground seen along an
+ * image row): for each `i` in `from..to-1`,
+ * `out[i] += amp · fadedNoise2(xs[i] · sx, ys[i] · sy, salt, weight)`. Where neighbouring points
+ * are much closer than a lattice cell the noise is evaluated every few points and interpolated.
+ */
+export function addNoiseLayer(
+  out: Float64Array,
+  xs: Float64Array,
+  ys: Float64Array,
+  from: number,
+  to: number,
+  sx: number,
+  sy: number,
+  salt: number,
+  weight: number,
+  amp: number,
+): void {
+  if (weight === 0) {
+    const mean = 0.5 * amp;
+    for (let i = from; i < to; i++) out[i] += mean;
+    return;
+  }
+  const scale = weight * amp;
+  const base = (0.5 - 0.5 * weight) * amp;
+  const stride = to - from > 2 ? runStride(Math.max(Math.abs((xs[from + 1] - xs[from]) * sx), Math.abs((ys[from + 1] - ys[from]) * sy))) : 1;
+  if (stride === 1) {
+    for (let i = from; i < to; i++) out[i] += base + valueNoise2(xs[i] * sx, ys[i] * sy, salt) * scale;
+    return;
+  }
+  let a = from;
+  let na = valueNoise2(xs[a] * sx, ys[a] * sy, salt);
+  while (a < to - 1) {
+    const b = a + stride < to - 1 ? a + stride : to - 1;
+    const nb = valueNoise2(xs[b] * sx, ys[b] * sy, salt);
+    const slope = (nb - na) / (b - a);
+    for (let i = a; i < b; i++) out[i] += base + (na + slope * (i - a)) * scale;
+    a = b;
+    na = nb;
+  }
+  out[a] += base + na * scale;
+}
+
+/**
+ * 2-D value noise along a line of constant `y` through evenly spaced points: for each `i` in
+ * `from..to-1`, `out[i] = valueNoise2(xs[i] · sx + shift, y, salt)`, interpolated between
+ * evaluations as in {@link addNoiseLayer}.
+ */
+export function noiseAlongX(out: Float64Array, xs: Float64Array, from: number, to: number, sx: number, shift: number, y: number, salt: number): void {
+  const stride = to - from > 2 ? runStride(Math.abs((xs[from + 1] - xs[from]) * sx)) : 1;
+  let a = from;
+  let na = valueNoise2(xs[a] * sx + shift, y, salt);
+  while (a < to - 1) {
+    const b = a + stride < to - 1 ? a + stride : to - 1;
+    const nb = valueNoise2(xs[b] * sx + shift, y, salt);
+    const slope = (nb - na) / (b - a);
+    for (let i = a; i < b; i++) out[i] = na + slope * (i - a);
+    a = b;
+    na = nb;
+  }
+  out[a] = na;
+}
+
+/**
  * Fractal 2-D value noise in [0, 1]: `octaves` layers, each twice the frequency and half the
  * amplitude of the previous; layers too fine for `footprint` fade to their mean.
  */

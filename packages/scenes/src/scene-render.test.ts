@@ -14,8 +14,8 @@ const NODE_MAJOR = Number(process.versions.node.split('.')[0]);
  */
 const PINNED: Record<number, Array<{ seed: number; width: number; height: number; quality: 'standard' | 'high'; sha256: string }>> = {
   20: [
-    { seed: 2024, width: 64, height: 48, quality: 'standard', sha256: 'd59a92b6993640b674cd9b3939349e23e8e8c13c6b94e642fcf358228ba868a8' },
-    { seed: 7, width: 160, height: 120, quality: 'high', sha256: 'd04485ac406ee8aa4812cd91647947f6a777c85142e60ffbdf6dd9db4364f0e9' },
+    { seed: 2024, width: 64, height: 48, quality: 'standard', sha256: '1098e33ba8261edf9b5878eac9297c7dbfe7cbeaf2697210fd5c500ebf7dbd74' },
+    { seed: 7, width: 160, height: 120, quality: 'high', sha256: '2c17aeac70325169869ca8d6532eccc1a60cda668cfbfc730e1db67f3f203d31' },
   ],
 };
 

@@ -64,14 +64,74 @@ let encodeLut: Uint8Array | undefined;
 
 const TO_LUT_INDEX = (ENCODE_LUT_SIZE - 1) / ENCODE_LUT_MAX;
 
-/** Writes the tracer's linear colour as 8-bit sRGB at `data[at..at+2]`. */
-function encode(data: Uint8Array, at: number, colour: { r: number; g: number; b: number }): void {
+/** Writes a row of linear colours `rgb[0 .. 3·width)` as 8-bit sRGB from `data[at]` on. */
+function encodeRow(data: Uint8Array, at: number, rgb: Float64Array, width: number): void {
   const lut = (encodeLut ??= createEncodeLut());
   const last = ENCODE_LUT_SIZE - 1;
-  const { r, g, b } = colour;
-  data[at] = lut[r > 0 ? Math.min(last, (r * TO_LUT_INDEX) | 0) : 0];
-  data[at + 1] = lut[g > 0 ? Math.min(last, (g * TO_LUT_INDEX) | 0) : 0];
-  data[at + 2] = lut[b > 0 ? Math.min(last, (b * TO_LUT_INDEX) | 0) : 0];
+  for (let k = 0; k < width * 3; k++) {
+    const i = (rgb[k] * TO_LUT_INDEX) | 0;
+    data[at + k] = lut[i > last ? last : i < 0 ? 0 : i];
+  }
+}
+
+/** Where {@link renderRow} draws: the tracer and the output arrays of one image. */
+interface RowTarget {
+  readonly tracer: SceneShader;
+  readonly width: number;
+  readonly height: number;
+  readonly rgb: Uint8Array;
+  readonly depth: Float32Array;
+  readonly valid: Uint8Array;
+  readonly segments: Uint8Array;
+  /** Colour accumulator of one row for `high` quality, else null. */
+  readonly accum: Float64Array | null;
+}
+
+/**
+ * Renders image row `y`: depth and segments from the ray through each pixel centre, colour from
+ * that ray or, with an accumulator, from 2×2 rays per pixel. Kept out of {@link renderScene} so
+ * the engine optimises it as a whole function rather than on the fly inside one long loop.
+ */
+function renderRow(target: RowTarget, y: number): void {
+  const { tracer, width, height } = target;
+  const f = tracer.focal;
+  const cx = width / 2;
+  const cy = height / 2;
+  const sinPitch = tracer.sinPitch;
+  const cosPitch = tracer.cosPitch;
+  const py = y + 0.5;
+  const v = (cy - py) / f;
+  tracer.beginRow(py, -sinPitch + v * cosPitch, cosPitch + v * sinPitch);
+  tracer.traceRow(0);
+  const rowSeg = tracer.rowSeg;
+  const rowT = tracer.rowT;
+  const segments = target.segments;
+  const depth = target.depth;
+  const valid = target.valid;
+  const row = y * width;
+  // Sky columns carry t = 0, which is the documented depth of invalid pixels.
+  segments.set(rowSeg, row);
+  depth.set(rowT, row);
+  for (let x = 0; x < width; x++) valid[row + x] = rowSeg[x] === SEGMENT_SKY ? 0 : 1;
+  const accum = target.accum;
+  const rowRgb = tracer.rowRgb;
+  if (accum === null) {
+    tracer.shadeRow();
+    encodeRow(target.rgb, row * 3, rowRgb, width);
+    return;
+  }
+  accum.fill(0);
+  for (let j = 0; j < 2; j++) {
+    const oy = SUBPIXEL[j];
+    const sv = (cy - (py + oy)) / f;
+    tracer.beginRow(py + oy, -sinPitch + sv * cosPitch, cosPitch + sv * sinPitch);
+    for (let i = 0; i < 2; i++) {
+      tracer.traceRow(SUBPIXEL[i]);
+      tracer.shadeRow();
+      for (let k = 0; k < width * 3; k++) accum[k] += rowRgb[k] * 0.25;
+    }
+  }
+  encodeRow(target.rgb, row * 3, accum, width);
 }
 
 function checkSide(name: string, value: number): void {
@@ -102,67 +162,14 @@ export function renderScene(options: RenderSceneOptions): RenderedScene {
   const tracer = new SceneShader(scene, width, height, { shadows: quality !== 'draft', clouds: quality !== 'draft' });
 
   const rgb = createRgb(width, height);
-  const depthData = new Float32Array(width * height);
+  const depth = new Float32Array(width * height);
   const valid = new Uint8Array(width * height);
   const segments = new Uint8Array(width * height);
-  const f = tracer.focal;
-  const cx = width / 2;
-  const cy = height / 2;
-  const { sinPitch, cosPitch } = scene;
-  const high = quality === 'high';
-
-  const data = rgb.data;
-  const accum = high ? new Float64Array(width * 3) : undefined;
-  for (let y = 0; y < height; y++) {
-    const py = y + 0.5;
-    const v = (cy - py) / f;
-    tracer.beginRow(py, -sinPitch + v * cosPitch, cosPitch + v * sinPitch);
-    const row = y * width;
-    for (let x = 0; x < width; x++) {
-      const px = x + 0.5;
-      tracer.px = px;
-      tracer.u = (px - cx) / f;
-      tracer.trace();
-      const i = row + x;
-      const segment = tracer.hitSegment;
-      segments[i] = segment;
-      if (segment !== SEGMENT.sky) {
-        depthData[i] = tracer.hitT;
-        valid[i] = 1;
-      }
-      if (accum === undefined) {
-        tracer.shade();
-        encode(data, i * 3, tracer);
-      }
-    }
-    if (accum === undefined) continue;
-    accum.fill(0);
-    for (const oy of SUBPIXEL) {
-      const sv = (cy - (py + oy)) / f;
-      tracer.beginRow(py + oy, -sinPitch + sv * cosPitch, cosPitch + sv * sinPitch);
-      for (let x = 0; x < width; x++) {
-        for (const ox of SUBPIXEL) {
-          const spx = x + 0.5 + ox;
-          tracer.px = spx;
-          tracer.u = (spx - cx) / f;
-          tracer.trace();
-          tracer.shade();
-          accum[x * 3] += tracer.r * 0.25;
-          accum[x * 3 + 1] += tracer.g * 0.25;
-          accum[x * 3 + 2] += tracer.b * 0.25;
-        }
-      }
-    }
-    for (let x = 0; x < width; x++) {
-      tracer.r = accum[x * 3];
-      tracer.g = accum[x * 3 + 1];
-      tracer.b = accum[x * 3 + 2];
-      encode(data, (row + x) * 3, tracer);
-    }
-  }
+  const target: RowTarget = { tracer, width, height, rgb: rgb.data, depth, valid, segments, accum: quality === 'high' ? new Float64Array(width * 3) : null };
+  for (let y = 0; y < height; y++) renderRow(target, y);
   return {
     rgb,
-    depth: { width, height, data: depthData, valid },
+    depth: { width, height, data: depth, valid },
     segments: { width, height, data: segments },
     meta,
   };

@@ -1,205 +1,235 @@
 import { CloudGrid } from './cloud-grid.js';
-import { groundAlbedo } from './ground-material.js';
+import { createGroundScratch, groundAlbedoRow, type GroundScratch } from './ground-material.js';
 import { fbm2 } from './noise.js';
 import { objectAlbedo } from './object-material.js';
-import { HIT_NX, HIT_NY, HIT_NZ, RAY_OX, RAY_OY, RAY_OZ } from './primitives.js';
+import { RAY_OX, RAY_OY, RAY_OZ } from './primitives.js';
 import type { CompiledScene } from './scene-compile.js';
-import { SEGMENT_BACKDROP, SEGMENT_GROUND, SEGMENT_SKY, SceneTracer } from './scene-tracer.js';
+import { SEGMENT_BACKDROP, SEGMENT_FIRST_OBJECT, SEGMENT_GROUND, SEGMENT_SKY, SceneTracer } from './scene-tracer.js';
 import { SHADE_B, SHADE_G, SHADE_R, SHADE_SIZE, hazeAmount } from './shading.js';
-import { SIDE_GLOW, skyColor, sunSide } from './sky.js';
+import { SIDE_GLOW, skyRow, sunSide } from './sky.js';
 
 /**
  * A {@link SceneTracer} that also shades what its rays hit: sky with sun glow and clouds, the
  * textured ground with shadows and sheen, the hills, and the objects, all under one sun with an
- * ambient sky term and aerial haze. After `trace()`, `shade()` leaves the linear colour in `r, g, b`.
+ * ambient sky term and aerial haze. After `traceRow`, `shadeRow` leaves the linear colour of
+ * every column in `rowRgb`.
  */
 export class SceneShader extends SceneTracer {
-  /** Linear colour of the last shaded ray. */
-  r = 0.5;
-  g = 0.5;
-  b = 0.5;
+  /** Linear colour of each column of the last shaded row, `r, g, b` per column. */
+  readonly rowRgb: Float64Array;
 
-  /** Per pixel column: how much the column faces the sun's azimuth (see `sunSide`), for sky glow and haze tint. */
+  /** Per pixel column: how much the column faces the sun's azimuth (see `sunSide`), for sky glow. */
   private readonly side: Float64Array;
+  /** Per pixel column: the haze colour, horizon tinted towards the sun's azimuth, `r, g, b`. */
+  private readonly hazeColour: Float64Array;
   private readonly clouds: CloudGrid | null;
+  /** Cloud density per column of the current row (sky runs only). */
+  private readonly rowCloud: Float64Array;
   private readonly io = new Float64Array(SHADE_SIZE);
-  /** Diffuse light r, g, b, sun highlight and haze amount for `finish`. */
-  private readonly light = new Float64Array(5);
+  private readonly groundScratch: GroundScratch;
+  private rowOffset = 0;
 
   constructor(scene: CompiledScene, width: number, height: number, options: { shadows: boolean; clouds: boolean }) {
     super(scene, width, height, options);
+    this.rowRgb = new Float64Array(width * 3);
     this.side = new Float64Array(width);
-    for (let x = 0; x < width; x++) this.side[x] = sunSide(scene, (x + 0.5 - width / 2) / this.focal, scene.cosPitch);
+    this.hazeColour = new Float64Array(width * 3);
+    for (let x = 0; x < width; x++) {
+      const side = sunSide(scene, (x + 0.5 - width / 2) / this.focal, scene.cosPitch);
+      this.side[x] = side;
+      const tint = SIDE_GLOW * 0.6 * side;
+      for (let c = 0; c < 3; c++) this.hazeColour[x * 3 + c] = scene.horizon[c] + scene.sun[c] * tint;
+    }
     this.clouds = options.clouds ? new CloudGrid(scene, width, height, this.focal) : null;
+    this.rowCloud = new Float64Array(width);
+    this.groundScratch = createGroundScratch(width);
   }
 
-  /** Shades the last traced ray into `r, g, b` (linear light). */
-  shade(): void {
-    switch (this.hitSegment) {
-      case SEGMENT_SKY:
-        this.shadeSky();
-        return;
-      case SEGMENT_GROUND:
-        this.shadeGround();
-        return;
-      case SEGMENT_BACKDROP:
-        this.shadeBackdrop();
-        return;
-      default:
-        this.shadeObject();
+  /** Traces the current row at screen x `x + 0.5 + offset` per column `x`; see {@link SceneTracer.traceRow}. */
+  override traceRow(offset: number): void {
+    this.rowOffset = offset;
+    super.traceRow(offset);
+  }
+
+  /** Shades the last traced row into `rowRgb` (linear light), one run of equal segments at a time. */
+  shadeRow(): void {
+    const seg = this.rowSeg;
+    const width = this.width;
+    let x = 0;
+    while (x < width) {
+      const code = seg[x];
+      let end = x + 1;
+      while (end < width && seg[end] === code) end++;
+      if (code === SEGMENT_SKY) this.shadeSky(x, end);
+      else if (code === SEGMENT_GROUND) this.shadeGround(x, end);
+      else if (code === SEGMENT_BACKDROP) this.shadeBackdrop(x, end);
+      else this.shadeObject(code - SEGMENT_FIRST_OBJECT, x, end);
+      x = end;
     }
   }
 
-  /** Combines the albedo in `io` with `light` (diffuse r, g, b, sun highlight, haze) into `r, g, b`. */
-  private finish(): void {
-    const s = this.s;
-    const io = this.io;
-    const light = this.light;
-    const spec = light[3];
-    const haze = light[4];
+  /**
+   * Combines albedo `(ar, ag, ab)` under diffuse light `(lr, lg, lb)` plus a sun highlight
+   * `spec` with haze amount `haze` into `rowRgb` at column `x`.
+   */
+  private finish(x: number, ar: number, ag: number, ab: number, lr: number, lg: number, lb: number, spec: number, haze: number): void {
+    const sun = this.s.sun;
+    const tint = this.hazeColour;
+    const out = this.rowRgb;
     const keep = 1 - haze;
-    const tint = SIDE_GLOW * 0.6 * this.side[this.column()];
-    this.r = (io[SHADE_R] * light[0] + s.sun[0] * spec) * keep + (s.horizon[0] + s.sun[0] * tint) * haze;
-    this.g = (io[SHADE_G] * light[1] + s.sun[1] * spec) * keep + (s.horizon[1] + s.sun[1] * tint) * haze;
-    this.b = (io[SHADE_B] * light[2] + s.sun[2] * spec) * keep + (s.horizon[2] + s.sun[2] * tint) * haze;
+    const at = x * 3;
+    out[at] = (ar * lr + sun[0] * spec) * keep + tint[at] * haze;
+    out[at + 1] = (ag * lg + sun[1] * spec) * keep + tint[at + 1] * haze;
+    out[at + 2] = (ab * lb + sun[2] * spec) * keep + tint[at + 2] * haze;
   }
 
-  /** The pixel column of `px`, clamped to the image. */
-  private column(): number {
-    const px = this.px;
-    return px < 0 ? 0 : px >= this.side.length ? this.side.length - 1 : px | 0;
+  private shadeSky(x0: number, x1: number): void {
+    const clouds = this.clouds;
+    if (clouds !== null) clouds.sampleRow(this.rowPy, this.rowOffset, x0, x1, this.rowCloud);
+    skyRow(this.s, this.rowU, x0, x1, this.rowDy, this.rowDz, this.side, clouds === null ? null : this.rowCloud, this.rowRgb);
   }
 
-  private shadeSky(): void {
-    const u = this.u;
-    const dy = this.rowDy;
-    const inv = 1 / Math.sqrt(u * u + dy * dy + this.rowDz2);
-    const io = this.io;
-    io[0] = u * inv;
-    io[1] = dy * inv;
-    io[2] = this.rowDz * inv;
-    io[3] = this.pixelAngle;
-    io[5] = this.side[this.column()];
-    io[6] = this.clouds === null ? -1 : this.clouds.sample(this.px, this.rowPy);
-    skyColor(this.s, io);
-    this.r = io[SHADE_R];
-    this.g = io[SHADE_G];
-    this.b = io[SHADE_B];
-  }
-
-  private shadeGround(): void {
+  private shadeGround(x0: number, x1: number): void {
     const s = this.s;
     const t = this.groundT;
-    const u = this.u;
-    const px = this.px;
-    const io = this.io;
-    const wx = t * u;
-    const wz = t * this.rowDz;
-    io[0] = wx;
-    io[1] = wz;
-    io[2] = this.groundFootprint;
-    groundAlbedo(s, io);
-    let sunlit = s.ly;
-    if (this.shadows && this.activeShadowCount > 0) {
-      let n = 0;
-      for (let k = 0; k < this.activeShadowCount; k++) {
-        if (px >= this.shadowSpan[k * 2] && px <= this.shadowSpan[k * 2 + 1]) this.candidates[n++] = this.activeShadow[k];
-      }
-      if (n > 0) {
-        this.ray[RAY_OX] = wx;
-        this.ray[RAY_OY] = 0;
-        this.ray[RAY_OZ] = wz;
-        if (this.occluded(this.candidates, 0, n)) sunlit = 0;
-        this.restoreRay();
-      }
-    }
-    let spec = 0;
-    if (sunlit > 0) {
-      // Broad Phong sheen: the mirrored view ray against the sun, so the ground brightens towards the sun.
-      const dy = this.rowDy;
-      const c = (u * s.lx - dy * s.ly + this.rowDz * s.lz) / Math.sqrt(u * u + dy * dy + this.rowDz2);
-      if (c > 0) spec = s.groundGloss * c * c;
-    }
-    const light = this.light;
-    light[0] = s.ambient[0] + s.sun[0] * sunlit;
-    light[1] = s.ambient[1] + s.sun[1] * sunlit;
-    light[2] = s.ambient[2] + s.sun[2] * sunlit;
-    light[3] = spec;
-    light[4] = this.groundHaze;
-    this.finish();
-  }
-
-  private shadeObject(): void {
-    const s = this.s;
-    const io = this.io;
-    const t = this.hitT;
-    const u = this.u;
     const dy = this.rowDy;
     const dz = this.rowDz;
-    const i = this.hitObject;
-    const o = this.objects[i];
-    const nlx = this.best[HIT_NX];
-    const nly = this.best[HIT_NY];
-    const nlz = this.best[HIT_NZ];
-    const nx = o.cosYaw * nlx + o.sinYaw * nlz;
-    const nz = -o.sinYaw * nlx + o.cosYaw * nlz;
-    const len = Math.sqrt(u * u + dy * dy + this.rowDz2);
-    const facing = Math.abs(nx * u + nly * dy + nz * dz) / len;
-    io[0] = this.localX;
-    io[1] = this.localY;
-    io[2] = this.localZ;
-    io[3] = nlx;
-    io[4] = nly;
-    io[5] = nlz;
-    io[6] = (t * len * this.pixelAngle) / (facing > 0.3 ? facing : 0.3);
-    objectAlbedo(o, io);
-    const ndl = nx * s.lx + nly * s.ly + nz * s.lz;
-    let sunlit = ndl > 0 ? ndl : 0;
-    const from = this.occluders.start[i];
-    const to = this.occluders.start[i + 1];
-    if (sunlit > 0 && this.shadows && to > from) {
-      this.ray[RAY_OX] = t * u + nx * 1e-3;
-      this.ray[RAY_OY] = s.camHeight + t * dy + nly * 1e-3;
-      this.ray[RAY_OZ] = t * dz + nz * 1e-3;
-      if (this.occluded(this.occluders.list, from, to)) sunlit = 0;
-      this.restoreRay();
+    const dyz2 = dy * dy + this.rowDz2;
+    const rowU = this.rowU;
+    const out = this.rowRgb;
+    // The albedo goes into rowRgb first and is lit in place below.
+    groundAlbedoRow(s, rowU, x0, x1, t, t * dz, this.groundFootprint, this.groundScratch, out);
+    const shadowCount = this.shadows ? this.activeShadowCount : 0;
+    const span = this.shadowSpan;
+    const sunR = s.sun[0];
+    const sunG = s.sun[1];
+    const sunB = s.sun[2];
+    const ambR = s.ambient[0];
+    const ambG = s.ambient[1];
+    const ambB = s.ambient[2];
+    const haze = this.groundHaze;
+    // Broad Phong sheen: the mirrored view ray against the sun, so the ground brightens towards the sun.
+    const sheenY = -dy * s.ly + dz * s.lz;
+    const gloss = s.groundGloss;
+    const offset = this.rowOffset + 0.5;
+    for (let x = x0; x < x1; x++) {
+      const u = rowU[x];
+      let sunlit = s.ly;
+      if (shadowCount > 0) {
+        const px = x + offset;
+        let n = 0;
+        for (let k = 0; k < shadowCount; k++) {
+          if (px >= span[k * 2] && px <= span[k * 2 + 1]) this.candidates[n++] = this.activeShadow[k];
+        }
+        if (n > 0) {
+          this.ray[RAY_OX] = t * u;
+          this.ray[RAY_OY] = 0;
+          this.ray[RAY_OZ] = t * dz;
+          if (this.occluded(this.candidates, 0, n)) sunlit = 0;
+          this.restoreRay();
+        }
+      }
+      let spec = 0;
+      if (sunlit > 0) {
+        const c = (u * s.lx + sheenY) / Math.sqrt(u * u + dyz2);
+        if (c > 0) spec = gloss * c * c;
+      }
+      const at = x * 3;
+      this.finish(x, out[at], out[at + 1], out[at + 2], ambR + sunR * sunlit, ambG + sunG * sunlit, ambB + sunB * sunlit, spec, haze);
     }
-    // Sky light: more on upward faces, and less low down where the ground hides part of the sky.
-    const height = this.localY / o.b;
-    const sky = (0.6 + 0.4 * nly) * (0.55 + 0.45 * Math.sqrt(height > 0 ? (height < 1 ? height : 1) : 0));
-    const light = this.light;
-    light[0] = s.ambient[0] * sky + s.sun[0] * sunlit;
-    light[1] = s.ambient[1] * sky + s.sun[1] * sunlit;
-    light[2] = s.ambient[2] * sky + s.sun[2] * sunlit;
-    light[3] = 0;
-    light[4] = hazeAmount(t / s.hazeDistance);
-    this.finish();
   }
 
-  private shadeBackdrop(): void {
+  private shadeObject(i: number, x0: number, x1: number): void {
     const s = this.s;
     const io = this.io;
-    const t = this.hitT;
-    const st = this.bearing;
-    const ct = this.bearingCos;
-    const wy = s.camHeight + t * this.rowDy;
-    // The hills face the camera and lean back by 35°, so the sun side of the ring is brighter.
-    const ndl = -0.57 * (st * s.lx + ct * s.lz) + 0.82 * s.ly;
-    const sun = ndl > 0 ? ndl : 0;
-    const footprint = t * this.pixelAngle;
-    const crowns = fbm2(st * s.backdropDistance * 0.45, wy * 0.6, s.salt + 131, 3, footprint * 0.6);
-    // Darker clumps of trees, lighter towards the ridge where the canopy catches more sky.
-    const top = this.hillHeight(st);
-    const k = (0.45 + crowns) * (0.8 + 0.35 * Math.min(1, wy / top));
-    io[SHADE_R] = s.backdropAlbedo[0] * k;
-    io[SHADE_G] = s.backdropAlbedo[1] * k;
-    io[SHADE_B] = s.backdropAlbedo[2] * k;
-    const light = this.light;
-    light[0] = s.ambient[0] + s.sun[0] * sun;
-    light[1] = s.ambient[1] + s.sun[1] * sun;
-    light[2] = s.ambient[2] + s.sun[2] * sun;
-    light[3] = 0;
-    light[4] = hazeAmount(t / s.hazeDistance);
-    this.finish();
+    const o = this.objects[i];
+    const dy = this.rowDy;
+    const dz = this.rowDz;
+    const dyz2 = dy * dy + this.rowDz2;
+    const rowU = this.rowU;
+    const rowT = this.rowT;
+    const rowHit = this.rowHit;
+    const from = this.occluders.start[i];
+    const to = this.occluders.start[i + 1];
+    const shadows = this.shadows && to > from;
+    const invB = 1 / o.b;
+    const invHaze = 1 / s.hazeDistance;
+    for (let x = x0; x < x1; x++) {
+      const t = rowT[x];
+      const u = rowU[x];
+      const h = x * 6;
+      const nlx = rowHit[h + 3];
+      const nly = rowHit[h + 4];
+      const nlz = rowHit[h + 5];
+      const nx = o.cosYaw * nlx + o.sinYaw * nlz;
+      const nz = -o.sinYaw * nlx + o.cosYaw * nlz;
+      const len = Math.sqrt(u * u + dyz2);
+      const facing = Math.abs(nx * u + nly * dy + nz * dz) / len;
+      const localY = rowHit[h + 1];
+      io[0] = rowHit[h];
+      io[1] = localY;
+      io[2] = rowHit[h + 2];
+      io[3] = nlx;
+      io[4] = nly;
+      io[5] = nlz;
+      io[6] = (t * len * this.pixelAngle) / (facing > 0.3 ? facing : 0.3);
+      objectAlbedo(o, io);
+      const ndl = nx * s.lx + nly * s.ly + nz * s.lz;
+      let sunlit = ndl > 0 ? ndl : 0;
+      if (sunlit > 0 && shadows) {
+        this.ray[RAY_OX] = t * u + nx * 1e-3;
+        this.ray[RAY_OY] = s.camHeight + t * dy + nly * 1e-3;
+        this.ray[RAY_OZ] = t * dz + nz * 1e-3;
+        if (this.occluded(this.occluders.list, from, to)) sunlit = 0;
+        this.restoreRay();
+      }
+      // Sky light: more on upward faces, and less low down where the ground hides part of the sky.
+      const height = localY * invB;
+      const sky = (0.6 + 0.4 * nly) * (0.55 + 0.45 * Math.sqrt(height > 0 ? (height < 1 ? height : 1) : 0));
+      this.finish(
+        x,
+        io[SHADE_R],
+        io[SHADE_G],
+        io[SHADE_B],
+        s.ambient[0] * sky + s.sun[0] * sunlit,
+        s.ambient[1] * sky + s.sun[1] * sunlit,
+        s.ambient[2] * sky + s.sun[2] * sunlit,
+        0,
+        hazeAmount(t * invHaze),
+      );
+    }
+  }
+
+  private shadeBackdrop(x0: number, x1: number): void {
+    const s = this.s;
+    const rowT = this.rowT;
+    const rowHit = this.rowHit;
+    const albedo = s.backdropAlbedo;
+    const invHaze = 1 / s.hazeDistance;
+    for (let x = x0; x < x1; x++) {
+      const t = rowT[x];
+      const st = rowHit[x * 6];
+      const ct = rowHit[x * 6 + 1];
+      const wy = s.camHeight + t * this.rowDy;
+      // The hills face the camera and lean back by 35°, so the sun side of the ring is brighter.
+      const ndl = -0.57 * (st * s.lx + ct * s.lz) + 0.82 * s.ly;
+      const sun = ndl > 0 ? ndl : 0;
+      const footprint = t * this.pixelAngle;
+      const crowns = fbm2(st * s.backdropDistance * 0.45, wy * 0.6, s.salt + 131, 3, footprint * 0.6);
+      // Darker clumps of trees, lighter towards the ridge where the canopy catches more sky.
+      const top = this.hillHeight(st);
+      const k = (0.45 + crowns) * (0.8 + 0.35 * Math.min(1, wy / top));
+      this.finish(
+        x,
+        albedo[0] * k,
+        albedo[1] * k,
+        albedo[2] * k,
+        s.ambient[0] + s.sun[0] * sun,
+        s.ambient[1] + s.sun[1] * sun,
+        s.ambient[2] + s.sun[2] * sun,
+        0,
+        hazeAmount(t * invHaze),
+      );
+    }
   }
 }

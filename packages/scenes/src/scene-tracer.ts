@@ -1,6 +1,9 @@
 import { hazeAmount } from './shading.js';
 import { backdropHeight } from './sky.js';
 import {
+  HIT_NX,
+  HIT_NY,
+  HIT_NZ,
   HIT_SIZE,
   HIT_T,
   RAY_DX,
@@ -29,23 +32,31 @@ const SHADOW_BIAS = 1e-6;
  * Casts primary and shadow rays through one compiled scene for an image of a given size. The
  * ray through screen point `(px, py)` is `d = forward + u·right + v·up` with
  * `u = (px - width/2) / f`, `v = (height/2 - py) / f`, so the ray parameter of a hit is its
- * camera-space depth. Use: {@link beginRow} once per row, then per pixel (left to right) set
- * `px` and `u`, call {@link trace} and read `hitT`/`hitSegment`. Numbers pass through fields
- * and typed arrays rather than arguments, so the hot loop boxes as few numbers as possible.
+ * camera-space depth. Use: {@link beginRow} once per row, then {@link traceRow} and read the
+ * per-column results `rowSeg`/`rowT`. Numbers pass through fields and typed arrays rather than
+ * arguments, so the hot loop boxes as few numbers as possible.
  */
 export class SceneTracer {
   /** Focal length, pixels. */
   readonly focal: number;
+  /** Sine and cosine of the camera's downward pitch. */
+  readonly sinPitch: number;
+  readonly cosPitch: number;
   /** Half the image width, pixels: the screen x of the optical axis. */
   readonly halfWidth: number;
-  /** Screen x of the ray to trace, pixels (set before `trace`). */
-  px = 0.5;
-  /** Horizontal ray component `(px - width/2) / f` (set before `trace`). */
-  u = 0.5;
-  /** Camera-space depth of the last traced ray's hit, metres (0 for sky). */
-  hitT = 0.5;
-  /** Segment code of the last traced ray. */
-  hitSegment = SEGMENT_SKY;
+  /** Image width, pixels. */
+  readonly width: number;
+  /** Per column of the last traced row: the ray's horizontal component `(px - width/2) / f`. */
+  readonly rowU: Float64Array;
+  /** Per column of the last traced row: the segment code of the hit. */
+  readonly rowSeg: Uint8Array;
+  /** Per column of the last traced row: camera-space depth of the hit, metres (0 for sky). */
+  readonly rowT: Float64Array;
+  /**
+   * Six numbers per column of the last traced row: for an object the local hit point and local
+   * unit normal; for the hills the sine and cosine of the bearing.
+   */
+  protected readonly rowHit: Float64Array;
 
   protected readonly s: CompiledScene;
   protected readonly objects: readonly CompiledObject[];
@@ -68,7 +79,6 @@ export class SceneTracer {
   private readonly hills: Float64Array;
   protected readonly ray = new Float64Array(RAY_SIZE);
   private readonly hit = new Float64Array(HIT_SIZE);
-  protected readonly best = new Float64Array(HIT_SIZE);
   protected readonly pixelAngle: number;
   protected readonly shadows: boolean;
 
@@ -82,12 +92,6 @@ export class SceneTracer {
   protected groundHaze = 0.5;
   private skyOnlyU2 = 0.5;
 
-  protected hitObject = -1;
-  protected localX = 0.5;
-  protected localY = 0.5;
-  protected localZ = 0.5;
-  protected bearing = 0.5;
-  protected bearingCos = 0.5;
 
   constructor(scene: CompiledScene, width: number, height: number, options: { shadows: boolean }) {
     this.s = scene;
@@ -95,6 +99,13 @@ export class SceneTracer {
     this.shadows = options.shadows;
     this.focal = width / 2 / scene.tanHalfFov;
     this.halfWidth = width / 2;
+    this.sinPitch = scene.sinPitch;
+    this.cosPitch = scene.cosPitch;
+    this.width = width;
+    this.rowU = new Float64Array(width);
+    this.rowSeg = new Uint8Array(width);
+    this.rowT = new Float64Array(width);
+    this.rowHit = new Float64Array(width * 6);
     this.pixelAngle = 1 / this.focal;
     const n = scene.objects.length;
     this.originX = new Float64Array(n);
@@ -198,67 +209,108 @@ export class SceneTracer {
     return kept;
   }
 
-  /** Finds the nearest hit of the ray at `px`/`u` in the current row; call in increasing `px`. */
-  trace(): void {
+  /**
+   * Traces the current row's rays at screen x `x + 0.5 + offset` for every column `x`, leaving
+   * per column `rowU`, `rowSeg`, `rowT` and, for objects and hills, `rowHit`.
+   */
+  traceRow(offset: number): void {
     const s = this.s;
-    const px = this.px;
-    const u = this.u;
+    const width = this.width;
+    const cx = this.halfWidth;
+    const f = this.focal;
+    const dy = this.rowDy;
     const dz = this.rowDz;
+    const dz2 = this.rowDz2;
+    const camHeight = s.camHeight;
     const ray = this.ray;
     const hit = this.hit;
-    let nearest = Infinity;
-    let found = -1;
-    for (let k = 0; k < this.activeCount; k++) {
-      const state = this.spanState[k];
-      if (state === 2) continue;
-      const i = this.active[k];
-      if (px < this.rect[i * 4] || px > this.rect[i * 4 + 1]) continue;
-      const o = this.objects[i];
-      ray[RAY_OX] = this.originX[i];
-      ray[RAY_OZ] = this.originZ[i];
-      ray[RAY_DX] = o.cosYaw * u - o.sinYaw * dz;
-      ray[RAY_DZ] = o.sinYaw * u + o.cosYaw * dz;
-      if (!intersectSolid(o, ray, hit)) {
-        if (state === 1) this.spanState[k] = 2;
+    const rect = this.rect;
+    const active = this.active;
+    const state = this.spanState;
+    const objects = this.objects;
+    const originX = this.originX;
+    const originZ = this.originZ;
+    const rowU = this.rowU;
+    const rowSeg = this.rowSeg;
+    const rowT = this.rowT;
+    const rowHit = this.rowHit;
+    const count = this.activeCount;
+    const groundU2 = this.groundU2;
+    const groundT = this.groundT;
+    const skyOnlyU2 = this.skyOnlyU2;
+    const R = s.backdropDistance;
+    state.fill(0);
+    // Screen-x range covered by any active object's rectangle: outside it no object test is needed.
+    let left = Infinity;
+    let right = -Infinity;
+    for (let k = 0; k < count; k++) {
+      const i = active[k];
+      if (rect[i * 4] < left) left = rect[i * 4];
+      if (rect[i * 4 + 1] > right) right = rect[i * 4 + 1];
+    }
+    for (let x = 0; x < width; x++) {
+      const px = x + 0.5 + offset;
+      const u = (px - cx) / f;
+      rowU[x] = u;
+      let nearest = Infinity;
+      let found = -1;
+      const tests = px < left || px > right ? 0 : count;
+      for (let k = 0; k < tests; k++) {
+        const st = state[k];
+        if (st === 2) continue;
+        const i = active[k];
+        if (px < rect[i * 4] || px > rect[i * 4 + 1]) continue;
+        const o = objects[i];
+        const rdx = o.cosYaw * u - o.sinYaw * dz;
+        const rdz = o.sinYaw * u + o.cosYaw * dz;
+        ray[RAY_OX] = originX[i];
+        ray[RAY_OZ] = originZ[i];
+        ray[RAY_DX] = rdx;
+        ray[RAY_DZ] = rdz;
+        if (!intersectSolid(o, ray, hit)) {
+          if (st === 1) state[k] = 2;
+          continue;
+        }
+        state[k] = 1;
+        const t = hit[HIT_T];
+        if (t < nearest) {
+          nearest = t;
+          found = i;
+          const h = x * 6;
+          rowHit[h] = originX[i] + t * rdx;
+          rowHit[h + 1] = camHeight + t * dy;
+          rowHit[h + 2] = originZ[i] + t * rdz;
+          rowHit[h + 3] = hit[HIT_NX];
+          rowHit[h + 4] = hit[HIT_NY];
+          rowHit[h + 5] = hit[HIT_NZ];
+        }
+      }
+      if (found >= 0) {
+        rowT[x] = nearest;
+        rowSeg[x] = SEGMENT_FIRST_OBJECT + found;
         continue;
       }
-      this.spanState[k] = 1;
-      const t = hit[HIT_T];
-      if (t < nearest) {
-        nearest = t;
-        found = i;
-        this.best.set(hit);
-        this.localX = ray[RAY_OX] + t * ray[RAY_DX];
-        this.localY = s.camHeight + t * this.rowDy;
-        this.localZ = ray[RAY_OZ] + t * ray[RAY_DZ];
+      const u2 = u * u;
+      if (u2 < groundU2) {
+        rowT[x] = groundT;
+        rowSeg[x] = SEGMENT_GROUND;
+        continue;
       }
-    }
-    this.hitObject = found;
-    if (found >= 0) {
-      this.hitT = nearest;
-      this.hitSegment = SEGMENT_FIRST_OBJECT + found;
-      return;
-    }
-    const u2 = u * u;
-    if (u2 < this.groundU2) {
-      this.hitT = this.groundT;
-      this.hitSegment = SEGMENT_GROUND;
-      return;
-    }
-    if (u2 > this.skyOnlyU2) {
-      const horizontal = Math.sqrt(u2 + this.rowDz2);
-      const tw = s.backdropDistance / horizontal;
-      const bearing = u / horizontal;
-      if (s.camHeight + tw * this.rowDy < this.hillHeight(bearing)) {
-        this.hitT = tw;
-        this.hitSegment = SEGMENT_BACKDROP;
-        this.bearing = bearing;
-        this.bearingCos = dz / horizontal;
-        return;
+      if (u2 > skyOnlyU2) {
+        const horizontal = Math.sqrt(u2 + dz2);
+        const tw = R / horizontal;
+        const bearing = u / horizontal;
+        if (camHeight + tw * dy < this.hillHeight(bearing)) {
+          rowT[x] = tw;
+          rowSeg[x] = SEGMENT_BACKDROP;
+          rowHit[x * 6] = bearing;
+          rowHit[x * 6 + 1] = dz / horizontal;
+          continue;
+        }
       }
+      rowT[x] = 0;
+      rowSeg[x] = SEGMENT_SKY;
     }
-    this.hitT = 0;
-    this.hitSegment = SEGMENT_SKY;
   }
 
   protected hillHeight(bearing: number): number {

@@ -1,10 +1,6 @@
 import { fbm2, valueNoise2 } from './noise.js';
 import type { CompiledScene } from './scene-compile.js';
-import { SHADE_B, SHADE_G, SHADE_R, smoothstep } from './shading.js';
-
-const SKY_SUN = 4;
-const SKY_SIDE = 5;
-const SKY_CLOUD = 6;
+import { smoothstep } from './shading.js';
 
 /** Strength of the brightening of sky and haze towards the sun's azimuth. */
 export const SIDE_GLOW = 0.25;
@@ -21,30 +17,74 @@ export function sunSide(s: CompiledScene, dx: number, dz: number): number {
 }
 
 /**
- * Linear sky radiance along unit direction `io[0..2]` with the sun glow; `io[5]` is the
- * direction's `sunSide` and `io[6]` its cloud density from {@link cloudDensity} (negative: no
- * clouds). Written into the colour slots of `io`.
+ * Linear sky radiance with the sun glow and clouds for the columns `x0..x1-1` of one image row,
+ * whose rays are `(rowU[x], dy, dz)` (not unit); `side[x]` is the column's `sunSide` and
+ * `clouds[x]` its cloud density from {@link cloudDensity} (negative: none; `null`: no clouds).
+ * Writes `out[3x..3x+2]`.
  */
-export function skyColor(s: CompiledScene, io: Float64Array): void {
-  const dx = io[0];
-  const dy = io[1];
-  const dz = io[2];
-  const k = Math.sqrt(dy > 0 ? dy : 0);
-  const cosSun = dx * s.lx + dy * s.ly + dz * s.lz;
-  const c = cosSun > 0 ? cosSun : 0;
-  const c2 = c * c;
-  const c4 = c2 * c2;
-  const c16 = c4 * c4 * c4 * c4;
-  const c64 = c16 * c16 * c16 * c16;
-  // The sky brightens towards the sun's azimuth, most near the horizon.
-  const glow = 0.2 * c4 + 0.45 * c64 + (cosSun > 0.99965 ? 3 : 0) + SIDE_GLOW * io[SKY_SIDE] * (1 - k);
-  const lum = skyLuminance(cosSun);
-  io[SHADE_R] = (s.horizon[0] + (s.zenith[0] - s.horizon[0]) * k) * lum + s.sun[0] * glow;
-  io[SHADE_G] = (s.horizon[1] + (s.zenith[1] - s.horizon[1]) * k) * lum + s.sun[1] * glow;
-  io[SHADE_B] = (s.horizon[2] + (s.zenith[2] - s.horizon[2]) * k) * lum + s.sun[2] * glow;
-  if (io[SKY_CLOUD] >= 0 && dy > CLOUD_MIN_ELEVATION) {
-    io[SKY_SUN] = c;
-    cloudLayer(s, io);
+export function skyRow(
+  s: CompiledScene,
+  rowU: Float64Array,
+  x0: number,
+  x1: number,
+  dy: number,
+  dz: number,
+  side: Float64Array,
+  clouds: Float64Array | null,
+  out: Float64Array,
+): void {
+  const table = (luminanceTable ??= buildLuminanceTable());
+  const dyz2 = dy * dy + dz * dz;
+  const { lx, ly, lz } = s;
+  const hr = s.horizon[0];
+  const hg = s.horizon[1];
+  const hb = s.horizon[2];
+  const zr = s.zenith[0] - hr;
+  const zg = s.zenith[1] - hg;
+  const zb = s.zenith[2] - hb;
+  const sr = s.sun[0];
+  const sg = s.sun[1];
+  const sb = s.sun[2];
+  // fbm values cluster around 0.5, so this threshold leaves roughly `cover` of the sky clouded.
+  const threshold = 0.62 - 0.35 * s.cloudCover;
+  const cr = 0.9 + 0.1 * sr;
+  const cg = 0.9 + 0.1 * sg;
+  const cb = 0.9 + 0.1 * sb;
+  for (let x = x0; x < x1; x++) {
+    const u = rowU[x];
+    const inv = 1 / Math.sqrt(u * u + dyz2);
+    const ey = dy * inv;
+    const k = ey > 0 ? Math.sqrt(ey) : 0;
+    const cosSun = (u * lx + dy * ly + dz * lz) * inv;
+    const c = cosSun > 0 ? cosSun : 0;
+    const c2 = c * c;
+    const c4 = c2 * c2;
+    const c16 = c4 * c4 * c4 * c4;
+    const c64 = c16 * c16 * c16 * c16;
+    // The sky brightens towards the sun's azimuth, most near the horizon.
+    const glow = 0.2 * c4 + 0.45 * c64 + (cosSun > 0.99965 ? 3 : 0) + SIDE_GLOW * side[x] * (1 - k);
+    const p = (cosSun + 1) * 0.5 * (LUMINANCE_TABLE_SIZE - 1);
+    const i = p <= 0 ? 0 : p >= LUMINANCE_TABLE_SIZE - 2 ? LUMINANCE_TABLE_SIZE - 2 : p | 0;
+    const lum = table[i] + (table[i + 1] - table[i]) * (p - i);
+    let r = (hr + zr * k) * lum + sr * glow;
+    let g = (hg + zg * k) * lum + sg * glow;
+    let b = (hb + zb * k) * lum + sb * glow;
+    if (clouds !== null && ey > CLOUD_MIN_ELEVATION) {
+      const n = clouds[x];
+      if (n >= 0) {
+        const a = smoothstep(threshold, threshold + 0.08, n) * smoothstep(CLOUD_MIN_ELEVATION, 0.2, ey) * 0.92;
+        if (a > 0) {
+          const lit = 0.78 + 0.22 * c + 0.25 * (n - 0.5);
+          r += (lit * cr - r) * a;
+          g += (lit * cg - g) * a;
+          b += (lit * cb - b) * a;
+        }
+      }
+    }
+    const at = x * 3;
+    out[at] = r;
+    out[at + 1] = g;
+    out[at + 2] = b;
   }
 }
 
@@ -84,19 +124,6 @@ export function cloudDensity(s: CompiledScene, dx: number, dy: number, dz: numbe
   if (s.cloudCover <= 0 || dy <= CLOUD_MIN_ELEVATION) return -1;
   const invY = 1 / dy;
   return fbm2(dx * invY * 1.6, dz * invY * 1.6, s.salt + 97, 3, (pixelAngle * 1.6) / (dy * dy));
-}
-
-/** Blends clouds of density `io[6]` over the sky colour in `io` for the upward unit direction `io[0..2]`. */
-function cloudLayer(s: CompiledScene, io: Float64Array): void {
-  const n = io[SKY_CLOUD];
-  // fbm values cluster around 0.5, so this threshold leaves roughly `cover` of the sky clouded.
-  const threshold = 0.62 - 0.35 * s.cloudCover;
-  const a = smoothstep(threshold, threshold + 0.08, n) * smoothstep(CLOUD_MIN_ELEVATION, 0.2, io[1]) * 0.92;
-  if (a <= 0) return;
-  const lit = 0.78 + 0.22 * io[SKY_SUN] + 0.25 * (n - 0.5);
-  io[SHADE_R] += (lit * (0.9 + 0.1 * s.sun[0]) - io[SHADE_R]) * a;
-  io[SHADE_G] += (lit * (0.9 + 0.1 * s.sun[1]) - io[SHADE_G]) * a;
-  io[SHADE_B] += (lit * (0.9 + 0.1 * s.sun[2]) - io[SHADE_B]) * a;
 }
 
 /**
