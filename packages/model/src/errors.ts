@@ -8,7 +8,8 @@ export type ModelErrorCode =
   | 'weights-mismatch'
   | 'dataset-invalid'
   | 'image-missing'
-  | 'backend-unavailable';
+  | 'backend-unavailable'
+  | 'worker-failed';
 
 /** Base class of every error this package throws on purpose; `code` says why. */
 export class ModelError extends Error {

@@ -59,7 +59,7 @@ function label(v: number): string {
   return Math.abs(v) >= 1000 || v === Math.round(v) ? String(Math.round(v)) : String(Number(v.toPrecision(3)));
 }
 
-/** Renders a self-contained SVG line chart (no scripts, no external fonts). */
+/** Renders a self-contained SVG line chart (no scripts, no external fonts); lines are clipped to fixed axis ranges. */
 export function renderLineChart(chart: LineChart): string {
   const w = chart.width ?? 800;
   const h = chart.height ?? 450;
@@ -79,6 +79,7 @@ export function renderLineChart(chart: LineChart): string {
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" font-family="sans-serif" font-size="12">`,
     `<rect width="${w}" height="${h}" fill="white"/>`,
+    `<clipPath id="plot"><rect x="${pad.l}" y="${pad.t}" width="${pw}" height="${ph}"/></clipPath>`,
     `<text x="${w / 2}" y="22" text-anchor="middle" font-size="15">${escapeXml(chart.title)}</text>`,
   ];
   for (const t of ticks(x0, x1, 8)) {
@@ -111,7 +112,7 @@ export function renderLineChart(chart: LineChart): string {
     const pts = s.points.filter((p) => Number.isFinite(p[0]) && Number.isFinite(p[1]));
     if (pts.length > 0) {
       const d = pts.map((p, j) => `${j ? 'L' : 'M'}${sx(p[0]).toFixed(1)} ${sy(p[1], yr2).toFixed(1)}`).join(' ');
-      parts.push(`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="1.6"/>`);
+      parts.push(`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="1.6" clip-path="url(#plot)"/>`);
       if (s.markers) {
         for (const p of pts) parts.push(`<circle cx="${sx(p[0]).toFixed(1)}" cy="${sy(p[1], yr2).toFixed(1)}" r="2.5" fill="${s.color}"/>`);
       }

@@ -45,6 +45,7 @@ describe('ssrl-train grpo', () => {
   it('runs GRPO steps from an SFT run, writes its files, and resumes', async () => {
     const first = await runCli([...common, '--steps', '2', '--eval-every', '0', '--rollout-log-every', '1'], { cwd: root });
     expect(first.stderr).toMatch(/tfjs backend: wasm/);
+    expect(first.stderr).toMatch(/threads: 2 \(a policy replica in a worker thread computes half of each step\)/);
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/held-out before GRPO \(step 0\):\ntask\s+n\s+accuracy/);
     expect(first.stdout).toMatch(/held-out after GRPO \(step 2\):/);
@@ -70,10 +71,13 @@ describe('ssrl-train grpo', () => {
   }, 60_000);
 
   it('fails at start with a clear message for a group of one and a missing dataset', async () => {
-    const [single, missing] = await Promise.all([
+    const [single, missing, threads] = await Promise.all([
       runCli(['grpo', '--init', 'sft', '--data', 'data', '--out', 'bad', '--steps', '1', '--group', '1', '--quiet'], { cwd: root }),
       runCli(['grpo', '--init', 'sft', '--data', 'nowhere', '--out', 'bad', '--steps', '1', '--quiet'], { cwd: root }),
+      runCli(['grpo', '--init', 'sft', '--data', 'data', '--out', 'bad', '--steps', '1', '--threads', '3', '--quiet'], { cwd: root }),
     ]);
+    expect(threads.code).toBe(1);
+    expect(threads.stderr).toMatch(/ssrl-train grpo: grpo options: threads: must be 1 or 2, got 3 .*\[bad-config\]/);
     expect(single.code).toBe(1);
     expect(single.stderr).toMatch(/ssrl-train grpo: grpo options: groupSize: must be at least 2, got 1: .*\[bad-config\]/);
     expect(missing.code).toBe(1);
@@ -86,6 +90,7 @@ describe('ssrl-train grpo', () => {
     expect(io.stdout()).toBe(grpoHelp);
     expect(grpoHelp).toMatch(/--lr LR .*\(default 1e-4\)\s+\[paper: 1e-6\]/);
     expect(grpoHelp).toMatch(/--prompts N .*\[paper: 256\]/);
+    expect(grpoHelp).toMatch(/--threads N +1 or 2 \(default 2\)/);
     await expect(runGrpoWith(['--data', 'd', '--out', 'x'], memoryIo())).rejects.toThrow(/--init: is required/);
     await expect(runGrpoWith(['--init', 'i', '--data', 'd', '--out', 'x', '--group', 'five'], memoryIo())).rejects.toThrow(UsageError);
     await expect(runGrpoWith(['--init', 'i', '--data', 'd', '--out', 'x', '--steps', '2', '--minutes', '1'], memoryIo())).rejects.toThrow(/not both/);
@@ -94,9 +99,9 @@ describe('ssrl-train grpo', () => {
 
   it('maps flags to trainer options', () => {
     const o = grpoOptionsFromArgs(
-      { init: 'a', data: 'b', out: 'c', 'kl-in-reward': true, 'kl-adaptive': true, 'online-filtering': true, resume: false, quiet: false, group: 8, 'clip-dual': 2.5 },
+      { init: 'a', data: 'b', out: 'c', 'kl-in-reward': true, 'kl-adaptive': true, 'online-filtering': true, resume: false, quiet: false, group: 8, 'clip-dual': 2.5, threads: 1 },
       path.join(tmpdir(), 'w'),
     );
-    expect(o).toMatchObject({ init: path.join(tmpdir(), 'w', 'a'), data: path.join(tmpdir(), 'w', 'b'), out: path.join(tmpdir(), 'w', 'c'), minutes: 10, useKlLoss: false, klController: 'adaptive', onlineFiltering: true, groupSize: 8, clipRatioDual: 2.5 });
+    expect(o).toMatchObject({ init: path.join(tmpdir(), 'w', 'a'), data: path.join(tmpdir(), 'w', 'b'), out: path.join(tmpdir(), 'w', 'c'), minutes: 10, useKlLoss: false, klController: 'adaptive', onlineFiltering: true, groupSize: 8, clipRatioDual: 2.5, threads: 1 });
   });
 });

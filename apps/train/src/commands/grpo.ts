@@ -72,6 +72,11 @@ Output:
   --ref RUN            KL reference policy (default: --init)
   --backend NAME       tensorflow-gpu | tensorflow | wasm | cpu (default: fastest available;
                        the SSRL_BACKEND variable overrides)
+  --threads N          1 or 2 (default 2): with 2, a copy of the policy in a worker thread
+                       computes half of every rollout, reference pass and mini-batch on the
+                       wasm and cpu backends (the TensorFlow backends use 1: they use every core
+                       already); 1 and 2 differ only by float summation order, and a run
+                       resumes only with the thread count it started with
   --quiet              no progress output
   -h, --help           show this help
 
@@ -122,6 +127,7 @@ const GRPO_FLAGS = {
   'rollout-log-every': { type: 'string' },
   resume: { type: 'boolean' },
   backend: { type: 'string' },
+  threads: { type: 'string' },
   quiet: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -175,6 +181,7 @@ const grpoArgs = z
     'rollout-log-every': int.optional(),
     resume: z.boolean().default(false),
     backend: z.enum(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).optional(),
+    threads: int.optional(),
     quiet: z.boolean().default(false),
   })
   .refine((a) => a.minutes === undefined || a.steps === undefined, { message: 'give --minutes or --steps, not both', path: ['steps'] });
@@ -223,6 +230,7 @@ export function grpoOptionsFromArgs(a: GrpoArgs, cwd: string): GrpoOptions {
     checkpointEvery: a['checkpoint-every'],
     rolloutLogEvery: a['rollout-log-every'],
     resume: a.resume,
+    threads: a.threads,
   };
 }
 

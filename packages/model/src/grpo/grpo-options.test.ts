@@ -27,6 +27,7 @@ describe('parseGrpoOptions', () => {
       grader: 'exact',
       onlineFiltering: false,
       lr: SMALL_MODEL_GRPO_LR,
+      threads: 2,
     });
   });
 
@@ -40,6 +41,8 @@ describe('parseGrpoOptions', () => {
     [{ promptsPerStep: 4, miniBatchSize: 8 }, /miniBatchSize: must be at most promptsPerStep \(4\), got 8/],
     [{ estimator: 'gae' }, /estimator/],
     [{ steps: undefined }, /give steps or minutes/],
+    [{ threads: 3 }, /threads: must be 1 or 2, got 3/],
+    [{ threads: 0 }, /threads: must be 1 or 2, got 0/],
   ])('rejects %j', (extra, message) => {
     let err: unknown;
     try {

@@ -91,6 +91,13 @@ export const grpoOptions = z
     checkpointEvery: z.number().int().min(0).default(0),
     /** Write the first group of every this many steps to `rollouts.jsonl` (0: never). */
     rolloutLogEvery: z.number().int().min(0).default(10),
+    /**
+     * Threads that compute a step (1 or 2): with 2, a replica of the policy in a worker thread
+     * takes half of the groups of every rollout, reference pass and mini-batch. Only the wasm and
+     * cpu backends use it (the TensorFlow backends run on every core already); the results differ
+     * from 1 thread only by the order of float sums.
+     */
+    threads: z.number().int().default(2),
     /** Continue from `<out>/checkpoint`. */
     resume: z.boolean().default(false),
     /** Save a checkpoint when stopped through the abort signal. */
@@ -102,6 +109,7 @@ export const grpoOptions = z
     if (o.groupSize < 2) {
       issue('groupSize', `must be at least 2, got ${o.groupSize}: group-relative advantages compare the responses of one prompt`);
     }
+    if (o.threads !== 1 && o.threads !== 2) issue('threads', `must be 1 or 2, got ${o.threads}`);
     if (o.groupSize > 256) issue('groupSize', `must be at most 256, got ${o.groupSize}`);
     if (!(o.temperature > 0 && Number.isFinite(o.temperature))) {
       issue('temperature', `must be > 0, got ${o.temperature}: greedy rollouts give every response of a group the same answer`);

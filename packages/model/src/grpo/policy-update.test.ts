@@ -7,8 +7,9 @@ import { buildEncoderFeed, buildTokenFeed } from '../feed.js';
 import { PolicyModel } from '../model.js';
 import { cachedImage } from '../sft/dataset.js';
 import { makePrompts } from './__fixtures__/prompts.js';
-import { policyGradients, sequenceLogProbs, type LossSettings, type UpdateRow } from './policy-update.js';
+import { miniBatchTotals, policyGradients, sequenceLogProbs, type LossSettings, type UpdateRow } from './policy-update.js';
 import { collectRollouts, type Rollout } from './rollout.js';
+import { addGradients, addMetrics, splitGroups } from './thread-split.js';
 
 const config: ModelConfig = { ...modelPresets.tiny, maxAnswerTokens: 12 };
 const { examples, cache } = makePrompts(config, 6);
@@ -139,5 +140,45 @@ describe('policyGradients', () => {
       expect(split.metrics.klLoss).toBeGreaterThan(0);
       expect(split.metrics.klLoss).toBeCloseTo(whole.metrics.klLoss, 5);
     }
+  });
+
+  it('gives the whole mini-batch gradient and metrics as the sum of parts weighted by the whole batch totals', () => {
+    const rng = new CounterRng(8);
+    const advantages = rollouts.map(() => rng.normal());
+    const ref = rollouts.map((r) => r.logProbs.map((v) => v - 0.3 * rng.next()));
+    const rows = rowsWith((_, i) => advantages[i], ref);
+    const [a, b] = splitGroups(examples.map((e, k) => ({ group: k, cost: e.record.images.length * 3 })));
+    expect(a.length).toBeGreaterThan(0);
+    expect(b.length).toBeGreaterThan(0);
+    for (const lossAvgMode of ['token', 'seq', 'constant'] as const) {
+      const settings = { ...loss, lossAvgMode };
+      const whole = policyGradients(model, config, rows, cache, settings);
+      const totals = miniBatchTotals(rows);
+      const part = (ids: number[]): ReturnType<typeof policyGradients> =>
+        policyGradients(model, config, rows.filter((r) => ids.includes(r.rollout.group)), cache, settings, { totals });
+      const pa = part(a);
+      const pb = part(b);
+      const merged = { grads: addGradients(pa.grads, pb.grads), metrics: addMetrics(pa.metrics, pb.metrics) };
+      let scale = 0;
+      let diff = 0;
+      for (const [name, g] of whole.grads) {
+        const h = merged.grads.get(name)!;
+        for (let i = 0; i < g.length; i++) {
+          scale = Math.max(scale, Math.abs(g[i]));
+          diff = Math.max(diff, Math.abs(g[i] - h[i]));
+        }
+      }
+      expect(scale, lossAvgMode).toBeGreaterThan(0);
+      expect(diff / scale, lossAvgMode).toBeLessThan(1e-5);
+      for (const key of ['loss', 'pgLoss', 'klLoss', 'ppoKl', 'entropyLoss', 'pgClipfracHigher', 'pgClipfracLower', 'ratioMaxDev'] as const) {
+        expect(merged.metrics[key], `${lossAvgMode} ${key}`).toBeCloseTo(whole.metrics[key], 6);
+      }
+      expect(merged.metrics.tokens).toBe(whole.metrics.tokens);
+    }
+  });
+
+  it('refuses totals smaller than the rows it is given', () => {
+    const rows = rowsWith(() => 1);
+    expect(() => policyGradients(model, config, rows, cache, loss, { totals: { tokens: 1, rows: 1 } })).toThrow(/mini-batch totals \(1 rows, 1 tokens\) are smaller than the part given/);
   });
 });

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { averageLossTf, klPenaltyTf, policyLossTf } from '@spatial-ssrl/grpo/tfjs';
 import type { ModelConfig } from '../config.js';
+import { ModelError } from '../errors.js';
 import { buildEncoderFeed, buildTokenFeed, type EncoderFeed, type TokenFeed } from '../feed.js';
 import type { PolicyModel } from '../model.js';
 import { cachedImage, type ImageCache } from '../sft/dataset.js';
@@ -35,7 +36,7 @@ export interface UpdateMetrics {
   readonly entropyLoss: number;
   /** Largest |exp(lp − old) − 1| over the response tokens (0 up to rounding before the first update of a batch). */
   readonly ratioMaxDev: number;
-  /** Response tokens in the mini-batch. */
+  /** Response tokens in the mini-batch (or in the part of it computed). */
   readonly tokens: number;
 }
 
@@ -132,6 +133,31 @@ export function sequenceLogProbs(
   return out;
 }
 
+/** Size of a whole mini-batch, for computing the share of one part of it. */
+export interface MiniBatchTotals {
+  /** Response tokens of the whole mini-batch. */
+  readonly tokens: number;
+  /** Responses of the whole mini-batch. */
+  readonly rows: number;
+}
+
+/** The tokens and rows of a mini-batch. */
+export function miniBatchTotals(rows: readonly UpdateRow[]): MiniBatchTotals {
+  return { tokens: rows.reduce((n, r) => n + r.rollout.tokens.length, 0), rows: rows.length };
+}
+
+/** Options of `policyGradients`. */
+export interface PolicyGradientOptions {
+  /** Prompt images per forward pass; default `DEFAULT_IMAGE_BUDGET`. */
+  readonly imageBudget?: number;
+  /**
+   * The whole mini-batch when `rows` is only a part of it: losses, gradients and metrics are then
+   * this part's share, and the shares of disjoint parts add up to the whole mini-batch's values
+   * (except `ratioMaxDev`, whose maximum is taken). Default: `rows` is the whole mini-batch.
+   */
+  readonly totals?: MiniBatchTotals;
+}
+
 /**
  * Gradients of the GRPO actor loss on one mini-batch: `pgLoss + β·average_loss(kl(lp, ref))`
  * (the KL term only with `useKlLoss`), with lp recomputed by teacher forcing on the sampled
@@ -139,7 +165,7 @@ export function sequenceLogProbs(
  * The mini-batch runs in sub-batches of whole groups of equal image count, whose losses are
  * weighted so that their sum equals the loss of the whole mini-batch under `lossAvgMode` (token:
  * by token count; seq and constant: by row count). Returns gradients by parameter name and the
- * metrics.
+ * metrics (`tokens` counts the tokens of `rows`).
  */
 export function policyGradients(
   model: PolicyModel,
@@ -147,16 +173,20 @@ export function policyGradients(
   rows: readonly UpdateRow[],
   cache: ImageCache,
   settings: LossSettings,
-  options: { imageBudget?: number } = {},
+  options: PolicyGradientOptions = {},
 ): { grads: Map<string, Float32Array>; metrics: UpdateMetrics } {
   const names = new Map(model.variables.map((v, i) => [v.name, model.specs[i].name]));
-  const totalTokens = rows.reduce((n, r) => n + r.rollout.tokens.length, 0);
+  const own = miniBatchTotals(rows);
+  const totals = options.totals ?? own;
+  if (totals.tokens < own.tokens || totals.rows < own.rows) {
+    throw new ModelError('bad-input', `mini-batch totals (${totals.rows} rows, ${totals.tokens} tokens) are smaller than the part given (${own.rows} rows, ${own.tokens} tokens)`);
+  }
   const grads = new Map<string, Float32Array>();
   const m = { loss: 0, pgLoss: 0, klLoss: 0, ppoKl: 0, pgClipfracHigher: 0, pgClipfracLower: 0, entropyLoss: 0, ratioMaxDev: 0 };
   for (const b of subBatches(config, rows, cache, options.imageBudget ?? DEFAULT_IMAGE_BUDGET, true)) {
     const subTokens = b.rows.reduce((n, r) => n + r.rollout.tokens.length, 0);
-    const tokenWeight = subTokens / totalTokens;
-    const weight = settings.lossAvgMode === 'token' ? tokenWeight : b.rows.length / rows.length;
+    const tokenWeight = subTokens / totals.tokens;
+    const weight = settings.lossAvgMode === 'token' ? tokenWeight : b.rows.length / totals.rows;
     const shape: [number, number] = [b.tokens.rows, b.tokens.length];
     let kept: tf.Tensor1D | undefined;
     const { value, grads: g } = tf.variableGrads(() => {
@@ -218,5 +248,5 @@ export function policyGradients(
     }
     tf.dispose(g);
   }
-  return { grads, metrics: { ...m, tokens: totalTokens } };
+  return { grads, metrics: { ...m, tokens: own.tokens } };
 }

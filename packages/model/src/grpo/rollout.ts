@@ -1,5 +1,6 @@
 import { scoreResponseWith, type RewardScore } from '@spatial-ssrl/rewards';
 import type { ModelConfig } from '../config.js';
+import { ModelError } from '../errors.js';
 import { buildEncoderFeed } from '../feed.js';
 import type { PolicyModel } from '../model.js';
 import { sample } from '../sampling.js';
@@ -32,13 +33,19 @@ export type RolloutSettings = Pick<GrpoSettings, 'groupSize' | 'temperature' | '
   readonly seed: number;
   /** Most rows (prompts × groupSize) sampled in one call; default 160. */
   readonly maxRows?: number;
+  /**
+   * Group id of each prompt (default: its position), which also keys its responses' random
+   * streams: a subset of a step's prompts sampled with their ids gives exactly the responses the
+   * whole batch gives them.
+   */
+  readonly groupIds?: readonly number[];
 };
 
 /**
  * Samples `groupSize` responses to each prompt and scores them. Prompts are decoded in
  * batches of equal image count (no padded image slots); each response's random stream is keyed
  * by `(seed, group, sample)`, so the responses do not depend on how prompts are batched. Output
- * is ordered by group, then sample.
+ * is ordered by prompt, then sample.
  */
 export function collectRollouts(
   model: PolicyModel,
@@ -48,6 +55,8 @@ export function collectRollouts(
   settings: RolloutSettings,
 ): Rollout[] {
   const n = settings.groupSize;
+  const ids = settings.groupIds ?? prompts.map((_, k) => k);
+  if (ids.length !== prompts.length) throw new ModelError('bad-input', `groupIds has ${ids.length} ids for ${prompts.length} prompts`);
   const byImages = new Map<number, number[]>();
   prompts.forEach((e, k) => {
     const list = byImages.get(e.record.images.length) ?? [];
@@ -70,14 +79,14 @@ export function collectRollouts(
         maxTokens: settings.maxTokens,
         seed: settings.seed,
         samplesPerInput: n,
-        rowKeys: chunk.flatMap((k) => Array.from({ length: n }, (_, j) => k * n + j)),
+        rowKeys: chunk.flatMap((k) => Array.from({ length: n }, (_, j) => ids[k] * n + j)),
       });
       chunk.forEach((k, c) => {
         const example = prompts[k];
         for (let j = 0; j < n; j++) {
           const s = seqs[c * n + j];
           out[k * n + j] = {
-            group: k,
+            group: ids[k],
             sample: j,
             example,
             tokens: s.tokens,

@@ -1,5 +1,8 @@
+import { existsSync } from 'node:fs';
 import { access, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs-core';
 import { createAdaptiveKlController, createFixedKlController, type KlController } from '@spatial-ssrl/grpo';
 import { writeFileAtomic } from '../atomic-write.js';
 import { loadCheckpoint, saveCheckpoint, type LoadedCheckpoint } from '../checkpoint.js';
@@ -22,11 +25,13 @@ import {
   type GrpoMetricsLine,
   type GrpoStepLine,
 } from './grpo-run-files.js';
-import { policyGradients, sequenceLogProbs, type UpdateMetrics, type UpdateRow } from './policy-update.js';
+import type { UpdateMetrics, UpdateRow } from './policy-update.js';
 import { PromptPlan } from './prompt-plan.js';
+import { PolicyReplica } from './replica.js';
 import { rolloutLogLine, summariseRewards } from './reward-summary.js';
 import { rolloutAdvantages, selectGroups } from './rollout-advantages.js';
-import { collectRollouts, type Rollout } from './rollout.js';
+import type { Rollout } from './rollout.js';
+import { localCompute, splitCompute, type StepCompute } from './step-compute.js';
 
 /** Progress of one GRPO step. */
 export interface GrpoStepProgress {
@@ -72,13 +77,40 @@ const TRAJECTORY_KEYS = [
   'promptsPerStep', 'groupSize', 'temperature', 'topP', 'maxNewTokens', 'estimator', 'lossType', 'lossAvgMode',
   'clipRatioLow', 'clipRatioHigh', 'clipRatioDual', 'klKind', 'klCoef', 'useKlLoss', 'klController', 'klTarget',
   'klHorizon', 'ppoEpochs', 'miniBatchSize', 'lr', 'warmupSteps', 'weightDecay', 'clipNorm', 'onlineFiltering',
-  'filterKey', 'filterLow', 'filterHigh', 'grader', 'formatWeight', 'seed',
+  'filterKey', 'filterLow', 'filterHigh', 'grader', 'formatWeight', 'seed', 'threads',
 ] as const satisfies readonly (keyof GrpoSettings)[];
 
 function identityOf(o: GrpoSettings, initSha: string, refSha: string, trainPrompts: number): Record<string, unknown> {
   const picked: Record<string, unknown> = {};
   for (const k of TRAJECTORY_KEYS) picked[k] = o[k] ?? null;
   return { ...picked, initSha, refSha, trainPrompts };
+}
+
+// The identity entries that differ; runs saved before `threads` existed ran on one thread.
+function identityDiff(saved: unknown, current: Record<string, unknown>): string[] {
+  if (typeof saved !== 'object' || saved === null) return ['identity'];
+  const before: Record<string, unknown> = { threads: 1, ...saved };
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(current)])];
+  return keys
+    .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(current[k]))
+    .map((k) => (k.endsWith('Sha') || k === 'trainPrompts' ? k : `${k} ${JSON.stringify(before[k])} then, ${JSON.stringify(current[k])} now`));
+}
+
+const REPLICA_ENTRY = './replica-worker.js';
+
+// Threads a run computes with: the replica needs a backend that uses one core (wasm, cpu) and
+// its built worker entry beside this module (absent when running from TypeScript sources).
+function effectiveThreads(requested: number, backend: string, entry: URL, info: (m: string) => void): number {
+  if (requested === 1) return 1;
+  if (backend !== 'wasm' && backend !== 'cpu') {
+    info(`threads: 1 (the ${backend} backend already uses every core; the replica thread is for wasm and cpu)`);
+    return 1;
+  }
+  if (!existsSync(fileURLToPath(entry))) {
+    info(`threads: 1 (no built ${REPLICA_ENTRY} beside this module, as when running from source)`);
+    return 1;
+  }
+  return requested;
 }
 
 function mean(values: readonly number[]): number {
@@ -105,10 +137,13 @@ async function exists(p: string): Promise<boolean> {
  * metrics as an uninterrupted one. Call `loadBackend()` first.
  */
 export async function trainGrpo(input: GrpoOptions, hooks: GrpoHooks = {}): Promise<GrpoResult> {
-  const o = parseGrpoOptions(input);
+  const parsed = parseGrpoOptions(input);
   const started = performance.now();
   const elapsed = (): number => (performance.now() - started) / 1000;
   const info = hooks.onInfo ?? (() => {});
+  const backend = tf.getBackend();
+  const entry = new URL(REPLICA_ENTRY, import.meta.url);
+  const o: GrpoSettings = { ...parsed, threads: effectiveThreads(parsed.threads, backend, entry, info) };
   const files = grpoRunPaths(o.out);
 
   const init = await loadInitCheckpoint(o.init);
@@ -131,8 +166,12 @@ export async function trainGrpo(input: GrpoOptions, hooks: GrpoHooks = {}): Prom
   }
   const identity = identityOf(o, init.sha256, ref.sha256, train.length);
   const saved = resumed?.training?.state as { identity?: unknown; klCoef?: number; adamStep?: number } | undefined;
-  if (resumed && JSON.stringify(saved?.identity) !== JSON.stringify(identity)) {
-    throw new ModelError('bad-config', `${files.checkpoint} was trained with other settings (init, reference, data or GRPO options); resume with the same ones`);
+  const differs = resumed ? identityDiff(saved?.identity, identity) : [];
+  if (differs.length > 0) {
+    throw new ModelError(
+      'bad-config',
+      `${files.checkpoint} was trained with other settings (init, reference, data or GRPO options; differs: ${differs.join('; ')}); resume with the same ones`,
+    );
   }
   await mkdir(o.out, { recursive: true });
   const cacheFile = path.join(o.out, `image-cache-${config.imageSize}.bin`);
@@ -162,7 +201,10 @@ export async function trainGrpo(input: GrpoOptions, hooks: GrpoHooks = {}): Prom
   const metrics: GrpoMetricsLine[] = resumed ? await truncateJsonLines<GrpoMetricsLine>(files.metrics, step) : [];
   if (resumed) await truncateJsonLines(files.rollouts, step);
   else await Promise.all([writeFile(files.metrics, ''), writeFile(files.rollouts, '')]);
-  await writeFileAtomic(files.config, JSON.stringify({ options: o, init: init.dir, reference: ref.dir, config, trainPrompts: train.length }, null, 2));
+  await writeFileAtomic(
+    files.config,
+    JSON.stringify({ options: { ...o, threads: parsed.threads }, threads: o.threads, backend, init: init.dir, reference: ref.dir, config, trainPrompts: train.length }, null, 2),
+  );
   if (resumed) info(`resumed from step ${step}`);
   const maxTokens = Math.min(o.maxNewTokens ?? config.maxAnswerTokens, config.maxAnswerTokens);
   const miniBatch = o.miniBatchSize ?? o.promptsPerStep;
@@ -194,8 +236,19 @@ export async function trainGrpo(input: GrpoOptions, hooks: GrpoHooks = {}): Prom
   let stopped: GrpoResult['stopped'] = 'steps';
   const policy = PolicyModel.fromWeights(config, weights, { trainable: true, source: init.dir });
   const reference = PolicyModel.fromWeights(ref.config, ref.weights, { trainable: false, source: ref.dir });
+  let version = 0;
+  const current = (): { version: number; weights: Map<string, Float32Array> } => ({ version, weights });
+  // The replica starts while the first evaluation runs.
+  const replica =
+    o.threads === 2
+      ? PolicyReplica.start(entry, { backend, config, weights: current(), refConfig: ref.config, refWeights: ref.weights, cache })
+      : undefined;
+  replica?.catch(() => {});
   try {
     if (step === 0 && !resumed) await evaluate();
+    const local = { policy, reference, config, cache };
+    const compute: StepCompute = replica ? splitCompute(local, await replica, current) : localCompute(local);
+    if (replica) info(`threads: 2 (a policy replica in a worker thread computes half of each step)`);
     while (true) {
       if (o.steps === undefined && totalSteps === 0 && stepTimes.length >= 3) {
         // A time budget: plan the step count once the speed is known (evaluations included).
@@ -214,7 +267,7 @@ export async function trainGrpo(input: GrpoOptions, hooks: GrpoHooks = {}): Prom
       }
       const t0 = performance.now();
       const prompts = plan.batchAt(step).map((i) => train[i]);
-      const rollouts = collectRollouts(policy, config, prompts, cache, {
+      const rollouts = await compute.rollouts(prompts, {
         groupSize: o.groupSize,
         temperature: o.temperature,
         topP: o.topP,
@@ -232,7 +285,7 @@ export async function trainGrpo(input: GrpoOptions, hooks: GrpoHooks = {}): Prom
       let t2 = t1;
       let lr = learningRate(optimizer, adam.step);
       if (selection.rows.length > 0) {
-        const refLogProbs = sequenceLogProbs(reference, config, selection.rows, cache);
+        const refLogProbs = await compute.refLogProbs(selection.rows);
         const adv = rolloutAdvantages(selection.rows, refLogProbs, o, beta);
         rolloutKl = adv.rolloutKl;
         kl.update(adv.controllerKl, selection.rows.length);
@@ -245,9 +298,10 @@ export async function trainGrpo(input: GrpoOptions, hooks: GrpoHooks = {}): Prom
           for (let i = 0; i < order.length; i += miniBatch) {
             const chosen = new Set(order.slice(i, i + miniBatch));
             const batch = rows.filter((r) => chosen.has(r.rollout.group));
-            const { grads, metrics: m } = policyGradients(policy, config, batch, cache, { ...o, klCoef: beta });
+            const { grads, metrics: m } = await compute.gradients(batch, { ...o, klCoef: beta });
             const upd = adam.update(weights, grads);
             policy.writeWeights(weights);
+            version++;
             updates.push({ ...m, gradNorm: upd.gradNorm });
             lr = upd.lr;
           }
@@ -317,6 +371,10 @@ export async function trainGrpo(input: GrpoOptions, hooks: GrpoHooks = {}): Prom
     }
     if (metrics.length > 0) await writeRewardCurve(files, metrics, title);
   } finally {
+    await replica?.then(
+      (r) => r.close(),
+      () => {},
+    );
     policy.dispose();
     reference.dispose();
   }

@@ -61,7 +61,7 @@ export async function readDataset(dir: string): Promise<Dataset> {
 /** Every image of a dataset decoded once and resized to the model's input size, in one buffer. */
 export interface ImageCache {
   readonly size: number;
-  /** `count × size² × 3` bytes, image `i` at offset `i·size²·3`. */
+  /** `count × size² × 3` bytes, image `i` at offset `i·size²·3` (on a `SharedArrayBuffer` when built by `buildImageCache`). */
   readonly data: Uint8Array;
   /** Slot of each image, by its path relative to the dataset directory. */
   readonly slots: ReadonlyMap<string, number>;
@@ -87,6 +87,11 @@ export interface ImageCacheOptions {
 
 const CACHE_MAGIC = 'ssrl-image-cache-v1\n';
 
+// On shared memory, so worker threads read the cache without a copy.
+function sharedBytes(length: number): Uint8Array {
+  return new Uint8Array(new SharedArrayBuffer(length));
+}
+
 async function cacheKey(dir: string, paths: readonly string[], size: number): Promise<string> {
   const h = createHash('sha256').update(`${size}\n`);
   for (const p of paths) {
@@ -103,7 +108,7 @@ async function readCacheFile(file: string, key: string, expectedBytes: number): 
     const header = Buffer.alloc(CACHE_MAGIC.length + 64);
     await handle.read(header, 0, header.length, 0);
     if (header.toString('latin1') !== CACHE_MAGIC + key) return undefined;
-    const data = new Uint8Array(expectedBytes);
+    const data = sharedBytes(expectedBytes);
     const { bytesRead } = await handle.read(data, 0, expectedBytes, header.length);
     return bytesRead === expectedBytes ? data : undefined;
   } finally {
@@ -135,7 +140,7 @@ export async function buildImageCache(
       return { size, data, slots };
     }
   }
-  const data = new Uint8Array(paths.length * per);
+  const data = sharedBytes(paths.length * per);
   let next = 0;
   let done = 0;
   const worker = async (): Promise<void> => {

@@ -86,10 +86,13 @@ export function renderTrainingCurve(lines: readonly MetricsLine[], title: string
       points: evals.map((e) => [e.step, e.report.overall.format]),
     });
   }
+  // The first steps' loss is many times the rest; cap the axis so the later curve stays readable.
+  const losses = train.map((l) => l.loss).sort((a, b) => a - b);
+  const cap = losses.length > 4 ? Math.min(losses[losses.length - 1], 3 * losses[Math.floor(losses.length / 2)]) : undefined;
   return renderLineChart({
     title,
     x: { label: 'step', min: 0 },
-    left: { label: 'loss (nats / answer token)', min: 0 },
+    left: { label: 'loss (nats / answer token)', min: 0, max: cap },
     right: { label: 'held-out accuracy', min: 0, max: 1 },
     series,
   });

@@ -40,7 +40,7 @@ export const sftOptions = z
     clipNorm: z.number().min(0).default(1),
     /** Training steps; with `minutes` instead, the count is fitted to the time budget. */
     steps: z.number().int().positive().optional(),
-    /** Wall-clock budget of the whole run in minutes (image caching and the final evaluation included). */
+    /** Wall-clock budget of the whole run in minutes (image caching and the final evaluation included); the schedule is fitted after 50 steps. */
     minutes: z.number().positive().optional(),
     seed: z.number().int().min(0).max(0xffffffff).default(0),
     /** Evaluate on held-out records every this many steps (0: only at the end). */
@@ -106,6 +106,8 @@ export interface SftResult {
 }
 
 const UNFITTED_TOTAL = 1_000_000_000;
+// Steps timed before a time budget is turned into a step count (batches differ in image count).
+const CALIBRATION_STEPS = 50;
 
 function resolveConfig(preset: keyof typeof modelPresets, overrides: Record<string, unknown>): ModelConfig {
   const parsed = modelConfig.safeParse({ ...modelPresets[preset], ...overrides });
@@ -287,7 +289,7 @@ export async function trainSft(input: SftOptions, hooks: SftHooks = {}): Promise
   const stepTimes: number[] = [];
   if (step === 0 && o.evalAtStart && !resumed) await evaluate();
   while (true) {
-    if (totalSteps === 0 && stepTimes.length >= 20) {
+    if (totalSteps === 0 && stepTimes.length >= CALIBRATION_STEPS) {
       // A time budget without a step count: fit the schedule to the budget once the speed is known.
       const perStep = stepTimes.slice(5).reduce((a, b) => a + b, 0) / (stepTimes.length - 5);
       totalSteps = step + Math.max(1, Math.floor(((deadline - reserve() - elapsed()) * 0.93) / perStep));
