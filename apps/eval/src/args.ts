@@ -8,7 +8,8 @@ export const USAGE = `ssrl-eval — evaluate a checkpoint or an OpenAI-compatibl
 
 ssrl-eval run --model <spec> --bench <name>[,<name>…] --data <path> | --data <name>=<path> … --out <dir> [options]
   --model openai:<base-url>#<model-name>   e.g. openai:http://127.0.0.1:8000/v1#Qwen2.5-VL-7B-Instruct
-          checkpoint:<dir>                 a local checkpoint (needs @spatial-ssrl/model)
+          checkpoint:<dir>                 a local checkpoint, or a training run folder holding
+                                           checkpoint/ (needs @spatial-ssrl/model)
   --bench       comma-separated: ${Object.keys(BENCHMARKS).join(', ')}
   --data        one path when one benchmark is run, else one --data <name>=<path> per benchmark
   --out         run folder: cache.jsonl (resumable), predictions.jsonl, scores.json, report.md

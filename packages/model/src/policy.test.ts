@@ -96,4 +96,17 @@ describe('loadPolicy', () => {
     policy.model.dispose();
     model.dispose();
   });
+
+  it('takes a run folder holding checkpoint/, and names what is missing otherwise', async () => {
+    const config = modelPresets.tiny;
+    const model = PolicyModel.create(config, { seed: 9 });
+    const run = path.join(root, 'run');
+    await saveCheckpoint(path.join(run, 'checkpoint'), config, model.readWeights(), { step: 3 });
+    const policy = await loadPolicy(run);
+    const sampling = { temperature: 0, topP: 1, maxTokens: 6, seed: 0, n: 1 };
+    expect(await policy.generate([req('x', [png])], sampling)).toEqual(await createPolicy(model).generate([req('x', [png])], sampling));
+    policy.model.dispose();
+    model.dispose();
+    await expect(loadPolicy(path.join(root, 'nothing-here'))).rejects.toMatchObject({ code: 'checkpoint-missing' });
+  });
 });

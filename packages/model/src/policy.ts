@@ -1,6 +1,7 @@
 import { decodeImage } from '@spatial-ssrl/image';
 import { ensureBackend } from './backend.js';
 import { loadPolicyModel } from './checkpoint.js';
+import { resolveCheckpointDir } from './grpo/grpo-init.js';
 import { conditionPrompt } from './conditioning.js';
 import { hashKey, hashText } from './counter-rng.js';
 import { buildEncoderFeed, type ModelInput } from './feed.js';
@@ -151,11 +152,12 @@ export function createPolicy(model: PolicyModel, options: PolicyOptions = {}): P
 }
 
 /**
- * Loads a checkpoint directory as a `Policy` (id `checkpoint:<dir>` unless given), starting the
- * fastest backend first when none is running (see `ensureBackend`).
+ * Loads a checkpoint directory, or a training run folder holding `checkpoint/`, as a `Policy`
+ * (id `checkpoint:<dir>` unless given), starting the fastest backend first when none is running
+ * (see `ensureBackend`).
  */
 export async function loadPolicy(dir: string, options: PolicyOptions = {}): Promise<Policy & { readonly model: PolicyModel }> {
   await ensureBackend();
-  const model = await loadPolicyModel(dir);
+  const model = await loadPolicyModel(await resolveCheckpointDir(dir));
   return { ...createPolicy(model, { ...options, id: options.id ?? `checkpoint:${dir}` }), model };
 }
