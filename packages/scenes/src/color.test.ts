@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ENCODE_LUT_MAX, ENCODE_LUT_SIZE, createEncodeLut, hsvToRgb, srgbToLinear } from './color.js';
+import { ENCODE_LUT_MAX, ENCODE_LUT_SIZE, createEncodeLut, encodeChannel, encodeLut, encodeRow, hsvToRgb, srgbToLinear } from './color.js';
 
 describe('colour conversions', () => {
   it('converts sRGB to linear light with the standard curve', () => {
@@ -27,5 +27,24 @@ describe('colour conversions', () => {
     expect(hsvToRgb(240, 1, 0.5)).toEqual([0, 0, 128]);
     expect(hsvToRgb(-60, 1, 1)).toEqual([255, 0, 255]);
     expect(hsvToRgb(400, 0, 0.2)).toEqual([51, 51, 51]);
+  });
+});
+
+describe('row encoding', () => {
+  it('encodes a span of linear colours through the lookup table, clamping out-of-range values', () => {
+    const lut = encodeLut();
+    expect(lut).toEqual(createEncodeLut());
+    const rgb = Float64Array.from([0.5, 0.5, 0.5, -1, 0, 0.2, 0.04, 7, Number.NaN, 1, 1, 1]);
+    const data = new Uint8Array(20).fill(9);
+    encodeRow(data, 5, rgb, 1, 3);
+    expect([...data.subarray(0, 8)]).toEqual([9, 9, 9, 9, 9, 9, 9, 9]);
+    expect(data[8]).toBe(0);
+    expect(data[9]).toBe(0);
+    expect(data[10]).toBe(encodeChannel(lut, 0.2));
+    expect(data[11]).toBe(lut[Math.floor((0.04 * (ENCODE_LUT_SIZE - 1)) / ENCODE_LUT_MAX)]);
+    expect(data[12]).toBe(255);
+    expect(data[13]).toBe(0);
+    expect([...data.subarray(14)]).toEqual([9, 9, 9, 9, 9, 9]);
+    expect(encodeChannel(lut, 0.5)).toBeGreaterThan(encodeChannel(lut, 0.2));
   });
 });

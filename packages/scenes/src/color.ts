@@ -35,6 +35,28 @@ export function createEncodeLut(): Uint8Array {
   return lut;
 }
 
+let sharedLut: Uint8Array | undefined;
+
+/** The shared lookup table of {@link createEncodeLut}, built on first use. */
+export function encodeLut(): Uint8Array {
+  return (sharedLut ??= createEncodeLut());
+}
+
+const TO_LUT_INDEX = (ENCODE_LUT_SIZE - 1) / ENCODE_LUT_MAX;
+const LUT_LAST = ENCODE_LUT_SIZE - 1;
+
+/** 8-bit sRGB of linear value `v` through `lut` (from {@link encodeLut}); values out of range clamp. */
+export function encodeChannel(lut: Uint8Array, v: number): number {
+  const i = (v * TO_LUT_INDEX) | 0;
+  return lut[i > LUT_LAST ? LUT_LAST : i < 0 ? 0 : i];
+}
+
+/** Encodes the linear colours `rgb[3·from .. 3·to)` as 8-bit sRGB into `data[at + 3·from ..]`. */
+export function encodeRow(data: Uint8Array, at: number, rgb: Float64Array, from: number, to: number): void {
+  const lut = encodeLut();
+  for (let k = from * 3; k < to * 3; k++) data[at + k] = encodeChannel(lut, rgb[k]);
+}
+
 /** Converts hue (degrees, any value), saturation and value (0-1) to an sRGB colour, 0-255. */
 export function hsvToRgb(hueDeg: number, saturation: number, value: number): Rgb {
   const h = (((hueDeg % 360) + 360) % 360) / 60;

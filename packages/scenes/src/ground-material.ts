@@ -101,10 +101,20 @@ function tileRow(s: CompiledScene, g: GroundScratch, x0: number, x1: number, w: 
   const tiles = detailWeight(1, w);
   const salt = s.salt;
   const albedo = s.groundAlbedo;
+  // Neighbouring pixels mostly fall on the same tile: hash each tile once per run of them.
+  let cellU = Number.NaN;
+  let cellV = Number.NaN;
+  let tileVar = 0;
   for (let x = x0; x < x1; x++) {
     const tu = u[x];
     const tv = v[x];
-    const tileVar = 0.5 + (hash2(Math.floor(tu), Math.floor(tv), salt) - 0.5) * tiles;
+    const fu = Math.floor(tu);
+    const fv = Math.floor(tv);
+    if (fu !== cellU || fv !== cellV) {
+      tileVar = 0.5 + (hash2(fu, fv, salt) - 0.5) * tiles;
+      cellU = fu;
+      cellV = fv;
+    }
     const gu = filteredPulse(tu, w, 0.06);
     const gv = filteredPulse(tv, w, 0.06);
     const grout = 1 - (1 - gu) * (1 - gv);
@@ -144,12 +154,26 @@ function plankRow(s: CompiledScene, g: GroundScratch, x0: number, x1: number, w:
   addNoiseLayer(n1, u, v, x0, x1, 10, 0.7, salt + 80, detailWeight(10, w), 0.5 / 1.5);
   const boards = detailWeight(1, w);
   const albedo = s.groundAlbedo;
+  // Neighbouring pixels mostly fall on the same plank: hash each board and plank once per run of them.
+  let lastBoard = Number.NaN;
+  let stagger = 0;
+  let lastPlank = Number.NaN;
+  let plankVar = 0;
   for (let x = x0; x < x1; x++) {
     const pu = u[x];
     const board = Math.floor(pu);
+    if (board !== lastBoard) {
+      stagger = hash2(board, 0, salt + 71);
+      lastBoard = board;
+      lastPlank = Number.NaN;
+    }
     // Boards are PLANK_LENGTH widths long, their end joints staggered board by board.
-    const along = v[x] / PLANK_LENGTH + hash2(board, 0, salt + 71);
-    const plankVar = 0.5 + (hash2(board, Math.floor(along), salt + 73) - 0.5) * boards;
+    const along = v[x] / PLANK_LENGTH + stagger;
+    const plank = Math.floor(along);
+    if (plank !== lastPlank) {
+      plankVar = 0.5 + (hash2(board, plank, salt + 73) - 0.5) * boards;
+      lastPlank = plank;
+    }
     const seam = 1 - (1 - filteredPulse(pu, w, 0.07)) * (1 - filteredPulse(along, w / PLANK_LENGTH, 0.012));
     const k = smoothstep(0.25, 0.75, n1[x]) * 0.8 + seam * 0.2;
     const shade = (0.72 + 0.56 * patch[x]) * (0.5 + plankVar) * (1 - 0.7 * seam);

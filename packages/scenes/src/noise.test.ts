@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detailNoise2, detailWeight, fbm2, fbm3, filteredPulse, hash2, valueNoise2, valueNoise3 } from './noise.js';
+import { addNoiseLayer, detailNoise2, detailWeight, fbm2, fbm3, filteredPulse, hash2, valueNoise2, valueNoise3 } from './noise.js';
 
 describe('hashes and value noise', () => {
   it('hashes to [0, 1) and depends on every input', () => {
@@ -80,5 +80,40 @@ describe('footprint filtering', () => {
     expect(filteredPulse(0.2, 0, 0.5)).toBe(1);
     expect(filteredPulse(0.7, 0, 0.5)).toBe(0);
     expect(filteredPulse(0.7, 50, 0.25)).toBe(0.25);
+  });
+});
+
+describe('noise along a run of points', () => {
+  it('adds exactly the faded value noise at every point when neighbours are a cell or more apart', () => {
+    const n = 200;
+    const xs = new Float64Array(n);
+    const ys = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      // Steps of 0.3 cells in x and y: several points share a cell, then the cell changes.
+      xs[i] = -7.3 + i * 0.3;
+      ys[i] = 2.1 - i * 0.3;
+    }
+    const out = new Float64Array(n).fill(0.25);
+    addNoiseLayer(out, xs, ys, 10, 190, 1.5, 2, 41, 0.6, 0.5);
+    for (let i = 0; i < n; i++) {
+      const expected = i < 10 || i >= 190 ? 0.25 : 0.25 + ((0.5 - 0.5 * 0.6) * 0.5 + valueNoise2(xs[i] * 1.5, ys[i] * 2, 41) * (0.6 * 0.5));
+      expect(out[i]).toBe(expected);
+    }
+  });
+
+  it('interpolates within 1% of the noise range where neighbours are much closer than a cell', () => {
+    const n = 400;
+    const xs = new Float64Array(n);
+    const ys = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      xs[i] = 3 + i * 0.01;
+      ys[i] = 5 + i * 0.004;
+    }
+    const out = new Float64Array(n);
+    addNoiseLayer(out, xs, ys, 0, n, 1, 1, 7, 1, 1);
+    let worst = 0;
+    for (let i = 0; i < n; i++) worst = Math.max(worst, Math.abs(out[i] - valueNoise2(xs[i], ys[i], 7)));
+    expect(worst).toBeGreaterThan(0);
+    expect(worst).toBeLessThan(0.012);
   });
 });

@@ -130,7 +130,7 @@ export function addNoiseLayer(
   const base = (0.5 - 0.5 * weight) * amp;
   const stride = to - from > 2 ? runStride(Math.max(Math.abs((xs[from + 1] - xs[from]) * sx), Math.abs((ys[from + 1] - ys[from]) * sy))) : 1;
   if (stride === 1) {
-    for (let i = from; i < to; i++) out[i] += base + valueNoise2(xs[i] * sx, ys[i] * sy, salt) * scale;
+    addNoiseEveryPoint(out, xs, ys, from, to, sx, sy, salt, base, scale);
     return;
   }
   let a = from;
@@ -144,6 +144,56 @@ export function addNoiseLayer(
     na = nb;
   }
   out[a] += base + na * scale;
+}
+
+/**
+ * `out[i] += base + valueNoise2(xs[i] · sx, ys[i] · sy, salt) · scale` for every `i` in
+ * `from..to-1`, with the same arithmetic as {@link valueNoise2}; neighbouring points often share
+ * a lattice cell, so its four corner values are looked up only when the cell changes.
+ */
+function addNoiseEveryPoint(
+  out: Float64Array,
+  xs: Float64Array,
+  ys: Float64Array,
+  from: number,
+  to: number,
+  sx: number,
+  sy: number,
+  salt: number,
+  base: number,
+  scale: number,
+): void {
+  const table = lattice ?? latticeTable();
+  let cellX = Number.NaN;
+  let cellY = Number.NaN;
+  let c00 = 0;
+  let c10 = 0;
+  let c01 = 0;
+  let c11 = 0;
+  for (let i = from; i < to; i++) {
+    const x = xs[i] * sx;
+    const y = ys[i] * sy;
+    const fx = Math.floor(x);
+    const fy = Math.floor(y);
+    if (fx !== cellX || fy !== cellY) {
+      const ix = (fx + salt) & LATTICE_MASK;
+      const row = ((fy + (salt >> 8)) & LATTICE_MASK) << LATTICE_BITS;
+      const next = (row + LATTICE_SIZE) & LATTICE_ROWS;
+      const ix1 = (ix + 1) & LATTICE_MASK;
+      c00 = table[row | ix];
+      c10 = table[row | ix1];
+      c01 = table[next | ix];
+      c11 = table[next | ix1];
+      cellX = fx;
+      cellY = fy;
+    }
+    const tx = x - fx;
+    const ty = y - fy;
+    const wx = tx * tx * (3 - 2 * tx);
+    const top = c00 + (c10 - c00) * wx;
+    const bottom = c01 + (c11 - c01) * wx;
+    out[i] += base + (top + (bottom - top) * (ty * ty * (3 - 2 * ty))) * scale;
+  }
 }
 
 /**

@@ -1,84 +1,134 @@
 import { detailWeight, fbm3, filteredPulse, hash2 } from './noise.js';
 import type { CompiledObject } from './scene-compile.js';
-import { mixInto, smoothstep } from './shading.js';
-
-const OBJECT_W = 7;
-const OBJECT_GRIME = 8;
-const OBJECT_INV = 9;
+import { smoothstep } from './shading.js';
 
 /**
- * Linear albedo of an object at local point `io[0..2]` metres with local unit normal `io[3..5]`,
- * filtered for a footprint of `io[6]` metres; written into the colour slots of `io`.
+ * Largest distance between neighbouring samples, in cells of a texture's finest noise octave,
+ * over which the noise is interpolated linearly instead of evaluated.
  */
-export function objectAlbedo(o: CompiledObject, io: Float64Array): void {
-  const inv = 1 / o.textureScale;
-  io[OBJECT_INV] = inv;
-  io[OBJECT_W] = io[6] * inv;
-  // Darker near the ground: soft contact occlusion and grime.
-  io[OBJECT_GRIME] = 0.55 + 0.45 * smoothstep(0, Math.min(0.6, o.b * 0.4), io[1]);
+const NOISE_SPACING = 0.125;
+const MAX_NOISE_STRIDE = 8;
+
+/**
+ * Linear albedo of one object over the columns `x0..x1-1` of an image row: column `x` sees the
+ * local point `hit[6x..6x+2]` metres with local unit normal `hit[6x+3..6x+5]`, filtered for a
+ * footprint of `footprint[x]` metres. Writes `out[3x..3x+2]`.
+ */
+export function objectAlbedoRow(o: CompiledObject, hit: Float64Array, footprint: Float64Array, x0: number, x1: number, out: Float64Array): void {
   switch (o.texture) {
     case 0:
-      stripes(o, io);
+      stripesRow(o, hit, footprint, x0, x1, out);
       return;
     case 1:
-      dots(o, io);
+      dotsRow(o, hit, footprint, x0, x1, out);
       return;
     case 2:
-      noise(o, io);
+      noiseRow(o, hit, footprint, x0, x1, out, 1, 2);
       return;
     case 3:
-      gradient(o, io);
+      noiseRow(o, hit, footprint, x0, x1, out, 3, 1);
       return;
     default:
-      checker(o, io);
+      checkerRow(o, hit, footprint, x0, x1, out);
   }
 }
 
-function stripes(o: CompiledObject, io: Float64Array): void {
-  const t = (io[0] * o.axis[0] + io[1] * o.axis[1] + io[2] * o.axis[2]) * io[OBJECT_INV];
-  mixInto(io, o.albedo, filteredPulse(t, io[OBJECT_W], 0.5), io[OBJECT_GRIME]);
+/** Darker near the ground: soft contact occlusion and grime, at local height `y` metres. */
+function grime(o: CompiledObject, y: number): number {
+  return 0.55 + 0.45 * smoothstep(0, Math.min(0.6, o.b * 0.4), y);
+}
+
+/** Writes `scale · mix(albedo[0..2], albedo[3..5], k)` at `out[at..at+2]`. */
+function mixAt(out: Float64Array, at: number, albedo: Float64Array, k: number, scale: number): void {
+  const j = 1 - k;
+  out[at] = (albedo[0] * j + albedo[3] * k) * scale;
+  out[at + 1] = (albedo[1] * j + albedo[4] * k) * scale;
+  out[at + 2] = (albedo[2] * j + albedo[5] * k) * scale;
+}
+
+function stripesRow(o: CompiledObject, hit: Float64Array, footprint: Float64Array, x0: number, x1: number, out: Float64Array): void {
+  const inv = 1 / o.textureScale;
+  const ax = o.axis[0];
+  const ay = o.axis[1];
+  const az = o.axis[2];
+  for (let x = x0; x < x1; x++) {
+    const h = x * 6;
+    const t = (hit[h] * ax + hit[h + 1] * ay + hit[h + 2] * az) * inv;
+    mixAt(out, x * 3, o.albedo, filteredPulse(t, footprint[x] * inv, 0.5), grime(o, hit[h + 1]));
+  }
 }
 
 /** Jittered polka dots on the plane facing the normal's dominant axis. */
-function dots(o: CompiledObject, io: Float64Array): void {
-  const ax = Math.abs(io[3]);
-  const ay = Math.abs(io[4]);
-  const az = Math.abs(io[5]);
-  const alongX = ax >= ay && ax >= az;
-  const p = alongX ? io[1] : io[0];
-  const q = alongX || ay >= az ? io[2] : io[1];
-  const inv = io[OBJECT_INV];
-  const w = io[OBJECT_W];
-  const pu = p * inv + 0.5;
-  const qv = q * inv + 0.5;
-  const cu = Math.floor(pu);
-  const cv = Math.floor(qv);
-  const du = pu - cu - 0.5 + (hash2(cu, cv, o.salt) - 0.5) * 0.3;
-  const dv = qv - cv - 0.5 + (hash2(cu, cv, o.salt + 1) - 0.5) * 0.3;
-  const soft = w > 0.03 ? w : 0.03;
-  const dot = 1 - smoothstep(0.28 - soft, 0.28 + soft, Math.sqrt(du * du + dv * dv));
-  const fade = detailWeight(1, w);
-  mixInto(io, o.albedo, dot * fade + 0.25 * (1 - fade), io[OBJECT_GRIME]);
+function dotsRow(o: CompiledObject, hit: Float64Array, footprint: Float64Array, x0: number, x1: number, out: Float64Array): void {
+  const inv = 1 / o.textureScale;
+  for (let x = x0; x < x1; x++) {
+    const h = x * 6;
+    const ax = Math.abs(hit[h + 3]);
+    const ay = Math.abs(hit[h + 4]);
+    const az = Math.abs(hit[h + 5]);
+    const alongX = ax >= ay && ax >= az;
+    const p = alongX ? hit[h + 1] : hit[h];
+    const q = alongX || ay >= az ? hit[h + 2] : hit[h + 1];
+    const w = footprint[x] * inv;
+    const pu = p * inv + 0.5;
+    const qv = q * inv + 0.5;
+    const cu = Math.floor(pu);
+    const cv = Math.floor(qv);
+    const du = pu - cu - 0.5 + (hash2(cu, cv, o.salt) - 0.5) * 0.3;
+    const dv = qv - cv - 0.5 + (hash2(cu, cv, o.salt + 1) - 0.5) * 0.3;
+    const soft = w > 0.03 ? w : 0.03;
+    const dot = 1 - smoothstep(0.28 - soft, 0.28 + soft, Math.sqrt(du * du + dv * dv));
+    const fade = detailWeight(1, w);
+    mixAt(out, x * 3, o.albedo, dot * fade + 0.25 * (1 - fade), grime(o, hit[h + 1]));
+  }
 }
 
-function noise(o: CompiledObject, io: Float64Array): void {
-  const inv = io[OBJECT_INV];
-  const n = fbm3(io[0] * inv, io[1] * inv, io[2] * inv, o.salt, 2, io[OBJECT_W]);
-  mixInto(io, o.albedo, smoothstep(0.32, 0.68, n), io[OBJECT_GRIME]);
+/**
+ * Noise textures: `octaves` of 3-D fbm at `frequency` cycles per texture period, either mixing
+ * the two albedos (noise, 2 octaves) or shading a height gradient (gradient, 1 octave). The fbm
+ * is evaluated every few columns where neighbouring points lie close in its finest lattice and
+ * interpolated linearly in between.
+ */
+function noiseRow(o: CompiledObject, hit: Float64Array, footprint: Float64Array, x0: number, x1: number, out: Float64Array, frequency: number, octaves: number): void {
+  const perPeriod = 1 / o.textureScale;
+  const inv = perPeriod * frequency;
+  const finest = inv * (octaves === 2 ? 2 : 1);
+  const gradient = octaves === 1;
+  let a = x0;
+  let na = fbm3(hit[a * 6] * inv, hit[a * 6 + 1] * inv, hit[a * 6 + 2] * inv, o.salt, octaves, footprint[a] * perPeriod * frequency);
+  while (a < x1) {
+    // Extend the interpolated span while the path along the surface stays short in lattice cells.
+    let b = a;
+    let path = 0;
+    while (b < x1 - 1 && b - a < MAX_NOISE_STRIDE) {
+      const h = b * 6;
+      path += Math.max(Math.abs(hit[h + 6] - hit[h]), Math.abs(hit[h + 7] - hit[h + 1]), Math.abs(hit[h + 8] - hit[h + 2])) * finest;
+      if (path > NOISE_SPACING && b > a) break;
+      b++;
+    }
+    if (b === a) b = a + 1;
+    const nb = b < x1 ? fbm3(hit[b * 6] * inv, hit[b * 6 + 1] * inv, hit[b * 6 + 2] * inv, o.salt, octaves, footprint[b] * perPeriod * frequency) : na;
+    const slope = (nb - na) / (b - a);
+    for (let x = a; x < b; x++) {
+      const n = na + slope * (x - a);
+      const y = hit[x * 6 + 1];
+      if (gradient) mixAt(out, x * 3, o.albedo, smoothstep(0, o.b, y), grime(o, y) * (0.8 + 0.4 * n));
+      else mixAt(out, x * 3, o.albedo, smoothstep(0.32, 0.68, n), grime(o, y));
+    }
+    a = b;
+    na = nb;
+  }
 }
 
-function gradient(o: CompiledObject, io: Float64Array): void {
-  const inv = io[OBJECT_INV] * 3;
-  const n = fbm3(io[0] * inv, io[1] * inv, io[2] * inv, o.salt, 1, io[OBJECT_W] * 3);
-  mixInto(io, o.albedo, smoothstep(0, o.b, io[1]), io[OBJECT_GRIME] * (0.8 + 0.4 * n));
-}
-
-function checker(o: CompiledObject, io: Float64Array): void {
-  const inv = io[OBJECT_INV];
-  const w = io[OBJECT_W];
-  const fx = filteredPulse(io[0] * inv + 0.25, w, 0.5);
-  const fy = filteredPulse(io[1] * inv, w, 0.5);
-  const fz = filteredPulse(io[2] * inv + 0.25, w, 0.5);
-  const xy = fx * (1 - fy) + fy * (1 - fx);
-  mixInto(io, o.albedo, xy * (1 - fz) + fz * (1 - xy), io[OBJECT_GRIME]);
+function checkerRow(o: CompiledObject, hit: Float64Array, footprint: Float64Array, x0: number, x1: number, out: Float64Array): void {
+  const inv = 1 / o.textureScale;
+  for (let x = x0; x < x1; x++) {
+    const h = x * 6;
+    const w = footprint[x] * inv;
+    const fx = filteredPulse(hit[h] * inv + 0.25, w, 0.5);
+    const fy = filteredPulse(hit[h + 1] * inv, w, 0.5);
+    const fz = filteredPulse(hit[h + 2] * inv + 0.25, w, 0.5);
+    const xy = fx * (1 - fy) + fy * (1 - fx);
+    mixAt(out, x * 3, o.albedo, xy * (1 - fz) + fz * (1 - xy), grime(o, hit[h + 1]));
+  }
 }

@@ -14,8 +14,8 @@ const NODE_MAJOR = Number(process.versions.node.split('.')[0]);
  */
 const PINNED: Record<number, Array<{ seed: number; width: number; height: number; quality: 'standard' | 'high'; sha256: string }>> = {
   20: [
-    { seed: 2024, width: 64, height: 48, quality: 'standard', sha256: '1098e33ba8261edf9b5878eac9297c7dbfe7cbeaf2697210fd5c500ebf7dbd74' },
-    { seed: 7, width: 160, height: 120, quality: 'high', sha256: '2c17aeac70325169869ca8d6532eccc1a60cda668cfbfc730e1db67f3f203d31' },
+    { seed: 2024, width: 64, height: 48, quality: 'standard', sha256: '8bc3801bcfa4df120ea34ad97b6fcc364be949b9c33eccfb6ebe576a49f280fd' },
+    { seed: 7, width: 160, height: 120, quality: 'high', sha256: 'f163fe151e42601619b0cde369fe9a97cdf340a5b121f2f3c46b935a573a52b4' },
   ],
 };
 

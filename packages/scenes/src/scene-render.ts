@@ -1,6 +1,6 @@
 import type { DepthMap, RgbImage } from '@spatial-ssrl/image';
 import { createRgb } from '@spatial-ssrl/image';
-import { ENCODE_LUT_MAX, ENCODE_LUT_SIZE, createEncodeLut } from './color.js';
+import { encodeRow } from './color.js';
 import { SceneError } from './errors.js';
 import { compileScene } from './scene-compile.js';
 import { layoutScene } from './scene-layout.js';
@@ -60,20 +60,6 @@ const MAX_SIDE = 8192;
 const QUALITIES: readonly SceneQuality[] = ['draft', 'standard', 'high'];
 const SUBPIXEL = [-0.25, 0.25] as const;
 
-let encodeLut: Uint8Array | undefined;
-
-const TO_LUT_INDEX = (ENCODE_LUT_SIZE - 1) / ENCODE_LUT_MAX;
-
-/** Writes a row of linear colours `rgb[0 .. 3·width)` as 8-bit sRGB from `data[at]` on. */
-function encodeRow(data: Uint8Array, at: number, rgb: Float64Array, width: number): void {
-  const lut = (encodeLut ??= createEncodeLut());
-  const last = ENCODE_LUT_SIZE - 1;
-  for (let k = 0; k < width * 3; k++) {
-    const i = (rgb[k] * TO_LUT_INDEX) | 0;
-    data[at + k] = lut[i > last ? last : i < 0 ? 0 : i];
-  }
-}
-
 /** Where {@link renderRow} draws: the tracer and the output arrays of one image. */
 interface RowTarget {
   readonly tracer: SceneShader;
@@ -112,12 +98,12 @@ function renderRow(target: RowTarget, y: number): void {
   // Sky columns carry t = 0, which is the documented depth of invalid pixels.
   segments.set(rowSeg, row);
   depth.set(rowT, row);
-  for (let x = 0; x < width; x++) valid[row + x] = rowSeg[x] === SEGMENT_SKY ? 0 : 1;
+  if (tracer.skyColumns === 0) valid.fill(1, row, row + width);
+  else for (let x = 0; x < width; x++) valid[row + x] = rowSeg[x] === SEGMENT_SKY ? 0 : 1;
   const accum = target.accum;
   const rowRgb = tracer.rowRgb;
   if (accum === null) {
-    tracer.shadeRow();
-    encodeRow(target.rgb, row * 3, rowRgb, width);
+    tracer.shadeRow(target.rgb, row * 3);
     return;
   }
   accum.fill(0);
@@ -127,11 +113,11 @@ function renderRow(target: RowTarget, y: number): void {
     tracer.beginRow(py + oy, -sinPitch + sv * cosPitch, cosPitch + sv * sinPitch);
     for (let i = 0; i < 2; i++) {
       tracer.traceRow(SUBPIXEL[i]);
-      tracer.shadeRow();
+      tracer.shadeRow(null, 0);
       for (let k = 0; k < width * 3; k++) accum[k] += rowRgb[k] * 0.25;
     }
   }
-  encodeRow(target.rgb, row * 3, accum, width);
+  encodeRow(target.rgb, row * 3, accum, 0, width);
 }
 
 function checkSide(name: string, value: number): void {

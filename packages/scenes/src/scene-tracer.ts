@@ -24,6 +24,8 @@ export const SEGMENT_SKY = 0;
 export const SEGMENT_BACKDROP = 1;
 export const SEGMENT_GROUND = 2;
 export const SEGMENT_FIRST_OBJECT = 3;
+/** Marks a column no object has claimed yet while a row is traced. */
+const SEGMENT_NONE = 255;
 
 const HILL_TABLE_SIZE = 2048;
 const SHADOW_BIAS = 1e-6;
@@ -52,6 +54,8 @@ export class SceneTracer {
   readonly rowSeg: Uint8Array;
   /** Per column of the last traced row: camera-space depth of the hit, metres (0 for sky). */
   readonly rowT: Float64Array;
+  /** How many columns of the last traced row see the sky. */
+  skyColumns = 0;
   /**
    * Six numbers per column of the last traced row: for an object the local hit point and local
    * unit normal; for the hills the sine and cosine of the bearing.
@@ -72,8 +76,6 @@ export class SceneTracer {
   protected readonly candidates: Int32Array;
   /** Screen-x span (from, to) of each active shadow caster's shade on the current row's ground. */
   protected readonly shadowSpan: Float64Array;
-  /** Per active object: 0 not reached yet in this row, 1 being hit, 2 passed (a row cuts a convex solid in one span). */
-  private readonly spanState: Uint8Array;
   private activeCount = 0;
   protected activeShadowCount = 0;
   private readonly hills: Float64Array;
@@ -91,6 +93,8 @@ export class SceneTracer {
   protected groundFootprint = 0.5;
   protected groundHaze = 0.5;
   private skyOnlyU2 = 0.5;
+  /** Screen-x offset `rowU` was last computed for (NaN: never). */
+  private uOffset = Number.NaN;
 
 
   constructor(scene: CompiledScene, width: number, height: number, options: { shadows: boolean }) {
@@ -126,7 +130,6 @@ export class SceneTracer {
     this.activeShadow = new Int32Array(n);
     this.candidates = new Int32Array(n);
     this.shadowSpan = new Float64Array(n * 2);
-    this.spanState = new Uint8Array(n);
     this.hills = new Float64Array(HILL_TABLE_SIZE + 1);
     for (let k = 0; k <= HILL_TABLE_SIZE; k++) this.hills[k] = backdropHeight(scene, (2 * k) / HILL_TABLE_SIZE - 1);
   }
@@ -145,7 +148,6 @@ export class SceneTracer {
       if (py >= this.shadowRect[k + 2] && py <= this.shadowRect[k + 3]) this.activeShadow[b++] = i;
     }
     this.activeCount = a;
-    this.spanState.fill(0);
     this.rowPy = py;
     this.rowDy = dy;
     this.rowDz = dz;
@@ -211,85 +213,36 @@ export class SceneTracer {
 
   /**
    * Traces the current row's rays at screen x `x + 0.5 + offset` for every column `x`, leaving
-   * per column `rowU`, `rowSeg`, `rowT` and, for objects and hills, `rowHit`.
+   * per column `rowU`, `rowSeg`, `rowT` and, for objects and hills, `rowHit`. Objects are traced
+   * one at a time over their screen span, then the remaining columns see ground, hills or sky.
    */
   traceRow(offset: number): void {
     const s = this.s;
     const width = this.width;
-    const cx = this.halfWidth;
-    const f = this.focal;
     const dy = this.rowDy;
     const dz = this.rowDz;
     const dz2 = this.rowDz2;
     const camHeight = s.camHeight;
-    const ray = this.ray;
-    const hit = this.hit;
-    const rect = this.rect;
-    const active = this.active;
-    const state = this.spanState;
-    const objects = this.objects;
-    const originX = this.originX;
-    const originZ = this.originZ;
     const rowU = this.rowU;
     const rowSeg = this.rowSeg;
     const rowT = this.rowT;
     const rowHit = this.rowHit;
-    const count = this.activeCount;
+    if (offset !== this.uOffset) {
+      const cx = this.halfWidth;
+      const f = this.focal;
+      for (let x = 0; x < width; x++) rowU[x] = (x + 0.5 + offset - cx) / f;
+      this.uOffset = offset;
+    }
+    rowSeg.fill(SEGMENT_NONE);
+    if (this.activeCount > 0) this.traceObjects(offset);
     const groundU2 = this.groundU2;
     const groundT = this.groundT;
     const skyOnlyU2 = this.skyOnlyU2;
     const R = s.backdropDistance;
-    state.fill(0);
-    // Screen-x range covered by any active object's rectangle: outside it no object test is needed.
-    let left = Infinity;
-    let right = -Infinity;
-    for (let k = 0; k < count; k++) {
-      const i = active[k];
-      if (rect[i * 4] < left) left = rect[i * 4];
-      if (rect[i * 4 + 1] > right) right = rect[i * 4 + 1];
-    }
+    let sky = 0;
     for (let x = 0; x < width; x++) {
-      const px = x + 0.5 + offset;
-      const u = (px - cx) / f;
-      rowU[x] = u;
-      let nearest = Infinity;
-      let found = -1;
-      const tests = px < left || px > right ? 0 : count;
-      for (let k = 0; k < tests; k++) {
-        const st = state[k];
-        if (st === 2) continue;
-        const i = active[k];
-        if (px < rect[i * 4] || px > rect[i * 4 + 1]) continue;
-        const o = objects[i];
-        const rdx = o.cosYaw * u - o.sinYaw * dz;
-        const rdz = o.sinYaw * u + o.cosYaw * dz;
-        ray[RAY_OX] = originX[i];
-        ray[RAY_OZ] = originZ[i];
-        ray[RAY_DX] = rdx;
-        ray[RAY_DZ] = rdz;
-        if (!intersectSolid(o, ray, hit)) {
-          if (st === 1) state[k] = 2;
-          continue;
-        }
-        state[k] = 1;
-        const t = hit[HIT_T];
-        if (t < nearest) {
-          nearest = t;
-          found = i;
-          const h = x * 6;
-          rowHit[h] = originX[i] + t * rdx;
-          rowHit[h + 1] = camHeight + t * dy;
-          rowHit[h + 2] = originZ[i] + t * rdz;
-          rowHit[h + 3] = hit[HIT_NX];
-          rowHit[h + 4] = hit[HIT_NY];
-          rowHit[h + 5] = hit[HIT_NZ];
-        }
-      }
-      if (found >= 0) {
-        rowT[x] = nearest;
-        rowSeg[x] = SEGMENT_FIRST_OBJECT + found;
-        continue;
-      }
+      if (rowSeg[x] !== SEGMENT_NONE) continue;
+      const u = rowU[x];
       const u2 = u * u;
       if (u2 < groundU2) {
         rowT[x] = groundT;
@@ -310,6 +263,71 @@ export class SceneTracer {
       }
       rowT[x] = 0;
       rowSeg[x] = SEGMENT_SKY;
+      sky++;
+    }
+    this.skyColumns = sky;
+  }
+
+  /**
+   * Intersects each active object with the rays of the columns inside its screen rectangle,
+   * keeping the nearest hit per column in `rowT`/`rowSeg`/`rowHit`. A row cuts a convex solid in
+   * one span, so an object's scan stops at the first miss after a hit.
+   */
+  private traceObjects(offset: number): void {
+    const width = this.width;
+    const dz = this.rowDz;
+    const dy = this.rowDy;
+    const camHeight = this.s.camHeight;
+    const ray = this.ray;
+    const hit = this.hit;
+    const rect = this.rect;
+    const objects = this.objects;
+    const originX = this.originX;
+    const originZ = this.originZ;
+    const rowU = this.rowU;
+    const rowSeg = this.rowSeg;
+    const rowT = this.rowT;
+    const rowHit = this.rowHit;
+    const first = 0.5 + offset;
+    for (let k = 0; k < this.activeCount; k++) {
+      const i = this.active[k];
+      const from = rect[i * 4];
+      const to = rect[i * 4 + 1];
+      // Start a column early and let the exact test below decide, so rounding cannot drop a column.
+      const guess = Math.ceil(from - first) - 1;
+      const x0 = guess > 0 ? (guess < width ? guess : width) : 0;
+      const o = objects[i];
+      const code = SEGMENT_FIRST_OBJECT + i;
+      ray[RAY_OX] = originX[i];
+      ray[RAY_OZ] = originZ[i];
+      let entered = false;
+      for (let x = x0; x < width; x++) {
+        const px = x + first;
+        if (px < from) continue;
+        if (px > to) break;
+        const u = rowU[x];
+        const rdx = o.cosYaw * u - o.sinYaw * dz;
+        const rdz = o.sinYaw * u + o.cosYaw * dz;
+        ray[RAY_DX] = rdx;
+        ray[RAY_DZ] = rdz;
+        if (!intersectSolid(o, ray, hit)) {
+          if (entered) break;
+          continue;
+        }
+        entered = true;
+        const t = hit[HIT_T];
+        if (rowSeg[x] === SEGMENT_NONE || t < rowT[x]) {
+          rowT[x] = t;
+          rowSeg[x] = code;
+          const h = x * 6;
+          rowHit[h] = originX[i] + t * rdx;
+          rowHit[h + 1] = camHeight + t * dy;
+          rowHit[h + 2] = originZ[i] + t * rdz;
+          rowHit[h + 3] = hit[HIT_NX];
+          rowHit[h + 4] = hit[HIT_NY];
+          rowHit[h + 5] = hit[HIT_NZ];
+        }
+      }
     }
   }
 
