@@ -37,6 +37,10 @@ Rollouts:
   --grader NAME        exact | sequence | pairwise | option-letter (default exact, the paper's;
                        the others give partial credit and are not EasyR1's reward)
   --format-weight W    weight of the format reward (default 0.1)
+  --overlong-buffer N  DAPO soft overlong punishment: responses longer than the limit minus N
+                       tokens lose reward linearly, up to --overlong-penalty at the limit
+                       (default 0 = off, the paper's)
+  --overlong-penalty P reward lost at the length limit (default 1.0)
 
 Objective:
   --estimator NAME     grpo | rloo | reinforce_plus_plus | dr_grpo (default grpo)
@@ -100,6 +104,8 @@ const GRPO_FLAGS = {
   'max-new-tokens': { type: 'string' },
   grader: { type: 'string' },
   'format-weight': { type: 'string' },
+  'overlong-buffer': { type: 'string' },
+  'overlong-penalty': { type: 'string' },
   estimator: { type: 'string' },
   'loss-type': { type: 'string' },
   'loss-avg-mode': { type: 'string' },
@@ -154,6 +160,8 @@ const grpoArgs = z
     'max-new-tokens': int.optional(),
     grader: z.enum(['exact', 'sequence', 'pairwise', 'option-letter']).optional(),
     'format-weight': num.optional(),
+    'overlong-buffer': int.optional(),
+    'overlong-penalty': num.optional(),
     estimator: z.enum(['grpo', 'rloo', 'reinforce_plus_plus', 'dr_grpo']).optional(),
     'loss-type': z.enum(['default', 'gspo_token', 'cispo']).optional(),
     'loss-avg-mode': z.enum(['token', 'seq', 'constant']).optional(),
@@ -204,6 +212,8 @@ export function grpoOptionsFromArgs(a: GrpoArgs, cwd: string): GrpoOptions {
     maxNewTokens: a['max-new-tokens'],
     grader: a.grader,
     formatWeight: a['format-weight'],
+    overlongBuffer: a['overlong-buffer'],
+    overlongPenalty: a['overlong-penalty'],
     estimator: a.estimator,
     lossType: a['loss-type'],
     lossAvgMode: a['loss-avg-mode'],

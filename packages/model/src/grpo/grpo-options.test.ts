@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ModelError } from '../errors.js';
 import { parseGrpoOptions, SMALL_MODEL_GRPO_LR } from './grpo-options.js';
+import { overlongPenalty } from './rollout.js';
 
 const base = { init: 'sft', data: 'data', out: 'run', steps: 10 };
 
@@ -53,5 +54,15 @@ describe('parseGrpoOptions', () => {
     expect(err).toBeInstanceOf(ModelError);
     expect((err as ModelError).code).toBe('bad-config');
     expect((err as Error).message).toMatch(message);
+  });
+});
+
+describe('overlongPenalty', () => {
+  it('is DAPO\'s soft punishment: 0 up to limit − buffer, then linear down to −penalty at the limit', () => {
+    expect(overlongPenalty(24, 32, 8, 1)).toBe(0);
+    expect(overlongPenalty(26, 32, 8, 1)).toBeCloseTo(-0.25, 12);
+    expect(overlongPenalty(32, 32, 8, 0.5)).toBeCloseTo(-0.5, 12);
+    expect(overlongPenalty(40, 32, 8, 1)).toBe(-1);
+    expect(overlongPenalty(32, 32, 0, 1)).toBe(0);
   });
 });

@@ -82,6 +82,12 @@ export const grpoOptions = z
     grader: z.enum(GRPO_GRADERS).default('exact'),
     /** Weight of the format reward in [0, 1] (paper 0.1). */
     formatWeight: z.number().min(0).max(1).default(0.1),
+    /**
+     * DAPO soft overlong punishment: responses longer than `maxNewTokens − overlongBuffer` tokens
+     * lose up to `overlongPenalty` of reward, linearly, reaching it at the length limit (0 = off, the paper).
+     */
+    overlongBuffer: z.number().int().min(0).default(0),
+    overlongPenalty: z.number().min(0).default(1),
     seed: z.number().int().min(0).max(0xffffffff).default(0),
     /** Held-out evaluation every this many steps (0: only before and after training). */
     evalEvery: z.number().int().min(0).default(50),

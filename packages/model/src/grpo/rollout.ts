@@ -26,7 +26,8 @@ export interface Rollout {
 }
 
 /** What `collectRollouts` needs to know besides the model and prompts. */
-export type RolloutSettings = Pick<GrpoSettings, 'groupSize' | 'temperature' | 'topP' | 'grader' | 'formatWeight'> & {
+export type RolloutSettings = Pick<GrpoSettings, 'groupSize' | 'temperature' | 'topP' | 'grader' | 'formatWeight'> &
+  Partial<Pick<GrpoSettings, 'overlongBuffer' | 'overlongPenalty'>> & {
   /** Most tokens per response. */
   readonly maxTokens: number;
   /** Seed of this step's sampling streams. */
@@ -42,7 +43,18 @@ export type RolloutSettings = Pick<GrpoSettings, 'groupSize' | 'temperature' | '
 };
 
 /**
- * Samples `groupSize` responses to each prompt and scores them. Prompts are decoded in
+ * DAPO's soft overlong punishment: 0 for a response of at most `maxTokens − buffer` tokens, then
+ * falling linearly to `−penalty` at `maxTokens` (0 when `buffer` is 0).
+ */
+export function overlongPenalty(length: number, maxTokens: number, buffer: number, penalty: number): number {
+  if (buffer <= 0) return 0;
+  const over = length - (maxTokens - buffer);
+  return over <= 0 ? 0 : -penalty * Math.min(1, over / buffer);
+}
+
+/**
+ * Samples `groupSize` responses to each prompt and scores them (the `img_score` reward, plus the
+ * overlong penalty in `overall` when `overlongBuffer` is set). Prompts are decoded in
  * batches of equal image count (no padded image slots); each response's random stream is keyed
  * by `(seed, group, sample)`, so the responses do not depend on how prompts are batched. Output
  * is ordered by prompt, then sample.
@@ -93,11 +105,16 @@ export function collectRollouts(
             logProbs: s.logProbs,
             text: s.text,
             finishReason: s.finishReason,
-            reward: scoreResponseWith(s.text, example.record.answer, { grader: settings.grader, formatWeight: settings.formatWeight }),
+            reward: shaped(scoreResponseWith(s.text, example.record.answer, { grader: settings.grader, formatWeight: settings.formatWeight }), s.tokens.length, settings),
           };
         }
       });
     }
   }
   return out;
+}
+
+function shaped(score: RewardScore, length: number, settings: RolloutSettings): RewardScore {
+  const penalty = overlongPenalty(length, settings.maxTokens, settings.overlongBuffer ?? 0, settings.overlongPenalty ?? 1);
+  return penalty === 0 ? score : { ...score, overall: score.overall + penalty };
 }

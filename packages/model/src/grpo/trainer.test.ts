@@ -187,6 +187,7 @@ describe('trainGrpo', () => {
     expect(await bad({ clipRatioDual: 1 })).toHaveProperty('message', expect.stringMatching(/clipRatioDual: must be > 1/));
     expect(await bad({ temperature: 0 })).toHaveProperty('message', expect.stringMatching(/temperature: must be > 0/));
     expect(await bad({ steps: undefined })).toHaveProperty('message', expect.stringMatching(/give steps or minutes/));
+    expect(await bad({ overlongBuffer: 32 })).toHaveProperty('message', expect.stringMatching(/overlongBuffer: must be below the response length limit \(32 tokens\), got 32/));
     err = await bad({ data: path.join(root, 'no-such-dataset') });
     expect(err).toBeInstanceOf(dist.DatasetError);
     expect((err as InstanceType<Dist['DatasetError']>).code).toBe('dataset-invalid');

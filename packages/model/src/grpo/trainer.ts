@@ -77,7 +77,7 @@ const TRAJECTORY_KEYS = [
   'promptsPerStep', 'groupSize', 'temperature', 'topP', 'maxNewTokens', 'estimator', 'lossType', 'lossAvgMode',
   'clipRatioLow', 'clipRatioHigh', 'clipRatioDual', 'klKind', 'klCoef', 'useKlLoss', 'klController', 'klTarget',
   'klHorizon', 'ppoEpochs', 'miniBatchSize', 'lr', 'warmupSteps', 'weightDecay', 'clipNorm', 'onlineFiltering',
-  'filterKey', 'filterLow', 'filterHigh', 'grader', 'formatWeight', 'seed', 'threads',
+  'filterKey', 'filterLow', 'filterHigh', 'grader', 'formatWeight', 'overlongBuffer', 'overlongPenalty', 'seed', 'threads',
 ] as const satisfies readonly (keyof GrpoSettings)[];
 
 function identityOf(o: GrpoSettings, initSha: string, refSha: string, trainPrompts: number): Record<string, unknown> {
@@ -148,6 +148,10 @@ export async function trainGrpo(input: GrpoOptions, hooks: GrpoHooks = {}): Prom
 
   const init = await loadInitCheckpoint(o.init);
   const config = init.config;
+  const maxTokens = Math.min(o.maxNewTokens ?? config.maxAnswerTokens, config.maxAnswerTokens);
+  if (o.overlongBuffer >= maxTokens) {
+    throw new ModelError('bad-config', `grpo options: overlongBuffer: must be below the response length limit (${maxTokens} tokens), got ${o.overlongBuffer}`);
+  }
   const ref = o.reference === undefined ? init : await loadInitCheckpoint(o.reference);
   checkSameArchitecture(config, ref.config, ref.dir, 'the reference policy');
   const dataset = await readDataset(o.data);
@@ -206,7 +210,6 @@ export async function trainGrpo(input: GrpoOptions, hooks: GrpoHooks = {}): Prom
     JSON.stringify({ options: { ...o, threads: parsed.threads }, threads: o.threads, backend, init: init.dir, reference: ref.dir, config, trainPrompts: train.length }, null, 2),
   );
   if (resumed) info(`resumed from step ${step}`);
-  const maxTokens = Math.min(o.maxNewTokens ?? config.maxAnswerTokens, config.maxAnswerTokens);
   const miniBatch = o.miniBatchSize ?? o.promptsPerStep;
   const title = `GRPO (${countParameters(config).toLocaleString('en-US')} parameters): ${o.promptsPerStep} prompts × ${o.groupSize}, lr ${o.lr}`;
 
@@ -273,6 +276,8 @@ export async function trainGrpo(input: GrpoOptions, hooks: GrpoHooks = {}): Prom
         topP: o.topP,
         grader: o.grader,
         formatWeight: o.formatWeight,
+        overlongBuffer: o.overlongBuffer,
+        overlongPenalty: o.overlongPenalty,
         maxTokens,
         seed: hashKey(o.seed, 0x7011, step),
       });
