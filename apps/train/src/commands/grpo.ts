@@ -30,6 +30,8 @@ Budget:
 
 Rollouts:
   --prompts N          prompts per step (default 16)                   [paper: 256]
+  --tasks LIST         comma-separated task ids to draw training prompts from (default: all;
+                       held-out evaluations still cover every task)
   --group N            responses per prompt, at least 2 (default 5)
   --temperature T      sampling temperature > 0 (default 1.0)
   --top-p P            nucleus size in (0, 1] (default 1.0)
@@ -98,6 +100,7 @@ const GRPO_FLAGS = {
   minutes: { type: 'string' },
   steps: { type: 'string' },
   prompts: { type: 'string' },
+  tasks: { type: 'string' },
   group: { type: 'string' },
   temperature: { type: 'string' },
   'top-p': { type: 'string' },
@@ -154,6 +157,11 @@ const grpoArgs = z
     minutes: num.optional(),
     steps: int.optional(),
     prompts: int.optional(),
+    tasks: z
+      .string()
+      .transform((v) => v.split(',').map((t) => t.trim()))
+      .refine((ts) => ts.every((t) => t.length > 0), 'must be comma-separated task ids')
+      .optional(),
     group: int.optional(),
     temperature: num.optional(),
     'top-p': num.optional(),
@@ -234,6 +242,7 @@ export function grpoOptionsFromArgs(a: GrpoArgs, cwd: string): GrpoOptions {
     clipNorm: a['clip-norm'],
     ppoEpochs: a['ppo-epochs'],
     miniBatchSize: a['mini-batch'],
+    tasks: a.tasks,
     seed: a.seed,
     evalEvery: a['eval-every'],
     evalSamples: a['eval-samples'],

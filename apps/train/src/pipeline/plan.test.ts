@@ -18,6 +18,8 @@ describe('resolvePlan', () => {
     expect((plan.data.count / 5) * plan.data.testFraction).toBeGreaterThanOrEqual(550);
     expect((plan.sft.minutes ?? 0) + 2 * (plan.grpo.minutes ?? 0)).toBeLessThanOrEqual(12);
     expect(plan.evaluation.perTask).toBe(0);
+    // 64-px inputs in 16-px patches: 16 image tokens, as the small preset's 32 / 8 layout.
+    expect(plan.modelInput).toEqual({ imageSize: 64, patchSize: 16 });
   });
 
   it('applies sources, an existing data directory and the seed', () => {

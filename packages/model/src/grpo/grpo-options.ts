@@ -88,6 +88,11 @@ export const grpoOptions = z
      */
     overlongBuffer: z.number().int().min(0).default(0),
     overlongPenalty: z.number().min(0).default(1),
+    /**
+     * Task ids whose training prompts GRPO samples (default: every task of the dataset). The
+     * held-out evaluations still cover every task.
+     */
+    tasks: z.array(z.string().min(1)).min(1).optional(),
     seed: z.number().int().min(0).max(0xffffffff).default(0),
     /** Held-out evaluation every this many steps (0: only before and after training). */
     evalEvery: z.number().int().min(0).default(50),

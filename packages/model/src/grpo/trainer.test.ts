@@ -187,6 +187,7 @@ describe('trainGrpo', () => {
     expect(await bad({ clipRatioDual: 1 })).toHaveProperty('message', expect.stringMatching(/clipRatioDual: must be > 1/));
     expect(await bad({ temperature: 0 })).toHaveProperty('message', expect.stringMatching(/temperature: must be > 0/));
     expect(await bad({ steps: undefined })).toHaveProperty('message', expect.stringMatching(/give steps or minutes/));
+    expect(await bad({ tasks: ['quadrant', 'rotation'] })).toHaveProperty('message', expect.stringMatching(/tasks: rotation has no training prompts in .* \(it has brighter, quadrant\)/));
     expect(await bad({ overlongBuffer: 32 })).toHaveProperty('message', expect.stringMatching(/overlongBuffer: must be below the response length limit \(32 tokens\), got 32/));
     err = await bad({ data: path.join(root, 'no-such-dataset') });
     expect(err).toBeInstanceOf(dist.DatasetError);
@@ -194,6 +195,13 @@ describe('trainGrpo', () => {
     err = await bad({ init: data });
     expect(err).toBeInstanceOf(dist.CheckpointError);
     expect((err as Error).message).toMatch(/neither a checkpoint directory/);
+  });
+
+  it('draws training prompts only from the chosen tasks and still evaluates every task', async () => {
+    const result = await trainGrpo({ ...base('one-task'), steps: 2, tasks: ['brighter'], threads: 1 });
+    const lines = trainLines(await readGrpoMetrics(path.join(root, 'one-task')));
+    for (const l of lines) expect(Object.keys(l.rewardByTask)).toEqual(['brighter']);
+    expect(Object.keys(result.eval!.tasks).sort()).toEqual(['brighter', 'quadrant']);
   });
 
   it('names the tensor when the reference has another shape than the policy', async () => {

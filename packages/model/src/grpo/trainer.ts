@@ -77,7 +77,7 @@ const TRAJECTORY_KEYS = [
   'promptsPerStep', 'groupSize', 'temperature', 'topP', 'maxNewTokens', 'estimator', 'lossType', 'lossAvgMode',
   'clipRatioLow', 'clipRatioHigh', 'clipRatioDual', 'klKind', 'klCoef', 'useKlLoss', 'klController', 'klTarget',
   'klHorizon', 'ppoEpochs', 'miniBatchSize', 'lr', 'warmupSteps', 'weightDecay', 'clipNorm', 'onlineFiltering',
-  'filterKey', 'filterLow', 'filterHigh', 'grader', 'formatWeight', 'overlongBuffer', 'overlongPenalty', 'seed', 'threads',
+  'filterKey', 'filterLow', 'filterHigh', 'grader', 'formatWeight', 'overlongBuffer', 'overlongPenalty', 'tasks', 'seed', 'threads',
 ] as const satisfies readonly (keyof GrpoSettings)[];
 
 function identityOf(o: GrpoSettings, initSha: string, refSha: string, trainPrompts: number): Record<string, unknown> {
@@ -155,7 +155,16 @@ export async function trainGrpo(input: GrpoOptions, hooks: GrpoHooks = {}): Prom
   const ref = o.reference === undefined ? init : await loadInitCheckpoint(o.reference);
   checkSameArchitecture(config, ref.config, ref.dir, 'the reference policy');
   const dataset = await readDataset(o.data);
-  const train = prepareExamples(config, dataset.records.filter((r) => r.split === 'train'), DEFAULT_TARGET_TEMPLATE);
+  const trainRecords = dataset.records.filter((r) => r.split === 'train');
+  if (o.tasks !== undefined) {
+    const present = new Set(trainRecords.map((r) => r.task));
+    const missing = o.tasks.filter((t) => !present.has(t));
+    if (missing.length > 0) {
+      throw new ModelError('bad-config', `grpo options: tasks: ${missing.join(', ')} has no training prompts in ${o.data} (it has ${[...present].sort().join(', ')})`);
+    }
+  }
+  const wanted = o.tasks === undefined ? undefined : new Set(o.tasks);
+  const train = prepareExamples(config, wanted ? trainRecords.filter((r) => wanted.has(r.task)) : trainRecords, DEFAULT_TARGET_TEMPLATE);
   const testRecords = dataset.records.filter((r) => r.split === 'test');
   const test = takePerTask(prepareExamples(config, testRecords, DEFAULT_TARGET_TEMPLATE), o.evalSamples);
   const plan = new PromptPlan(train.length, o.promptsPerStep, o.seed);

@@ -115,3 +115,24 @@ function rowPass(values: Float32Array, width: number, height: number, size: numb
   }
 }
 
+/**
+ * Whether the `size × size` window with top-left `(x0, y0)` of the values `at(i)` (row-major,
+ * `width` per row) has range (max − min, rounded to float32 as {@link windowRange} stores it)
+ * below `limit`, or at most `limit` when `inclusive`. Stops at the first row past the limit; the
+ * caller keeps the window inside the image.
+ */
+export function windowWithin(at: (i: number) => number, width: number, x0: number, y0: number, size: number, limit: number, inclusive: boolean): boolean {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let y = y0; y < y0 + size; y++) {
+    const row = y * width + x0;
+    for (let i = row; i < row + size; i++) {
+      const v = at(i);
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    const range = Math.fround(hi - lo);
+    if (inclusive ? range > limit : range >= limit) return false;
+  }
+  return true;
+}

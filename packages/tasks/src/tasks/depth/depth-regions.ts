@@ -1,6 +1,6 @@
 import type { Rng } from '../../rng.js';
 import { minMarkerDistance } from '../marker-geometry.js';
-import { windowRange } from '../window-stats.js';
+import { windowRange, windowWithin } from '../window-stats.js';
 import type { PercentileDepth } from './depth-normalise.js';
 
 /** A window test: side (odd, pixels) and the exclusive bound on the normalised range inside it. */
@@ -118,19 +118,7 @@ function proposeCandidate(
     const v = depth.at(y * width + x);
     if (!(v >= lo && v <= hi)) continue;
     if (!taken.every((t) => (t.x - x) ** 2 + (t.y - y) ** 2 >= minDist * minDist)) continue;
-    // The window's range, rounded to float32 as the exact scan stores it, with an exit at the first row past the limit.
-    let wlo = Infinity;
-    let whi = -Infinity;
-    let flat = true;
-    for (let yy = y - half; yy < y - half + size && flat; yy++) {
-      for (let i = yy * width + x - half, stop = i + size; i < stop; i++) {
-        const w = depth.at(i);
-        if (w < wlo) wlo = w;
-        if (w > whi) whi = w;
-      }
-      flat = Math.fround(whi - wlo) < limit;
-    }
-    if (flat) return y * width + x;
+    if (windowWithin(depth.at, width, x - half, y - half, size, limit, false)) return y * width + x;
   }
   return -1;
 }

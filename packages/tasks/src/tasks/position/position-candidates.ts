@@ -2,7 +2,7 @@ import type { DepthMap } from '@spatial-ssrl/image';
 import type { TaskRejection } from '../../task.js';
 import { markerInside } from '../marker-geometry.js';
 import { reject } from '../rejection.js';
-import { UNUSABLE_SENTINEL } from '../window-stats.js';
+import { UNUSABLE_SENTINEL, windowWithin } from '../window-stats.js';
 import type { PairKind } from './position-answers.js';
 
 /** A depth map min-max normalised over its valid pixels (`d > 0`, finite, flagged valid). */
@@ -126,7 +126,7 @@ export function findBlocks(depth: DepthMap, normalised: MinMaxDepth, rule: Block
       // A window wholly inside an unusable area has range 0, so the centre is checked too.
       if (at(y * width + x) > 1) continue;
       if (!markerInside(x, y, rule.markerRadius, width, height)) continue;
-      if (!windowFlat(at, width, x - half, y - half, rule.window, rule.maxRange)) continue;
+      if (!windowWithin(at, width, x - half, y - half, rule.window, rule.maxRange, true)) continue;
       found.push({ x, y, d2: (x - cx) ** 2 + (y - cy) ** 2 });
     }
   }
@@ -147,25 +147,6 @@ export function findBlocks(depth: DepthMap, normalised: MinMaxDepth, rule: Block
     }
     return { x, y, lo, hi, depth: raw };
   });
-}
-
-/**
- * Whether the `size × size` window with top-left `(x0, y0)` has range (max − min, rounded to
- * float32) at most `limit`; unusable pixels carry the range sentinel, so a window touching one
- * fails. Stops at the first row past the limit.
- */
-function windowFlat(at: (i: number) => number, width: number, x0: number, y0: number, size: number, limit: number): boolean {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let y = y0; y < y0 + size; y++) {
-    for (let i = y * width + x0, stop = i + size; i < stop; i++) {
-      const v = at(i);
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-    if (Math.fround(hi - lo) > limit) return false;
-  }
-  return true;
 }
 
 /** Thresholds of the pair search. */
