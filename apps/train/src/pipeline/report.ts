@@ -153,9 +153,9 @@ function setupSection(input: ReportInput): string {
   const lines = [
     `- Preset \`${p.preset}\`, seed ${p.seed} (data and weights; the control run's data order uses seed ${(p.seed + 1) >>> 0}).`,
     `- Data: ${data}${p.data.kind === 'generate' ? '; all five tasks with equal weights' : ''}.`,
-    `- Model: \`${p.model}\` preset of @spatial-ssrl/model, tfjs backend \`${input.backend}\`.`,
+    `- Model: \`${p.model}\` preset of @spatial-ssrl/model${p.modelInput ? ` with ${p.modelInput.imageSize}-px inputs in ${p.modelInput.patchSize}-px patches` : ''}, tfjs backend \`${input.backend}\`.`,
     `- SFT: ${budget(p.sft)}, batch ${p.sft.batchSize}, peak lr ${p.sft.lr}, warm-up ${p.sft.warmupSteps} steps, cosine decay.`,
-    `- GRPO: ${budget(p.grpo)} from the SFT checkpoint, ${p.grpo.promptsPerStep} prompts × ${p.grpo.groupSize} responses per step, lr ${p.grpo.lr}; other settings are the \`trainGrpo\` defaults (Spatial-SSRL recipe: reward 0.9·accuracy + 0.1·format, low-variance KL 0.01, clip 0.2/0.3, dual clip 3).`,
+    `- GRPO: ${budget(p.grpo)} from the SFT checkpoint, ${p.grpo.promptsPerStep} prompts × ${p.grpo.groupSize} responses per step, lr ${p.grpo.lr}; other settings are the \`trainGrpo\` defaults (Spatial-SSRL recipe: reward 0.9·accuracy + 0.1·format, low-variance KL 0.01, clip 0.2/0.3, dual clip 3; on the wasm and cpu backends a policy replica in a worker thread takes half of each step, so GRPO uses two cores where SFT and the control use one).`,
     `- Control: SFT continued from the SFT checkpoint for the wall-clock time GRPO took, peak lr ${p.control.lr}, warm-up ${p.control.warmupSteps} steps, fresh optimizer.${controlTiming(input)}`,
     `- Evaluation: ${p.evaluation.perTask === 0 ? 'every test record' : `the first ${p.evaluation.perTask} test records per task`}, through the \`ssrl-tasks\` benchmark of @spatial-ssrl/bench (the runner \`ssrl-eval\` uses): prompt with the chain-of-thought suffix, greedy decoding, exact match of the last \`\\boxed{}\`.`,
     `- Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB RAM, ${m.os}; Node ${m.node}.`,
