@@ -2,7 +2,8 @@ import { resolve } from 'node:path';
 import { loadBackend, trainGrpo, type GrpoResult, type GrpoOptions } from '@spatial-ssrl/model';
 import { z } from 'zod';
 import { parseCommandArgs, type Command, type CommandIo } from '../command.js';
-import { createProgress, formatDuration, type Progress } from '../progress.js';
+import { formatDuration } from '../progress.js';
+import { pct, trainerProgress } from '../trainer-progress.js';
 import { formatEvalTable } from './sft.js';
 
 /** Help text of `ssrl-train grpo`. */
@@ -268,7 +269,6 @@ function summary(result: GrpoResult, out: string): string {
   return parts.join('') + lines.join('\n') + '\n';
 }
 
-const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
 
 /** `ssrl-train grpo` with explicit streams; resolves to the exit code (0 done, 130 interrupted). */
 export async function runGrpoWith(argv: readonly string[], io: CommandIo): Promise<number> {
@@ -279,37 +279,17 @@ export async function runGrpoWith(argv: readonly string[], io: CommandIo): Promi
   const args = parseCommandArgs('grpo', argv, GRPO_FLAGS, grpoArgs);
   const env = args.backend ? { ...io.env, SSRL_BACKEND: io.env.SSRL_BACKEND ?? args.backend } : io.env;
   await loadBackend({ env, log: args.quiet ? false : (m) => io.err.write(`${m}\n`) });
-  let bar: Progress | undefined;
-  let cacheBar: Progress | undefined;
-  let note = '';
+  const progress = trainerProgress('grpo', { stream: io.err, quiet: args.quiet, ...(io.signal ? { signal: io.signal } : {}) });
   const result = await trainGrpo(grpoOptionsFromArgs(args, io.cwd), {
-    signal: io.signal,
-    onInfo: args.quiet ? undefined : (m) => io.err.write(`${m}\n`),
-    onCacheProgress: args.quiet
-      ? undefined
-      : (done, total) => {
-          cacheBar ??= createProgress({ label: 'decode images', total, stream: io.err, unit: 'images' });
-          cacheBar.update(done);
-          if (done === total) cacheBar.finish();
-        },
-    onStep: args.quiet
-      ? undefined
-      : (p) => {
-          note = `reward ${p.reward.toFixed(3)}  acc ${pct(p.accuracy)}  KL ${p.kl.toFixed(4)}  rollout ${p.rolloutSec.toFixed(1)}s  update ${p.updateSec.toFixed(1)}s`;
-          if (p.totalSteps === 0) return;
-          bar ??= createProgress({ label: 'grpo', total: p.totalSteps, stream: io.err, unit: 'steps' });
-          bar.update(p.step, note);
-        },
-    onEval: args.quiet
-      ? undefined
-      : (step, report) => {
-          const tasks = Object.entries(report.tasks)
-            .map(([t, s]) => `${t} ${pct(s.accuracy)}`)
-            .join(', ');
-          io.err.write(`${bar ? '\n' : ''}eval @${step}: ${tasks}; all ${pct(report.overall.accuracy)}, format ${pct(report.overall.format)}\n`);
-        },
+    ...progress.hooks,
+    onStep: (p) =>
+      progress.step(
+        p.step,
+        p.totalSteps,
+        `reward ${p.reward.toFixed(3)}  acc ${pct(p.accuracy)}  KL ${p.kl.toFixed(4)}  rollout ${p.rolloutSec.toFixed(1)}s  update ${p.updateSec.toFixed(1)}s`,
+      ),
   });
-  bar?.finish(note || undefined);
+  progress.finish();
   io.out.write(summary(result, resolve(io.cwd, args.out)));
   if (result.stopped === 'aborted') {
     io.err.write('interrupted: add --resume to the same command to continue\n');

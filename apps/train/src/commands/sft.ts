@@ -2,7 +2,8 @@ import { resolve } from 'node:path';
 import { loadBackend, ModelError, trainSft, type EvalReport, type SftResult } from '@spatial-ssrl/model';
 import { z } from 'zod';
 import { parseCommandArgs, UsageError, type Command, type CommandIo } from '../command.js';
-import { createProgress, formatDuration, type Progress } from '../progress.js';
+import { formatDuration } from '../progress.js';
+import { pct, trainerProgress } from '../trainer-progress.js';
 
 /** Help text of `ssrl-train sft`. */
 export const sftHelp = `Usage: ssrl-train sft --data DIR --out RUN [options]
@@ -93,7 +94,6 @@ const sftArgs = z
   })
   .refine((a) => a.minutes === undefined || a.steps === undefined, { message: 'give --minutes or --steps, not both', path: ['steps'] });
 
-const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
 
 /** The held-out table printed at the end of a run (one row per task, then all tasks). */
 export function formatEvalTable(report: EvalReport): string {
@@ -124,9 +124,7 @@ export async function runSftWith(argv: readonly string[], io: CommandIo): Promis
   const args = parseCommandArgs('sft', argv, SFT_FLAGS, sftArgs);
   const env = args.backend ? { ...io.env, SSRL_BACKEND: io.env.SSRL_BACKEND ?? args.backend } : io.env;
   await loadBackend({ env, log: args.quiet ? false : (m) => io.err.write(`${m}\n`) });
-  let bar: Progress | undefined;
-  let cacheBar: Progress | undefined;
-  let lastLoss = Number.NaN;
+  const progress = trainerProgress('sft', { stream: io.err, quiet: args.quiet, ...(io.signal ? { signal: io.signal } : {}) });
   const result = await trainSft(
     {
       data: resolve(io.cwd, args.data),
@@ -148,35 +146,9 @@ export async function runSftWith(argv: readonly string[], io: CommandIo): Promis
       checkpointEvery: args['checkpoint-every'],
       resume: args.resume,
     },
-    {
-      signal: io.signal,
-      onInfo: args.quiet ? undefined : (m) => io.err.write(`${m}\n`),
-      onCacheProgress: args.quiet
-        ? undefined
-        : (done, total) => {
-            cacheBar ??= createProgress({ label: 'decode images', total, stream: io.err, unit: 'images' });
-            cacheBar.update(done);
-            if (done === total) cacheBar.finish();
-          },
-      onStep: args.quiet
-        ? undefined
-        : (p) => {
-            lastLoss = p.loss;
-            if (p.totalSteps === 0) return;
-            bar ??= createProgress({ label: 'sft', total: p.totalSteps, stream: io.err, unit: 'steps' });
-            bar.update(p.step, `loss ${p.loss.toFixed(4)}  ${p.samplesPerSec.toFixed(0)} samples/s`);
-          },
-      onEval: args.quiet
-        ? undefined
-        : (step, report) => {
-            const tasks = Object.entries(report.tasks)
-              .map(([t, s]) => `${t} ${pct(s.accuracy)}`)
-              .join(', ');
-            io.err.write(`${bar ? '\n' : ''}eval @${step}: ${tasks}; format ${pct(report.overall.format)}\n`);
-          },
-    },
+    { ...progress.hooks, onStep: (p) => progress.step(p.step, p.totalSteps, `loss ${p.loss.toFixed(4)}  ${p.samplesPerSec.toFixed(0)} samples/s`) },
   );
-  bar?.finish(Number.isFinite(lastLoss) ? `loss ${lastLoss.toFixed(4)}` : undefined);
+  progress.finish();
   io.out.write(summary(result, resolve(io.cwd, args.out)));
   if (result.stopped === 'aborted') {
     io.err.write('interrupted: add --resume to the same command to continue\n');

@@ -1,16 +1,12 @@
 import { existsSync } from 'node:fs';
 import { link, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadCheckpoint, saveCheckpoint, trainGrpo, trainSft, type EvalReport, type GrpoResult, type SftResult } from '@spatial-ssrl/model';
-import { createProgress, type Progress, type ProgressStream } from '../progress.js';
+import { loadCheckpoint, saveCheckpoint, trainGrpo, trainSft, type GrpoResult, type SftResult } from '@spatial-ssrl/model';
+import { pct, trainerProgress, type TrainerProgressIo } from '../trainer-progress.js';
 import type { PipelinePlan } from './plan.js';
 
 /** Where stages write progress and notes. */
-export interface StageIo {
-  readonly stream: ProgressStream;
-  readonly quiet: boolean;
-  readonly signal?: AbortSignal;
-}
+export type StageIo = TrainerProgressIo;
 
 /** Raised when a stage stopped because the run was interrupted (exit code 130). */
 export class PipelineInterrupted extends Error {
@@ -19,45 +15,6 @@ export class PipelineInterrupted extends Error {
   constructor(readonly stage: string) {
     super(`interrupted during ${stage}`);
   }
-}
-
-const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
-
-function evalLine(report: EvalReport): string {
-  const tasks = Object.entries(report.tasks).map(([t, s]) => `${t} ${pct(s.accuracy)}`);
-  return `${tasks.join(', ')}; format ${pct(report.overall.format)}`;
-}
-
-// The hooks every trainer takes: image decoding bar, step bar, notes and held-out lines.
-function trainerHooks(label: string, io: StageIo) {
-  let bar: Progress | undefined;
-  let cacheBar: Progress | undefined;
-  let note = '';
-  const write = (text: string): void => {
-    if (!io.quiet) io.stream.write(text);
-  };
-  return {
-    hooks: {
-      ...(io.signal ? { signal: io.signal } : {}),
-      onInfo: (m: string) => write(`${m}\n`),
-      onCacheProgress: (done: number, total: number) => {
-        if (io.quiet) return;
-        cacheBar ??= createProgress({ label: 'decode images', total, stream: io.stream, unit: 'images' });
-        cacheBar.update(done);
-        if (done === total) cacheBar.finish();
-      },
-      onEval: (step: number, report: EvalReport) => write(`${bar ? '\n' : ''}eval @${step}: ${evalLine(report)}\n`),
-    },
-    step(step: number, totalSteps: number, text: string): void {
-      note = text;
-      if (io.quiet || totalSteps === 0) return;
-      bar ??= createProgress({ label, total: totalSteps, stream: io.stream, unit: 'steps' });
-      bar.update(step, text);
-    },
-    finish(): void {
-      bar?.finish(note || undefined);
-    },
-  };
 }
 
 // Trainers keep decoded images in `<run>/image-cache-<px>.bin`, keyed by the dataset's image list;
@@ -89,7 +46,7 @@ function summary(r: SftResult | GrpoResult): TrainSummary {
 
 /** The SFT cold start into `dir`; `resume` continues `dir/checkpoint`, `priorSec` is time already spent on it. */
 export async function sftStage(plan: PipelinePlan, data: string, dir: string, resume: boolean, priorSec: number, io: StageIo): Promise<TrainSummary> {
-  const t = trainerHooks('sft', io);
+  const t = trainerProgress('sft', io);
   const result = await trainSft(
     {
       data,
@@ -123,7 +80,7 @@ export async function grpoStage(
   io: StageIo,
 ): Promise<TrainSummary> {
   await shareImageCache(sftDir, dir);
-  const t = trainerHooks('grpo', io);
+  const t = trainerProgress('grpo', io);
   const result = await trainGrpo(
     {
       init: sftDir,
@@ -179,7 +136,7 @@ export async function controlStage(
     });
   }
   await shareImageCache(sftDir, dir);
-  const t = trainerHooks('control', io);
+  const t = trainerProgress('control', io);
   const result = await trainSft(
     {
       data,
