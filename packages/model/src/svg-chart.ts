@@ -63,7 +63,9 @@ function label(v: number): string {
 export function renderLineChart(chart: LineChart): string {
   const w = chart.width ?? 800;
   const h = chart.height ?? 450;
-  const pad = { l: 70, r: chart.right ? 70 : 20, t: 40, b: 80 };
+  // Room under the plot for the x label and one 16-px legend row per four series.
+  const legendRows = Math.max(1, Math.ceil(chart.series.length / 4));
+  const pad = { l: 70, r: chart.right ? 70 : 20, t: 40, b: 56 + 16 * legendRows };
   const pw = w - pad.l - pad.r;
   const ph = h - pad.t - pad.b;
   const xs = chart.series.flatMap((s) => s.points.map((p) => p[0]));
@@ -118,7 +120,7 @@ export function renderLineChart(chart: LineChart): string {
       }
     }
     const lx = pad.l + (i % 4) * (pw / 4);
-    const ly = h - 24 + Math.floor(i / 4) * 16 - (Math.ceil(chart.series.length / 4) - 1) * 16;
+    const ly = pad.t + ph + 56 + Math.floor(i / 4) * 16;
     parts.push(`<line x1="${lx}" y1="${ly}" x2="${lx + 18}" y2="${ly}" stroke="${s.color}" stroke-width="2"/>`);
     parts.push(`<text x="${lx + 22}" y="${ly}" dominant-baseline="middle">${escapeXml(s.name)}</text>`);
   });
