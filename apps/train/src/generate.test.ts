@@ -104,6 +104,25 @@ describe('ssrl-train generate', () => {
     expect(r.stderr).toMatch(/^generate: 6\/6, 100%, [\d.]+ samples\/s, in \d+:\d\d, \d+ rejected$/m);
   });
 
+  it('applies --params to the default task list when --tasks is not given', async () => {
+    const out = join(root, 'params');
+    const params = JSON.stringify({ depth: { markerRadius: 14, markerFill: 'by-label' }, position: { markerRadius: 14 } });
+    const r = await runCli(['generate', ...SOURCE, '--count', '20', '--seed', '3', '--out', out, '--quiet', '--params', params]);
+    expect(r.stderr).toBe('');
+    const manifest = JSON.parse(await readFile(join(out, 'dataset.json'), 'utf8'));
+    const byId = new Map(manifest.config.tasks.map((t: { id: string; params: Record<string, unknown> }) => [t.id, t.params]));
+    expect([...byId.keys()]).toEqual(['shuffle', 'flip', 'crop', 'depth', 'position']);
+    expect(byId.get('depth')).toMatchObject({ markerRadius: 14, markerFill: 'by-label' });
+    expect(byId.get('position')).toMatchObject({ markerRadius: 14, markerFill: 'white' });
+    const records = (await readFile(join(out, 'samples.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const depth = records.filter((rec) => rec.task === 'depth');
+    expect(depth.length).toBeGreaterThan(0);
+    for (const rec of depth) expect(rec.meta.markerRadius).toBe(14);
+    const stray = await runCli(['generate', ...SOURCE, '--count', '5', '--out', join(root, 'stray'), '--tasks', 'flip', '--params', params, '--quiet']);
+    expect(stray.code).toBe(2);
+    expect(stray.stderr).toContain('--params: no task "depth", "position" in this run (tasks: flip)');
+  });
+
   it('explains bad usage', async () => {
     const unknown = await runCli(['generate', '--count', '5', '--out', join(root, 'x'), '--colour', 'red']);
     expect(unknown.code).toBe(2);

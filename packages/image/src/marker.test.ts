@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { drawMarker, markerOutlineFor, markerRadiusFor } from './marker.js';
+import { drawMarker, LABEL_MARKER_FILLS, labelColouredFill, markerOutlineFor, markerRadiusFor } from './marker.js';
 import { createRgb, type RgbImage } from './raster.js';
 
 function px(img: RgbImage, x: number, y: number): number[] {
@@ -92,8 +92,38 @@ describe('drawMarker', () => {
     expect(createHash('sha256').update(img.data).digest('hex')).toBe('a190f55d26716f8c7bb31ad74087fc2a6961bb73df4b7224a62545da2d3393d7');
   });
 
+  it('fills the disk with the given colour and leaves ring, label and surroundings as the white marker has them', () => {
+    const white = createRgb(61, 61, [40, 120, 200]);
+    const red = createRgb(61, 61, [40, 120, 200]);
+    drawMarker(white, 30, 30, 20, '2');
+    drawMarker(red, 30, 30, 20, '2', { fill: [255, 96, 96] });
+    expect(px(red, 30, 16)).toEqual([255, 96, 96]);
+    expect(px(red, 30, 11)).toEqual([0, 0, 0]);
+    expect(px(red, 0, 0)).toEqual([40, 120, 200]);
+    // Only pixels covered by the disk's interior change, and every black label pixel stays black.
+    for (let i = 0; i < white.data.length; i += 3) {
+      const w = Array.from(white.data.subarray(i, i + 3));
+      const r = Array.from(red.data.subarray(i, i + 3));
+      if (w[0] === 0 && w[1] === 0 && w[2] === 0) expect(r).toEqual([0, 0, 0]);
+      if (w[0] === 255 && w[1] === 255 && w[2] === 255) expect(r).toEqual([255, 96, 96]);
+    }
+    // The default fill is white: passing it explicitly changes nothing.
+    const explicit = createRgb(61, 61, [40, 120, 200]);
+    drawMarker(explicit, 30, 30, 20, '2', { fill: [255, 255, 255] });
+    expect(explicit.data).toEqual(white.data);
+  });
+
+  it('colours labels 1, 2, 3, … by a fixed palette', () => {
+    expect(labelColouredFill(1)).toEqual(LABEL_MARKER_FILLS[0]);
+    expect(labelColouredFill(3)).toEqual(LABEL_MARKER_FILLS[2]);
+    expect(labelColouredFill(LABEL_MARKER_FILLS.length + 1)).toEqual(LABEL_MARKER_FILLS[0]);
+    expect(new Set(LABEL_MARKER_FILLS.map((c) => c.join())).size).toBe(LABEL_MARKER_FILLS.length);
+    expect(() => labelColouredFill(0)).toThrow(/≥ 1/);
+  });
+
   it('validates its arguments', () => {
     const img = createRgb(10, 10);
+    expect(() => drawMarker(img, 5, 5, 4, '1', { fill: [256, 0, 0] })).toThrow(/0-255/);
     expect(() => drawMarker(img, 1.5, 2, 5, '1')).toThrow(/integers/);
     expect(() => drawMarker(img, 1, 2, 2, '1')).toThrow(/≥ 3/);
     expect(() => drawMarker(img, 1, 2, 5, 'ü')).toThrow(/not in the built-in font/);

@@ -5,6 +5,7 @@ import { GLYPH_HEIGHT } from './font-glyphs.js';
 
 const SUB = 4;
 const SUB_SAMPLES = SUB * SUB;
+const WHITE: MarkerRgb = [255, 255, 255];
 
 /**
  * Default marker radius in px for an image of `width × height` px: 2.5 % of the shorter side
@@ -48,14 +49,48 @@ function inkBox(mask: Uint8Array, w: number, h: number): InkBox | undefined {
   return x1 < 0 ? undefined : { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
 }
 
+/** An RGB colour, channels 0-255. */
+export type MarkerRgb = readonly [number, number, number];
+
+/** Options of `drawMarker`. */
+export interface MarkerStyle {
+  /** Colour of the disk inside the outline; default white, as the reference draws it. */
+  readonly fill?: MarkerRgb;
+}
+
 /**
- * Draws a marker centred on pixel `(cx, cy)`: a white disk of `radius` px with a black outline
- * (`markerOutlineFor(radius)` px) and `label` in black, its ink centred on the disk and scaled as
- * large as fits inside the outline. Disk edges are anti-aliased with 4×4 supersampling in exact
- * arithmetic, so output is the same everywhere. Clipped to the image; mutates `img`.
+ * Disk colours by label for `labelColouredFill`: light enough that the black digit stays
+ * legible, far apart in hue so that a downscaled marker is told apart by colour alone.
  */
-export function drawMarker(img: RgbImage, cx: number, cy: number, radius: number, label: string): void {
+export const LABEL_MARKER_FILLS: readonly MarkerRgb[] = Object.freeze([
+  Object.freeze([255, 96, 96]) as MarkerRgb,
+  Object.freeze([96, 224, 96]) as MarkerRgb,
+  Object.freeze([96, 160, 255]) as MarkerRgb,
+  Object.freeze([255, 224, 64]) as MarkerRgb,
+]);
+
+/**
+ * The disk colour of marker `label` (1, 2, …) in the label-coloured style: the n-th entry of
+ * `LABEL_MARKER_FILLS`, cycling past the last.
+ */
+export function labelColouredFill(label: number): MarkerRgb {
+  if (!Number.isInteger(label) || label < 1) throw new RangeError(`marker label must be an integer ≥ 1, got ${label}`);
+  return LABEL_MARKER_FILLS[(label - 1) % LABEL_MARKER_FILLS.length];
+}
+
+/**
+ * Draws a marker centred on pixel `(cx, cy)`: a disk of `radius` px (white unless `style.fill`
+ * says otherwise) with a black outline (`markerOutlineFor(radius)` px) and `label` in black, its
+ * ink centred on the disk and scaled as large as fits inside the outline. Disk edges are
+ * anti-aliased with 4×4 supersampling in exact arithmetic, so output is the same everywhere.
+ * Clipped to the image; mutates `img`.
+ */
+export function drawMarker(img: RgbImage, cx: number, cy: number, radius: number, label: string, style: MarkerStyle = {}): void {
   assertRgb(img);
+  const fill = style.fill ?? WHITE;
+  if (fill.length !== 3 || fill.some((c) => !Number.isInteger(c) || c < 0 || c > 255)) {
+    throw new RangeError(`marker fill must be three integers in 0-255, got [${fill.join(', ')}]`);
+  }
   if (!Number.isInteger(cx) || !Number.isInteger(cy)) {
     throw new RangeError(`marker centre must be integers, got (${cx}, ${cy})`);
   }
@@ -90,7 +125,7 @@ export function drawMarker(img: RgbImage, cx: number, cy: number, radius: number
       const i = (y * img.width + x) * 3;
       const keep = SUB_SAMPLES - inOuter;
       for (let k = 0; k < 3; k++) {
-        data[i + k] = Math.floor((data[i + k] * keep + 255 * inInner + SUB_SAMPLES / 2) / SUB_SAMPLES);
+        data[i + k] = Math.floor((data[i + k] * keep + fill[k] * inInner + SUB_SAMPLES / 2) / SUB_SAMPLES);
       }
     }
   }

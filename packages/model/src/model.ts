@@ -301,7 +301,7 @@ export class PolicyModel {
     return headLogits(y, this.w('head.w'), this.b('head.b'));
   }
 
-  private pick(feed: EncoderFeed, tokens: TokenFeed, options: ForwardOptions, mean: boolean, repeat = 1): tf.Tensor1D {
+  private pick(feed: EncoderFeed, tokens: TokenFeed, options: ForwardOptions, mean: number | false, repeat = 1): tf.Tensor1D {
     this.assertAlive();
     const ctx: Ctx = { training: options.training ?? false, dropoutKey: options.dropoutKey, site: 0 };
     const y = this.decodeRows(repeatMemory(this.encodeWith(feed, ctx), repeat), tokens, ctx);
@@ -323,9 +323,19 @@ export class PolicyModel {
     return tf.reshape(this.pick(feed, tokens, options, false, n), [tokens.rows, tokens.length]);
   }
 
-  /** Mean cross-entropy (nats per target token) of teacher-forced `tokens` (call inside `tf.tidy`). */
-  loss(feed: EncoderFeed, tokens: TokenFeed, options: ForwardOptions = {}): tf.Scalar {
-    return tf.neg(tf.sum(this.pick(feed, tokens, options, true))) as tf.Scalar;
+  /**
+   * Mean cross-entropy (nats per target token) of teacher-forced `tokens` (call inside `tf.tidy`).
+   * With `tokenCount` the summed cross-entropy is divided by that many tokens instead of the
+   * batch's own: the share of a part of a larger batch, so that the shares of disjoint parts add
+   * up to the whole batch's mean (at least the part's own masked-token count).
+   */
+  loss(feed: EncoderFeed, tokens: TokenFeed, options: ForwardOptions & { readonly tokenCount?: number } = {}): tf.Scalar {
+    const own = maskedCount(tokens);
+    const count = options.tokenCount ?? own;
+    if (options.tokenCount !== undefined && !(Number.isFinite(count) && count >= own && count > 0)) {
+      throw new ModelError('bad-input', `tokenCount must be at least the batch's own ${own} target tokens, got ${count}`);
+    }
+    return tf.neg(tf.sum(this.pick(feed, tokens, options, count))) as tf.Scalar;
   }
 }
 
@@ -351,13 +361,17 @@ function normaliseRows(x: tf.Tensor2D): tf.Tensor2D {
   return f(x) as tf.Tensor2D;
 }
 
-// One-hot of each masked target; divided by the number of target tokens when `mean`.
-function targetWeights(tokens: TokenFeed, mean: boolean): Float32Array {
-  const v = TEXT_VOCAB_SIZE;
-  const out = new Float32Array(tokens.rows * tokens.length * v);
+function maskedCount(tokens: TokenFeed): number {
   let count = 0;
   for (let i = 0; i < tokens.mask.length; i++) count += tokens.mask[i];
-  const w = mean ? 1 / Math.max(1, count) : 1;
+  return count;
+}
+
+// One-hot of each masked target; divided by `count` target tokens when one is given.
+function targetWeights(tokens: TokenFeed, count: number | false): Float32Array {
+  const v = TEXT_VOCAB_SIZE;
+  const out = new Float32Array(tokens.rows * tokens.length * v);
+  const w = count === false ? 1 : 1 / Math.max(1, count);
   for (let i = 0; i < tokens.mask.length; i++) {
     if (tokens.mask[i] > 0) out[i * v + tokens.targets[i]] = w * tokens.mask[i];
   }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DatasetError, generateDataset, type GenerateDatasetResult } from '@spatial-ssrl/tasks';
+import { builtinTasks, DatasetError, generateDataset, type GenerateDatasetResult } from '@spatial-ssrl/tasks';
 import { parseCommandArgs, UsageError, type Command } from '../command.js';
 import { createProgress, type Progress } from '../progress.js';
 import { generateArgs, GENERATE_FLAGS } from './generate-args.js';
@@ -58,12 +58,20 @@ export const generateCommand: Command = {
     }
     const args = parseCommandArgs('generate', argv, GENERATE_FLAGS, generateArgs);
     const plugins = args.plugin.map((spec) => resolvePlugin(spec, io.cwd));
+    const taskList = args.tasks ?? builtinTasks.map((t) => ({ id: t.id, weight: 1 }));
+    const unknownParams = Object.keys(args.params).filter((id) => !taskList.some((t) => t.id === id));
+    if (unknownParams.length > 0) {
+      throw new UsageError(
+        `--params: no task ${unknownParams.map((id) => `"${id}"`).join(', ')} in this run (tasks: ${taskList.map((t) => t.id).join(', ')})`,
+        'generate',
+      );
+    }
     let bar: Progress | undefined;
     let result: GenerateDatasetResult;
     try {
       result = await generateDataset({
         sources: args.source.map((spec) => absolutizeSource(spec, io.cwd)),
-        tasks: args.tasks?.map((t) => ({ task: t.id, weight: t.weight, params: args.params[t.id] })),
+        tasks: taskList.map((t) => ({ task: t.id, weight: t.weight, params: args.params[t.id] })),
         plugins,
         count: args.count,
         seed: args.seed,

@@ -33,6 +33,8 @@ Rollouts:
   --prompts N          prompts per step (default 16)                   [paper: 256]
   --tasks LIST         comma-separated task ids to draw training prompts from (default: all;
                        held-out evaluations still cover every task)
+  --prompts-per-task N draw training prompts from the first N records of each task only
+                       (default: all); a pool the run visits several times
   --group N            responses per prompt, at least 2 (default 5)
   --temperature T      sampling temperature > 0 (default 1.0)
   --top-p P            nucleus size in (0, 1] (default 1.0)
@@ -102,6 +104,7 @@ const GRPO_FLAGS = {
   steps: { type: 'string' },
   prompts: { type: 'string' },
   tasks: { type: 'string' },
+  'prompts-per-task': { type: 'string' },
   group: { type: 'string' },
   temperature: { type: 'string' },
   'top-p': { type: 'string' },
@@ -163,6 +166,7 @@ const grpoArgs = z
       .transform((v) => v.split(',').map((t) => t.trim()))
       .refine((ts) => ts.every((t) => t.length > 0), 'must be comma-separated task ids')
       .optional(),
+    'prompts-per-task': int.optional(),
     group: int.optional(),
     temperature: num.optional(),
     'top-p': num.optional(),
@@ -244,6 +248,7 @@ export function grpoOptionsFromArgs(a: GrpoArgs, cwd: string): GrpoOptions {
     ppoEpochs: a['ppo-epochs'],
     miniBatchSize: a['mini-batch'],
     tasks: a.tasks,
+    promptsPerTask: a['prompts-per-task'],
     seed: a.seed,
     evalEvery: a['eval-every'],
     evalSamples: a['eval-samples'],

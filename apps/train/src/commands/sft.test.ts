@@ -4,6 +4,7 @@ import path from 'node:path';
 import { conditionPrompt, readDataset } from '@spatial-ssrl/model';
 import { generateDataset } from '@spatial-ssrl/tasks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, runCli } from '../__fixtures__/run-cli.js';
 import { UsageError, type CommandIo } from '../command.js';
 import { formatEvalTable, runSftWith, sftHelp } from './sft.js';
 
@@ -75,7 +76,26 @@ describe('ssrl-train sft', () => {
     await expect(runSftWith(['--data', 'd', '--out', 'x', '--steps', '5', '--minutes', '2'], memoryIo())).rejects.toThrow(/--minutes or --steps, not both/);
     await expect(runSftWith(['--data', 'd', '--out', 'x', '--preset', 'huge'], memoryIo())).rejects.toThrow(/--preset/);
     await expect(runSftWith(['--data', 'd', '--out', 'x', '--bogus'], memoryIo())).rejects.toThrow(/unknown option --bogus/);
+    await expect(runSftWith(['--data', 'd', '--out', 'x', '--threads', 'two'], memoryIo())).rejects.toThrow(/--threads: must be a whole number/);
+    expect(sftHelp).toMatch(/--threads N +1 or 2 \(default 2\)/);
   });
+
+  it('computes with a replica thread by default and refuses a thread count other than 1 or 2', async () => {
+    assertBuilt();
+    const common = ['sft', '--data', 'data', '--preset', 'tiny', '--steps', '3', '--batch', '8', '--eval-samples', '2', '--backend', 'wasm'];
+    const [two, bad] = await Promise.all([
+      runCli([...common, '--out', 'run-threads'], { cwd: root }),
+      runCli([...common, '--out', 'run-bad-threads', '--threads', '3', '--quiet'], { cwd: root }),
+    ]);
+    expect(two.code).toBe(0);
+    expect(two.stderr).toMatch(/threads: 2 \(a model replica in a worker thread computes half of each batch\)/);
+    expect(JSON.parse(await readFile(path.join(root, 'run-threads', 'run.json'), 'utf8')).threads).toBe(2);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toBe('ssrl-train sft: sft options: threads: must be 1 or 2, got 3 [bad-config]\n');
+    const one = await runCli([...common, '--out', 'run-threads', '--threads', '1', '--resume', '--quiet'], { cwd: root });
+    expect(one.code).toBe(1);
+    expect(one.stderr).toMatch(/differs: threads 2 then, 1 now\); resume with the same ones \[bad-config\]/);
+  }, 60_000);
 
   it('reports a directory without samples.jsonl clearly', async () => {
     await expect(runSftWith(['--data', '.', '--out', 'run2', '--steps', '1', '--quiet'], memoryIo())).rejects.toThrow(/samples\.jsonl: cannot read samples\.jsonl/);

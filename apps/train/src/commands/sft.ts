@@ -32,6 +32,11 @@ Options:
   --resume             continue RUN from RUN/checkpoint (same settings)
   --backend NAME       tensorflow-gpu | tensorflow | wasm | cpu (default: fastest available;
                        the SSRL_BACKEND variable overrides)
+  --threads N          1 or 2 (default 2): with 2, a copy of the model in a worker thread
+                       computes the gradient of half of every batch on the wasm and cpu
+                       backends (the TensorFlow backends use 1: they use every core already);
+                       without dropout 1 and 2 differ only by float summation order, and a
+                       run resumes only with the thread count it started with
   --quiet              no progress output
   -h, --help           show this help
 
@@ -59,6 +64,7 @@ const SFT_FLAGS = {
   'checkpoint-every': { type: 'string' },
   resume: { type: 'boolean' },
   backend: { type: 'string' },
+  threads: { type: 'string' },
   quiet: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -90,6 +96,7 @@ const sftArgs = z
     'checkpoint-every': int(0).default(0),
     resume: z.boolean().default(false),
     backend: z.enum(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).optional(),
+    threads: int(0).optional(),
     quiet: z.boolean().default(false),
   })
   .refine((a) => a.minutes === undefined || a.steps === undefined, { message: 'give --minutes or --steps, not both', path: ['steps'] });
@@ -145,6 +152,7 @@ export async function runSftWith(argv: readonly string[], io: CommandIo): Promis
       evalSamples: args['eval-samples'],
       checkpointEvery: args['checkpoint-every'],
       resume: args.resume,
+      threads: args.threads,
     },
     { ...progress.hooks, onStep: (p) => progress.step(p.step, p.totalSteps, `loss ${p.loss.toFixed(4)}  ${p.samplesPerSec.toFixed(0)} samples/s`) },
   );

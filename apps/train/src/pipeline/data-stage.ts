@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DatasetError, generateDataset } from '@spatial-ssrl/tasks';
+import { builtinTasks, DatasetError, generateDataset } from '@spatial-ssrl/tasks';
 import { createProgress, type Progress } from '../progress.js';
 import type { PipelinePlan } from './plan.js';
 import { PipelineInterrupted, type StageIo } from './train-stages.js';
@@ -58,6 +58,7 @@ export async function dataStage(plan: PipelinePlan, dir: string, workers: number
   try {
     const result = await generateDataset({
       sources: plan.data.sources,
+      tasks: builtinTasks.map((t) => ({ task: t.id, params: plan.data.kind === 'generate' ? plan.data.params[t.id] : undefined })),
       count: plan.data.count,
       seed: plan.seed,
       out: dir,

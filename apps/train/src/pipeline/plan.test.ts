@@ -20,6 +20,8 @@ describe('resolvePlan', () => {
     expect(plan.evaluation.perTask).toBe(0);
     // 64-px inputs in 16-px patches: 16 image tokens, as the small preset's 32 / 8 layout.
     expect(plan.modelInput).toEqual({ imageSize: 64, patchSize: 16 });
+    // Markers a 64-px input still shows: 16 px, a colour per label.
+    for (const task of ['depth', 'position']) expect(plan.data.params[task]).toEqual({ markerRadius: 16, markerFill: 'by-label' });
   });
 
   it('applies sources, an existing data directory and the seed', () => {
@@ -37,6 +39,6 @@ describe('planDifferences', () => {
     expect(planDifferences(a, resolvePlan('quick', { seed: 3 }))).toEqual(['seed']);
     expect(planDifferences(a, resolvePlan('quick', { sources: ['synthetic'] }))).toEqual(['data.sources']);
     expect(planDifferences(a, resolvePlan('full')).sort()).toContain('sft.minutes');
-    expect(planDifferences(a, resolvePlan('quick', { dataDir: '/x' }))).toEqual(['data.count', 'data.dir', 'data.kind', 'data.sources', 'data.testFraction']);
+    expect(planDifferences(a, resolvePlan('quick', { dataDir: '/x' }))).toEqual(['data.count', 'data.dir', 'data.kind', 'data.params', 'data.sources', 'data.testFraction']);
   });
 });

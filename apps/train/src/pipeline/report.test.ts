@@ -99,6 +99,10 @@ describe('writeReport', () => {
     expect(md).toContain('Fewer than 500 test records for: crop (40), flip (40)');
     expect(md).toContain('| SFT | 5:01 (from an earlier invocation) | 1.00 / 2.00 / 3.00 | 4.00 / 5.00 / 6.00 | 900 steps (time budget reached) |');
     expect(md).toContain('Test CPU, 2 cores, 8 GiB RAM');
+    expect(md).toContain('lr 0.0001, training prompts drawn from the first 200 of each task (a pool the run revisits;');
+    expect(md).toContain(
+      'all five tasks with equal weights; task params: depth `markerRadius: 16`, `markerFill: "by-label"`; position `markerRadius: 16`, `markerFill: "by-label"`.',
+    );
     expect(md).toContain('![SFT curve](figures/sft-curve.svg) ([PNG](figures/sft-curve.png))');
     expect(md).not.toContain('GRPO curve');
     for (const f of ['accuracy.svg', 'accuracy.png', 'sft-curve.svg', 'sft-curve.png']) expect(existsSync(join(dir, 'figures', f))).toBe(true);

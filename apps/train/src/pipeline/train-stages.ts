@@ -90,6 +90,7 @@ export async function grpoStage(
       promptsPerStep: plan.grpo.promptsPerStep,
       groupSize: plan.grpo.groupSize,
       lr: plan.grpo.lr,
+      ...(plan.grpo.promptsPerTask !== undefined ? { promptsPerTask: plan.grpo.promptsPerTask } : {}),
       seed: plan.seed,
       evalEvery: plan.grpo.evalEvery,
       evalSamples: plan.grpo.evalSamples,

@@ -93,6 +93,13 @@ export const grpoOptions = z
      * held-out evaluations still cover every task.
      */
     tasks: z.array(z.string().min(1)).min(1).optional(),
+    /**
+     * Distinct training prompts per task GRPO draws from: the first N records of each task in the
+     * dataset (default: all). A pool small enough to be visited several times in a run lets the
+     * policy learn from its own repeated attempts at the same prompts; held-out evaluation shows
+     * whether that carries over to new ones.
+     */
+    promptsPerTask: z.number().int().min(1).optional(),
     seed: z.number().int().min(0).max(0xffffffff).default(0),
     /** Held-out evaluation every this many steps (0: only before and after training). */
     evalEvery: z.number().int().min(0).default(50),

@@ -2,6 +2,7 @@ import type { ModelConfig } from '../config.js';
 import { CheckpointError } from '../errors.js';
 import { paramSpecs } from '../params.js';
 import type { TrainExample } from '../sft/batching.js';
+import type { SftGradientOptions } from '../sft/sft-step.js';
 import type { LossSettings, MiniBatchTotals, UpdateMetrics, UpdateRow } from './policy-update.js';
 import type { Rollout, RolloutSettings } from './rollout.js';
 
@@ -12,9 +13,10 @@ export interface ReplicaInit {
   readonly config: ModelConfig;
   /** Policy weights in parameter order, concatenated. */
   readonly weights: Float32Array;
-  readonly refConfig: ModelConfig;
+  /** The frozen reference policy (GRPO); without it the replica answers no `ref-log-probs` request. */
+  readonly refConfig?: ModelConfig;
   /** Reference policy weights in parameter order, concatenated. */
-  readonly refWeights: Float32Array;
+  readonly refWeights?: Float32Array;
   /** The image cache: `data` on a `SharedArrayBuffer` is shared with the main thread, not copied. */
   readonly cache: { readonly size: number; readonly data: Uint8Array; readonly slots: readonly (readonly [string, number])[] };
 }
@@ -39,6 +41,13 @@ export type ReplicaRequest =
       readonly rows: readonly UpdateRow[];
       readonly settings: LossSettings;
       readonly totals: MiniBatchTotals;
+    }
+  | {
+      readonly id: number;
+      readonly type: 'sft-gradients';
+      readonly weights?: Float32Array;
+      readonly examples: readonly TrainExample[];
+      readonly options: SftGradientOptions;
     };
 
 /** Replies of the replica. */
@@ -47,6 +56,7 @@ export type ReplicaReply =
   | { readonly id: number; readonly type: 'rollouts'; readonly rollouts: readonly RolloutReply[] }
   | { readonly id: number; readonly type: 'ref-log-probs'; readonly logProbs: number[][] }
   | { readonly id: number; readonly type: 'gradients'; readonly grads: readonly (readonly [string, Float32Array])[]; readonly metrics: UpdateMetrics }
+  | { readonly id: number; readonly type: 'sft-gradients'; readonly grads: readonly (readonly [string, Float32Array])[]; readonly loss: number }
   | { readonly id?: number; readonly type: 'error'; readonly name: string; readonly code?: string; readonly message: string };
 
 /** Concatenates weights in the parameter order of `config` into one new array. */

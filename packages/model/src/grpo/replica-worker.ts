@@ -3,12 +3,13 @@ import { loadBackend, type BackendChoice } from '../backend.js';
 import { ModelError } from '../errors.js';
 import { PolicyModel } from '../model.js';
 import type { ImageCache } from '../sft/dataset.js';
+import { sftGradients } from '../sft/sft-step.js';
 import { policyGradients, sequenceLogProbs } from './policy-update.js';
 import { unflattenWeights, type ReplicaInit, type ReplicaReply, type ReplicaRequest } from './replica-protocol.js';
 import { collectRollouts } from './rollout.js';
 
-// The entry of a GRPO policy replica thread: it holds a copy of the policy and of the frozen
-// reference and computes the share of a step the main thread hands it.
+// The entry of a policy replica thread: it holds a copy of the policy (and, for GRPO, of the
+// frozen reference) and computes the share of a step the main thread hands it.
 
 if (!parentPort) throw new Error('replica-worker runs as a worker thread');
 const port = parentPort;
@@ -24,10 +25,10 @@ async function start(init: ReplicaInit): Promise<(req: ReplicaRequest) => void> 
     throw new ModelError('backend-unavailable', `the replica started the ${backend} backend, not ${init.backend} as the main thread`);
   }
   const policy = PolicyModel.fromWeights(init.config, unflattenWeights(init.config, init.weights), { trainable: true, source: '<replica policy>' });
-  const reference = PolicyModel.fromWeights(init.refConfig, unflattenWeights(init.refConfig, init.refWeights), {
-    trainable: false,
-    source: '<replica reference>',
-  });
+  const reference =
+    init.refConfig && init.refWeights
+      ? PolicyModel.fromWeights(init.refConfig, unflattenWeights(init.refConfig, init.refWeights), { trainable: false, source: '<replica reference>' })
+      : undefined;
   const config = policy.config;
   const cache: ImageCache = { size: init.cache.size, data: init.cache.data, slots: new Map(init.cache.slots) };
   return (req) => {
@@ -39,6 +40,7 @@ async function start(init: ReplicaInit): Promise<(req: ReplicaRequest) => void> 
         return;
       }
       case 'ref-log-probs': {
+        if (!reference) throw new ModelError('bad-input', 'this replica was started without a reference policy');
         const logProbs = sequenceLogProbs(reference, config, req.rollouts, cache);
         port.postMessage({ id: req.id, type: 'ref-log-probs', logProbs } satisfies ReplicaReply);
         return;
@@ -47,6 +49,13 @@ async function start(init: ReplicaInit): Promise<(req: ReplicaRequest) => void> 
         const { grads, metrics } = policyGradients(policy, config, req.rows, cache, req.settings, { totals: req.totals });
         const entries = [...grads];
         port.postMessage({ id: req.id, type: 'gradients', grads: entries, metrics } satisfies ReplicaReply, entries.map(([, g]) => g.buffer as ArrayBuffer));
+        return;
+      }
+      case 'sft-gradients': {
+        const { grads, loss } = sftGradients(policy, config, req.examples, cache, req.options);
+        // Each gradient is sent by moving its buffer, so it must own the whole buffer.
+        const entries = [...grads].map(([name, g]) => [name, g.byteOffset === 0 && g.byteLength === g.buffer.byteLength ? g : g.slice()] as const);
+        port.postMessage({ id: req.id, type: 'sft-gradients', grads: entries, loss } satisfies ReplicaReply, entries.map(([, g]) => g.buffer as ArrayBuffer));
         return;
       }
     }

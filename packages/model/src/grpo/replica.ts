@@ -1,13 +1,16 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import type { ModelConfig } from '../config.js';
 import { ModelError, type ModelErrorCode } from '../errors.js';
 import type { TrainExample } from '../sft/batching.js';
 import type { ImageCache } from '../sft/dataset.js';
+import type { SftGradientOptions, SftGradients } from '../sft/sft-step.js';
 import type { LossSettings, MiniBatchTotals, UpdateMetrics, UpdateRow } from './policy-update.js';
 import { flattenWeights, type ReplicaInit, type ReplicaReply, type ReplicaRequest } from './replica-protocol.js';
 import type { Rollout, RolloutSettings } from './rollout.js';
 
-/** The GRPO policy replica (its worker thread) failed; `code` is the worker's own `ModelError` code when it threw one. */
+/** A policy replica (its worker thread) failed; `code` is the worker's own `ModelError` code when it threw one. */
 export class ReplicaError extends ModelError {
   override readonly name = 'ReplicaError';
 }
@@ -23,9 +26,12 @@ export interface ReplicaStart {
   readonly backend: string;
   readonly config: ModelConfig;
   readonly weights: VersionedWeights;
-  readonly refConfig: ModelConfig;
-  readonly refWeights: ReadonlyMap<string, Float32Array>;
+  /** The frozen reference policy (GRPO); SFT starts the replica without one. */
+  readonly refConfig?: ModelConfig;
+  readonly refWeights?: ReadonlyMap<string, Float32Array>;
   readonly cache: ImageCache;
+  /** The training stage named in error messages (`the <stage> policy replica …`); default `GRPO`. */
+  readonly stage?: 'GRPO' | 'SFT';
   /** Memory limits of the worker thread (Node `resourceLimits`). */
   readonly resourceLimits?: ResourceLimits;
 }
@@ -48,11 +54,11 @@ function codeOf(code: string | undefined): ModelErrorCode {
 }
 
 /**
- * The main thread's handle on a worker thread holding copies of the policy and the frozen
- * reference. Requests run one after another in the worker, while the main thread computes its
- * own share; the image cache is shared, policy weights are sent only when their version changed.
- * A worker that throws, crashes or exits rejects every pending and later request with a
- * `ReplicaError`.
+ * The main thread's handle on a worker thread holding a copy of the policy (and, for GRPO, of the
+ * frozen reference). Requests run one after another in the worker, while the main thread
+ * computes its own share; the image cache is shared, policy weights are sent only when their
+ * version changed. A worker that throws, crashes or exits rejects every pending and later request
+ * with a `ReplicaError`.
  */
 export class PolicyReplica {
   private readonly pending = new Map<number, { resolve(reply: ReplicaReply): void; reject(err: Error): void }>();
@@ -65,6 +71,7 @@ export class PolicyReplica {
     private readonly worker: Worker,
     private readonly config: ModelConfig,
     version: number,
+    private readonly label: string,
   ) {
     this.sentVersion = version;
   }
@@ -76,16 +83,17 @@ export class PolicyReplica {
       config: init.config,
       weights: flattenWeights(init.config, init.weights.weights),
       refConfig: init.refConfig,
-      refWeights: flattenWeights(init.refConfig, init.refWeights),
+      refWeights: init.refConfig && init.refWeights ? flattenWeights(init.refConfig, init.refWeights) : undefined,
       cache: { size: init.cache.size, data: init.cache.data, slots: [...init.cache.slots] },
     };
     const worker = new Worker(entry, {
       workerData: data,
-      transferList: [data.weights.buffer as ArrayBuffer, data.refWeights.buffer as ArrayBuffer],
+      transferList: [data.weights.buffer as ArrayBuffer, ...(data.refWeights ? [data.refWeights.buffer as ArrayBuffer] : [])],
       execArgv: workerExecArgv(process.execArgv),
       resourceLimits: init.resourceLimits,
     });
-    const replica = new PolicyReplica(worker, init.config, init.weights.version);
+    const label = `the ${init.stage ?? 'GRPO'} policy replica (worker thread)`;
+    const replica = new PolicyReplica(worker, init.config, init.weights.version, label);
     await new Promise<void>((resolve, reject) => {
       let started = false;
       worker.on('message', (reply: ReplicaReply) => {
@@ -93,7 +101,7 @@ export class PolicyReplica {
           started = true;
           resolve();
         } else if (reply.type === 'error' && reply.id === undefined) {
-          const err = new ReplicaError(codeOf(reply.code), `the GRPO policy replica (worker thread) failed to start: ${reply.name}: ${reply.message}`);
+          const err = new ReplicaError(codeOf(reply.code), `${label} failed to start: ${reply.name}: ${reply.message}`);
           replica.fail(err);
           if (!started) reject(err);
         } else {
@@ -101,7 +109,7 @@ export class PolicyReplica {
         }
       });
       const crash = (what: string, cause?: unknown): void => {
-        const err = new ReplicaError('worker-failed', `the GRPO policy replica (worker thread) ${started ? 'failed' : 'failed to start'}: ${what}`, { cause });
+        const err = new ReplicaError('worker-failed', `${label} ${started ? 'failed' : 'failed to start'}: ${what}`, { cause });
         replica.fail(err);
         if (!started) reject(err);
       };
@@ -143,11 +151,18 @@ export class PolicyReplica {
     return { grads: new Map(reply.grads), metrics: reply.metrics };
   }
 
+  /** `sftGradients` of `examples`, a part of an SFT batch (give `options.tokenCount`), with the model at `weights`. */
+  async sftGradients(examples: readonly TrainExample[], options: SftGradientOptions, weights: VersionedWeights): Promise<SftGradients> {
+    const reply = await this.request({ id: 0, type: 'sft-gradients', examples, options, weights: this.weightsFor(weights) }, 'computing gradients');
+    if (reply.type !== 'sft-gradients') throw this.unexpected(reply);
+    return { grads: new Map(reply.grads), loss: reply.loss };
+  }
+
   /** Stops the worker; pending requests are rejected. Safe to call twice. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.fail(new ReplicaError('bad-input', 'the GRPO policy replica was closed'));
+    this.fail(new ReplicaError('bad-input', `${this.label} was closed`));
     await this.worker.terminate();
   }
 
@@ -166,7 +181,7 @@ export class PolicyReplica {
       this.pending.set(id, {
         resolve: (reply) => {
           if (reply.type === 'error') {
-            reject(new ReplicaError(codeOf(reply.code), `the GRPO policy replica (worker thread) failed while ${what}: ${reply.name}: ${reply.message}`));
+            reject(new ReplicaError(codeOf(reply.code), `${this.label} failed while ${what}: ${reply.name}: ${reply.message}`));
           } else resolve(reply);
         },
         reject,
@@ -187,7 +202,7 @@ export class PolicyReplica {
   }
 
   private unexpected(reply: ReplicaReply): ReplicaError {
-    return new ReplicaError('worker-failed', `the GRPO policy replica (worker thread) sent an unexpected ${reply.type} reply`);
+    return new ReplicaError('worker-failed', `${this.label} sent an unexpected ${reply.type} reply`);
   }
 }
 
@@ -208,4 +223,21 @@ export function workerExecArgv(execArgv: readonly string[]): string[] {
     out.push(arg);
   }
   return out;
+}
+
+/** The replica's worker entry, relative to the built module that starts it (`new URL(REPLICA_ENTRY, import.meta.url)`). */
+export const REPLICA_ENTRY = './replica-worker.js';
+
+/**
+ * Threads a run computes with: 2 only when asked for, on a backend that runs on one core (`wasm`,
+ * `cpu`; the TensorFlow backends use every core already), and with the built worker `entry`
+ * present (it is absent when running from TypeScript sources). `note` says why 2 became 1.
+ */
+export function replicaThreads(requested: number, backend: string, entry: URL): { threads: 1 | 2; note?: string } {
+  if (requested === 1) return { threads: 1 };
+  if (backend !== 'wasm' && backend !== 'cpu') {
+    return { threads: 1, note: `the ${backend} backend already uses every core; the replica thread is for wasm and cpu` };
+  }
+  if (!existsSync(fileURLToPath(entry))) return { threads: 1, note: `no built ${REPLICA_ENTRY} beside this module, as when running from source` };
+  return { threads: 2 };
 }

@@ -204,6 +204,17 @@ describe('trainGrpo', () => {
     expect(Object.keys(result.eval!.tasks).sort()).toEqual(['brighter', 'quadrant']);
   });
 
+  it('draws training prompts from the first records of each task when given a pool size', async () => {
+    const notes: string[] = [];
+    await trainGrpo({ ...base('pool'), steps: 3, promptsPerTask: 3, rolloutLogEvery: 1, threads: 1 }, { onInfo: (m) => notes.push(m) });
+    expect(notes.some((m) => m.startsWith('dataset: 6 training prompts, '))).toBe(true);
+    const records = (await dist.readDataset(data)).records.filter((r) => r.split === 'train');
+    const pool = new Set(['brighter', 'quadrant'].flatMap((t) => records.filter((r) => r.task === t).slice(0, 3).map((r) => r.id)));
+    const logged = await readRolloutLog(path.join(root, 'pool'));
+    expect(logged).toHaveLength(3);
+    for (const entry of logged) expect(pool.has(entry.id)).toBe(true);
+  });
+
   it('names the tensor when the reference has another shape than the policy', async () => {
     const other = dist.PolicyModel.create({ ...dist.modelPresets.tiny, width: 16 });
     const dir = path.join(root, 'other-ref');

@@ -77,8 +77,18 @@ const TRAJECTORY_KEYS = [
   'promptsPerStep', 'groupSize', 'temperature', 'topP', 'maxNewTokens', 'estimator', 'lossType', 'lossAvgMode',
   'clipRatioLow', 'clipRatioHigh', 'clipRatioDual', 'klKind', 'klCoef', 'useKlLoss', 'klController', 'klTarget',
   'klHorizon', 'ppoEpochs', 'miniBatchSize', 'lr', 'warmupSteps', 'weightDecay', 'clipNorm', 'onlineFiltering',
-  'filterKey', 'filterLow', 'filterHigh', 'grader', 'formatWeight', 'overlongBuffer', 'overlongPenalty', 'tasks', 'seed', 'threads',
+  'filterKey', 'filterLow', 'filterHigh', 'grader', 'formatWeight', 'overlongBuffer', 'overlongPenalty', 'tasks', 'promptsPerTask', 'seed', 'threads',
 ] as const satisfies readonly (keyof GrpoSettings)[];
+
+// The first `n` records of each task, in dataset order.
+function firstPerTask<T extends { readonly task: string }>(records: readonly T[], n: number): T[] {
+  const seen = new Map<string, number>();
+  return records.filter((r) => {
+    const c = seen.get(r.task) ?? 0;
+    seen.set(r.task, c + 1);
+    return c < n;
+  });
+}
 
 function identityOf(o: GrpoSettings, initSha: string, refSha: string, trainPrompts: number): Record<string, unknown> {
   const picked: Record<string, unknown> = {};
@@ -164,7 +174,8 @@ export async function trainGrpo(input: GrpoOptions, hooks: GrpoHooks = {}): Prom
     }
   }
   const wanted = o.tasks === undefined ? undefined : new Set(o.tasks);
-  const train = prepareExamples(config, wanted ? trainRecords.filter((r) => wanted.has(r.task)) : trainRecords, DEFAULT_TARGET_TEMPLATE);
+  const chosen = wanted ? trainRecords.filter((r) => wanted.has(r.task)) : trainRecords;
+  const train = prepareExamples(config, o.promptsPerTask === undefined ? chosen : firstPerTask(chosen, o.promptsPerTask), DEFAULT_TARGET_TEMPLATE);
   const testRecords = dataset.records.filter((r) => r.split === 'test');
   const test = takePerTask(prepareExamples(config, testRecords, DEFAULT_TARGET_TEMPLATE), o.evalSamples);
   const plan = new PromptPlan(train.length, o.promptsPerStep, o.seed);

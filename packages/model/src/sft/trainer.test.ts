@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeToyDataset } from '../__fixtures__/toy-dataset.js';
 import { loadBackend } from '../backend.js';
 import { ContextLengthError, DatasetError, ModelError } from '../errors.js';
-import { readRunMetrics, trainSft, type SftOptions } from './trainer.js';
+import type { SftOptions } from './sft-options.js';
+import { readRunMetrics, trainSft } from './trainer.js';
 
 let root: string;
 let data: string;
@@ -142,5 +143,19 @@ describe('trainSft', () => {
   it('validates its options', async () => {
     await expect(trainSft({ ...base('opts'), steps: 0 })).rejects.toBeInstanceOf(ModelError);
     await expect(trainSft({ ...base('opts'), steps: 1, model: { patchSize: 5 } })).rejects.toThrow(/patchSize 5 must divide imageSize 16/);
+    for (const threads of [0, 3, 1.5]) {
+      const err = await trainSft({ ...base('opts'), steps: 1, threads }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ModelError);
+      expect((err as ModelError).code).toBe('bad-config');
+      expect((err as Error).message).toBe(`sft options: threads: must be 1 or 2, got ${threads}`);
+    }
+    await expect(trainSft({ ...base('opts') })).rejects.toThrow(/^sft options: \(root\): give steps or minutes$/);
+  });
+
+  it('computes on one thread when running from source, and says why', async () => {
+    const notes: string[] = [];
+    await trainSft({ ...base('source'), steps: 1, evalEvery: 0 }, { onInfo: (m) => notes.push(m) });
+    expect(notes).toContain('threads: 1 (no built ./replica-worker.js beside this module, as when running from source)');
+    expect(JSON.parse(await readFile(path.join(root, 'source', 'run.json'), 'utf8'))).toMatchObject({ threads: 1, options: { threads: 2 } });
   });
 });

@@ -1,69 +1,21 @@
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { z } from 'zod';
 import { writeFileAtomic } from '../atomic-write.js';
 import { ensureBackend } from '../backend.js';
 import { loadCheckpoint, saveCheckpoint } from '../checkpoint.js';
 import { modelConfig, modelPresets, type ModelConfig } from '../config.js';
 import { hashKey } from '../counter-rng.js';
 import { ModelError } from '../errors.js';
+import { PolicyReplica, REPLICA_ENTRY, replicaThreads } from '../grpo/replica.js';
 import { PolicyModel } from '../model.js';
 import { AdamW, optimizerConfig, type OptimizerConfig } from '../optimizer.js';
-import { BatchPlan, DEFAULT_TARGET_TEMPLATE, feedsFor, prepareExamples, type TrainExample } from './batching.js';
+import { BatchPlan, prepareExamples, type TrainExample } from './batching.js';
 import { buildImageCache, readDataset } from './dataset.js';
 import { evaluateExamples, takePerTask, type EvalReport } from './evaluate.js';
 import { appendMetrics, readMetrics, runPaths, truncateMetrics, writeTrainingCurve, type MetricsLine } from './run-files.js';
-
-/** Options of `trainSft`; parse user input with `sftOptions.parse`. */
-export const sftOptions = z
-  .object({
-    /** Dataset directory (`samples.jsonl` + images). */
-    data: z.string().min(1),
-    /** Dataset directory whose `split: 'test'` records are evaluated instead of those of `data`. */
-    evalData: z.string().min(1).optional(),
-    /** Run folder: `checkpoint/`, `metrics.jsonl`, `curve.svg`, `run.json`, the image cache. */
-    out: z.string().min(1),
-    /** Built-in model configuration. */
-    preset: z.enum(['tiny', 'small', 'base']).default('small'),
-    /** Fields overriding the preset (e.g. `{ imageSize: 48 }`). */
-    model: z.record(z.string(), z.unknown()).default({}),
-    batchSize: z.number().int().min(1).max(4096).default(32),
-    /**
-     * Peak learning rate. On the synthetic Spatial-SSRL data (small preset, batch 32, 500 steps)
-     * 3e-4 to 7e-4 learned flip and shuffle faster than 2e-3.
-     */
-    lr: z.number().positive().default(4e-4),
-    warmupSteps: z.number().int().min(0).default(100),
-    minLrRatio: z.number().min(0).max(1).default(0.05),
-    weightDecay: z.number().min(0).default(0.01),
-    clipNorm: z.number().min(0).default(1),
-    /** Training steps; with `minutes` instead, the count is fitted to the time budget. */
-    steps: z.number().int().positive().optional(),
-    /** Wall-clock budget of the whole run in minutes (image caching and the final evaluation included); the schedule is fitted after 50 steps. */
-    minutes: z.number().positive().optional(),
-    seed: z.number().int().min(0).max(0xffffffff).default(0),
-    /** Evaluate on held-out records every this many steps (0: only at the end). */
-    evalEvery: z.number().int().min(0).default(500),
-    /** Also evaluate the untrained model before the first step (a baseline on the curve). */
-    evalAtStart: z.boolean().default(false),
-    /** Held-out records per task in each evaluation. */
-    evalSamples: z.number().int().min(1).default(500),
-    /** Save a checkpoint every this many steps (0: only at evaluations and at the end). */
-    checkpointEvery: z.number().int().min(0).default(0),
-    /** Steps per `metrics.jsonl` training line. */
-    logEvery: z.number().int().min(1).default(10),
-    /** Answer text trained on; `{answer}` is replaced by the record's answer. */
-    targetTemplate: z.string().includes('{answer}').default(DEFAULT_TARGET_TEMPLATE),
-    /** Continue from `<out>/checkpoint`. */
-    resume: z.boolean().default(false),
-    /** Save a checkpoint when stopped through the abort signal (default true). */
-    saveOnAbort: z.boolean().default(true),
-  })
-  .refine((o) => o.steps !== undefined || o.minutes !== undefined, { message: 'give steps or minutes' });
-
-/** Options as written by callers (defaults applied by `trainSft`). */
-export type SftOptions = z.input<typeof sftOptions>;
+import { parseSftOptions, type SftOptions } from './sft-options.js';
+import { localSftCompute, splitSftCompute, type SftStepCompute } from './sft-step.js';
 
 /** Progress of one training step. */
 export interface StepProgress {
@@ -133,22 +85,17 @@ interface RunIdentity {
   readonly seed: number;
   readonly targetTemplate: string;
   readonly trainRecords: number;
+  /** Threads that computed the steps; a 2-thread step sums its gradient in another order. */
+  readonly threads: number;
 }
 
-function trainStep(model: PolicyModel, names: ReadonlyMap<string, string>, feeds: ReturnType<typeof feedsFor>, key: number): {
-  loss: number;
-  grads: Map<string, Float32Array>;
-} {
-  const { value, grads } = tf.variableGrads(
-    () => model.loss(feeds.encoder, feeds.tokens, { training: true, dropoutKey: key }),
-    model.variables,
-  );
-  const loss = value.dataSync()[0];
-  const out = new Map<string, Float32Array>();
-  for (const [varName, g] of Object.entries(grads)) out.set(names.get(varName)!, g.dataSync() as Float32Array);
-  value.dispose();
-  tf.dispose(grads);
-  return { loss, grads: out };
+// The identity entries that differ; runs saved before `threads` existed ran on one thread.
+function identityDiff(saved: object, current: RunIdentity): string[] {
+  const before: Record<string, unknown> = { threads: 1, ...saved };
+  const now: Record<string, unknown> = { ...current };
+  return [...new Set([...Object.keys(before), ...Object.keys(now)])]
+    .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(now[k]))
+    .map((k) => (typeof now[k] === 'object' ? k : `${k} ${JSON.stringify(before[k])} then, ${JSON.stringify(now[k])} now`));
 }
 
 /**
@@ -156,21 +103,23 @@ function trainStep(model: PolicyModel, names: ReadonlyMap<string, string>, feeds
  * `targetTemplate` answers, AdamW with linear warm-up and cosine decay, global grad-norm
  * clipping, batches grouped by image count (tasks mixed), periodic held-out evaluation by exact
  * match (`split: 'test'` records), atomic checkpoints in `<out>/checkpoint` with optimizer state
- * and data cursor. Data order and dropout are functions of `(seed, step)`, so a run resumed from
- * a checkpoint ends with the same weights, bit for bit, as an uninterrupted one.
+ * and data cursor. With `threads: 2` a replica of the model in a worker thread computes the
+ * gradient of half of each batch (see `splitSftCompute`). Data order and dropout are functions of
+ * `(seed, step)` (and, for dropout, of each thread's share), so a run resumed from a checkpoint
+ * with the same thread count ends with the same weights, bit for bit, as an uninterrupted one.
  * Starts the fastest backend when none is running (see `ensureBackend`).
  */
 export async function trainSft(input: SftOptions, hooks: SftHooks = {}): Promise<SftResult> {
-  const parsed = sftOptions.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ModelError('bad-config', `sft options: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
-  }
-  const o = parsed.data;
+  const parsed = parseSftOptions(input);
   await ensureBackend();
   const started = performance.now();
   const elapsed = (): number => (performance.now() - started) / 1000;
   const info = hooks.onInfo ?? (() => {});
+  const backend = tf.getBackend();
+  const entry = new URL(REPLICA_ENTRY, import.meta.url);
+  const { threads, note } = replicaThreads(parsed.threads, backend, entry);
+  if (note) info(`threads: 1 (${note})`);
+  const o = { ...parsed, threads };
   const files = runPaths(o.out);
   const config = resolveConfig(o.preset, o.model);
   await mkdir(o.out, { recursive: true });
@@ -231,136 +180,158 @@ export async function trainSft(input: SftOptions, hooks: SftHooks = {}): Promise
     seed: o.seed,
     targetTemplate: o.targetTemplate,
     trainRecords: train.length,
+    threads: o.threads,
   });
-  if (resumed && savedState?.identity && JSON.stringify(savedState.identity) !== JSON.stringify(identity(totalSteps))) {
-    throw new ModelError('bad-config', `${files.checkpoint} was trained with other settings (model, optimizer, batch, seed, template or data); resume with the same ones`);
+  const differs = resumed && savedState?.identity ? identityDiff(savedState.identity, identity(totalSteps)) : [];
+  if (differs.length > 0) {
+    throw new ModelError(
+      'bad-config',
+      `${files.checkpoint} was trained with other settings (model, optimizer, batch, seed, template, data or threads; differs: ${differs.join('; ')}); resume with the same ones`,
+    );
   }
 
   const model = resumed
     ? PolicyModel.fromWeights(resumed.config, resumed.weights, { trainable: true, source: files.checkpoint })
     : PolicyModel.create(config, { seed: o.seed });
-  const names = new Map(model.variables.map((v, i) => [v.name, model.specs[i].name]));
   const weights = resumed ? resumed.weights : model.readWeights();
-  let step = resumed?.step ?? 0;
-  let adam = totalSteps > 0 ? new AdamW(model.specs, optimizer(totalSteps)) : undefined;
-  if (adam && resumed?.training) adam.loadMoments(resumed.training.moments, step);
-  const metrics: MetricsLine[] = resumed ? await truncateMetrics(files.metrics, step) : [];
-  if (!resumed) await writeFile(files.metrics, '');
-  await writeFileAtomic(files.config, JSON.stringify({ options: o, config, trainRecords: train.length }, null, 2));
-  if (resumed) info(`resumed from step ${step} of ${totalSteps}`);
+  let replica: Promise<PolicyReplica> | undefined;
+  try {
+    let step = resumed?.step ?? 0;
+    let adam = totalSteps > 0 ? new AdamW(model.specs, optimizer(totalSteps)) : undefined;
+    if (adam && resumed?.training) adam.loadMoments(resumed.training.moments, step);
+    const metrics: MetricsLine[] = resumed ? await truncateMetrics(files.metrics, step) : [];
+    if (!resumed) await writeFile(files.metrics, '');
+    await writeFileAtomic(
+      files.config,
+      JSON.stringify({ options: { ...o, threads: parsed.threads }, threads: o.threads, backend, config, trainRecords: train.length }, null, 2),
+    );
+    if (resumed) info(`resumed from step ${step} of ${totalSteps}`);
+    let version = 0;
+    const current = (): { version: number; weights: Map<string, Float32Array> } => ({ version, weights });
+    // The replica starts while the first evaluation runs.
+    replica = o.threads === 2 ? PolicyReplica.start(entry, { backend, config, weights: current(), cache, stage: 'SFT' }) : undefined;
+    replica?.catch(() => {});
 
-  const title = `SFT ${o.preset}, ${config.imageSize} px / patch ${config.patchSize} (${model.parameterCount.toLocaleString('en-US')} parameters), batch ${o.batchSize}`;
-  let lastEval: EvalReport | undefined;
-  const save = async (): Promise<void> => {
-    await saveCheckpoint(files.checkpoint, config, weights, {
-      step,
-      metadata: { kind: 'sft', preset: o.preset, data: path.resolve(o.data), trainedSteps: step, eval: lastEval },
-      training: {
-        state: {
-          identity: identity(totalSteps),
-          totalSteps,
-          dataCursor: { epoch: plan.epochOf(step), step },
-          seed: o.seed,
-          // The partial metrics interval, so a resumed run writes the same metrics lines.
-          logWindow: { loss: window.loss, grad: window.grad, n: window.n, samples: window.samples },
-        },
-        moments: adam!.saveMoments(),
-      },
-    });
-  };
-  let lastEvalSec = 0;
-  const evaluate = async (): Promise<void> => {
-    if (test.length === 0) return;
-    const t0 = performance.now();
-    lastEval = evaluateExamples(model, config, test, evalCache);
-    lastEvalSec = (performance.now() - t0) / 1000;
-    const line: MetricsLine = { type: 'eval', step, elapsedSec: elapsed(), report: lastEval };
-    metrics.push(line);
-    await appendMetrics(files.metrics, line);
-    await writeTrainingCurve(files.curve, metrics, title);
-    hooks.onEval?.(step, lastEval);
-  };
-
-  const deadline = o.minutes !== undefined ? o.minutes * 60 : Infinity;
-  // Time kept for the final evaluation and checkpoint, so the whole run fits the budget.
-  const reserve = (): number => Math.max(lastEvalSec * 1.2, 0.03 * deadline) + 1;
-  let stopped: SftResult['stopped'] = 'steps';
-  let window = { loss: 0, grad: 0, n: 0, samples: 0, t: performance.now(), ...savedState?.logWindow };
-  const stepTimes: number[] = [];
-  if (step === 0 && o.evalAtStart && !resumed) await evaluate();
-  while (true) {
-    if (totalSteps === 0 && stepTimes.length >= CALIBRATION_STEPS) {
-      // A time budget without a step count: fit the schedule to the budget once the speed is known.
-      const perStep = stepTimes.slice(5).reduce((a, b) => a + b, 0) / (stepTimes.length - 5);
-      totalSteps = step + Math.max(1, Math.floor(((deadline - reserve() - elapsed()) * 0.93) / perStep));
-      const fitted = new AdamW(model.specs, optimizer(totalSteps));
-      fitted.loadMoments(adam!.saveMoments(), adam!.step);
-      adam = fitted;
-      info(`time budget: ${totalSteps} steps (${(perStep * 1000).toFixed(0)} ms per step)`);
-    }
-    if (totalSteps > 0 && step >= totalSteps) break;
-    if (elapsed() >= deadline - reserve()) {
-      stopped = 'time';
-      break;
-    }
-    if (hooks.signal?.aborted) {
-      stopped = 'aborted';
-      break;
-    }
-    // Until a time budget is fitted, the schedule stays at its peak after warm-up.
-    if (!adam) adam = new AdamW(model.specs, optimizer(UNFITTED_TOTAL));
-    const t0 = performance.now();
-    const batch: TrainExample[] = plan.batchAt(step).map((i) => train[i]);
-    const feeds = feedsFor(config, batch, cache, { transposed: true });
-    const { loss, grads } = trainStep(model, names, feeds, hashKey(o.seed, 0xd20, step));
-    const upd = adam.update(weights, grads);
-    model.writeWeights(weights);
-    step++;
-    stepTimes.push((performance.now() - t0) / 1000);
-    window.loss += loss;
-    window.grad += upd.gradNorm;
-    window.n++;
-    window.samples += batch.length;
-    const recent = stepTimes.slice(-20);
-    const perStep = recent.reduce((a, b) => a + b, 0) / recent.length;
-    hooks.onStep?.({
-      step,
-      totalSteps,
-      loss,
-      lr: upd.lr,
-      gradNorm: upd.gradNorm,
-      elapsedSec: elapsed(),
-      etaSec: totalSteps > 0 ? Math.max(0, totalSteps - step) * perStep : NaN,
-      samplesPerSec: o.batchSize / perStep,
-    });
-    if (step % o.logEvery === 0 || step === totalSteps) {
-      const now = performance.now();
-      const line: MetricsLine = {
-        type: 'train',
+    const title = `SFT ${o.preset}, ${config.imageSize} px / patch ${config.patchSize} (${model.parameterCount.toLocaleString('en-US')} parameters), batch ${o.batchSize}`;
+    let lastEval: EvalReport | undefined;
+    const save = async (): Promise<void> => {
+      await saveCheckpoint(files.checkpoint, config, weights, {
         step,
-        loss: window.loss / window.n,
-        lr: upd.lr,
-        gradNorm: window.grad / window.n,
-        samplesPerSec: (window.samples / (now - window.t)) * 1000,
-        elapsedSec: elapsed(),
-      };
+        metadata: { kind: 'sft', preset: o.preset, data: path.resolve(o.data), trainedSteps: step, eval: lastEval },
+        training: {
+          state: {
+            identity: identity(totalSteps),
+            totalSteps,
+            dataCursor: { epoch: plan.epochOf(step), step },
+            seed: o.seed,
+            // The partial metrics interval, so a resumed run writes the same metrics lines.
+            logWindow: { loss: window.loss, grad: window.grad, n: window.n, samples: window.samples },
+          },
+          moments: adam!.saveMoments(),
+        },
+      });
+    };
+    let lastEvalSec = 0;
+    const evaluate = async (): Promise<void> => {
+      if (test.length === 0) return;
+      const t0 = performance.now();
+      lastEval = evaluateExamples(model, config, test, evalCache);
+      lastEvalSec = (performance.now() - t0) / 1000;
+      const line: MetricsLine = { type: 'eval', step, elapsedSec: elapsed(), report: lastEval };
       metrics.push(line);
       await appendMetrics(files.metrics, line);
-      window = { loss: 0, grad: 0, n: 0, samples: 0, t: now };
+      await writeTrainingCurve(files.curve, metrics, title);
+      hooks.onEval?.(step, lastEval);
+    };
+
+    const deadline = o.minutes !== undefined ? o.minutes * 60 : Infinity;
+    // Time kept for the final evaluation and checkpoint, so the whole run fits the budget.
+    const reserve = (): number => Math.max(lastEvalSec * 1.2, 0.03 * deadline) + 1;
+    let stopped: SftResult['stopped'] = 'steps';
+    let window = { loss: 0, grad: 0, n: 0, samples: 0, t: performance.now(), ...savedState?.logWindow };
+    const stepTimes: number[] = [];
+    if (step === 0 && o.evalAtStart && !resumed) await evaluate();
+    const compute: SftStepCompute = replica ? splitSftCompute(model, config, cache, await replica, current) : localSftCompute(model, config, cache);
+    if (replica) info('threads: 2 (a model replica in a worker thread computes half of each batch)');
+    while (true) {
+      if (totalSteps === 0 && stepTimes.length >= CALIBRATION_STEPS) {
+        // A time budget without a step count: fit the schedule to the budget once the speed is known.
+        const perStep = stepTimes.slice(5).reduce((a, b) => a + b, 0) / (stepTimes.length - 5);
+        totalSteps = step + Math.max(1, Math.floor(((deadline - reserve() - elapsed()) * 0.93) / perStep));
+        const fitted = new AdamW(model.specs, optimizer(totalSteps));
+        fitted.loadMoments(adam!.saveMoments(), adam!.step);
+        adam = fitted;
+        info(`time budget: ${totalSteps} steps (${(perStep * 1000).toFixed(0)} ms per step)`);
+      }
+      if (totalSteps > 0 && step >= totalSteps) break;
+      if (elapsed() >= deadline - reserve()) {
+        stopped = 'time';
+        break;
+      }
+      if (hooks.signal?.aborted) {
+        stopped = 'aborted';
+        break;
+      }
+      // Until a time budget is fitted, the schedule stays at its peak after warm-up.
+      if (!adam) adam = new AdamW(model.specs, optimizer(UNFITTED_TOTAL));
+      const t0 = performance.now();
+      const batch: TrainExample[] = plan.batchAt(step).map((i) => train[i]);
+      const { loss, grads } = await compute.gradients(batch, hashKey(o.seed, 0xd20, step));
+      const upd = adam.update(weights, grads);
+      model.writeWeights(weights);
+      version++;
+      step++;
+      stepTimes.push((performance.now() - t0) / 1000);
+      window.loss += loss;
+      window.grad += upd.gradNorm;
+      window.n++;
+      window.samples += batch.length;
+      const recent = stepTimes.slice(-20);
+      const perStep = recent.reduce((a, b) => a + b, 0) / recent.length;
+      hooks.onStep?.({
+        step,
+        totalSteps,
+        loss,
+        lr: upd.lr,
+        gradNorm: upd.gradNorm,
+        elapsedSec: elapsed(),
+        etaSec: totalSteps > 0 ? Math.max(0, totalSteps - step) * perStep : NaN,
+        samplesPerSec: o.batchSize / perStep,
+      });
+      if (step % o.logEvery === 0 || step === totalSteps) {
+        const now = performance.now();
+        const line: MetricsLine = {
+          type: 'train',
+          step,
+          loss: window.loss / window.n,
+          lr: upd.lr,
+          gradNorm: window.grad / window.n,
+          samplesPerSec: (window.samples / (now - window.t)) * 1000,
+          elapsedSec: elapsed(),
+        };
+        metrics.push(line);
+        await appendMetrics(files.metrics, line);
+        window = { loss: 0, grad: 0, n: 0, samples: 0, t: now };
+      }
+      const evalNow = o.evalEvery > 0 && step % o.evalEvery === 0 && step !== totalSteps;
+      if (evalNow) await evaluate();
+      if (evalNow || (o.checkpointEvery > 0 && step % o.checkpointEvery === 0)) await save();
     }
-    const evalNow = o.evalEvery > 0 && step % o.evalEvery === 0 && step !== totalSteps;
-    if (evalNow) await evaluate();
-    if (evalNow || (o.checkpointEvery > 0 && step % o.checkpointEvery === 0)) await save();
+    if (stopped !== 'aborted' || o.saveOnAbort) {
+      if (stopped !== 'aborted') await evaluate();
+      if (!adam) adam = new AdamW(model.specs, optimizer(Math.max(1, totalSteps)));
+      await save();
+      info(`checkpoint: ${files.checkpoint} (step ${step})`);
+    }
+    if (metrics.length > 0) await writeTrainingCurve(files.curve, metrics, title);
+    return { step, totalSteps, stopped, eval: lastEval, checkpoint: files.checkpoint, wallSec: elapsed() };
+  } finally {
+    await replica?.then(
+      (r) => r.close(),
+      () => {},
+    );
+    model.dispose();
   }
-  if (stopped !== 'aborted' || o.saveOnAbort) {
-    if (stopped !== 'aborted') await evaluate();
-    if (!adam) adam = new AdamW(model.specs, optimizer(Math.max(1, totalSteps)));
-    await save();
-    info(`checkpoint: ${files.checkpoint} (step ${step})`);
-  }
-  if (metrics.length > 0) await writeTrainingCurve(files.curve, metrics, title);
-  model.dispose();
-  return { step, totalSteps, stopped, eval: lastEval, checkpoint: files.checkpoint, wallSec: elapsed() };
 }
 
 /** Reads a run folder's metrics (for reports and plots). */

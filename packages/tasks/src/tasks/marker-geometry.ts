@@ -1,3 +1,5 @@
+import { labelColouredFill, type MarkerStyle } from '@spatial-ssrl/image';
+
 /** Clear pixels kept between two markers' disks. */
 export const MARKER_GAP = 2;
 
@@ -18,4 +20,12 @@ export function minMarkerDistance(radius: number): number {
 export function markerInside(cx: number, cy: number, radius: number, width: number, height: number): boolean {
   const r = markerReach(radius);
   return cx - r >= 0 && cy - r >= 0 && cx + r <= width - 1 && cy + r <= height - 1;
+}
+
+/** How markers are filled: `white` as the reference draws them, `by-label` in a colour per label. */
+export type MarkerFill = 'white' | 'by-label';
+
+/** The `drawMarker` style of marker `label` under `fill`. */
+export function markerStyle(fill: MarkerFill, label: number): MarkerStyle {
+  return fill === 'white' ? {} : { fill: labelColouredFill(label) };
 }

@@ -1,4 +1,4 @@
-import { markerRadiusFor } from '@spatial-ssrl/image';
+import { labelColouredFill, markerRadiusFor } from '@spatial-ssrl/image';
 import { describe, expect, it } from 'vitest';
 import { describeTask } from '../../testing/index.js';
 import { createRng } from '../../rng.js';
@@ -84,6 +84,22 @@ describe('depth faithfulness', () => {
       // Away from the markers the image is the source.
       expect(pixel(out, 0, 0)).toEqual(pixel(rgb, 0, 0));
     }
+  });
+
+  it('colours each marker by its label with markerFill by-label, drawing the same places and answer', () => {
+    const coloured = depthParams.parse({ markerFill: 'by-label' });
+    for (let seed = 0; seed < 6; seed++) {
+      const white = sampleOf(seed);
+      const r = depthTask.generate(inputOf(rgb, stripes), coloured, createRng(seed));
+      if (isRejection(r)) throw new Error(r.reason);
+      expect(r.answer).toBe(white.answer);
+      expect(r.meta).toEqual(white.meta);
+      const radius = (r.meta as unknown as DepthMeta).markerRadius;
+      for (const m of (r.meta as unknown as DepthMeta).markers) {
+        expect(pixel(r.images[0].image, m.x, m.y - radius + 4)).toEqual([...labelColouredFill(m.label)]);
+      }
+    }
+    expect(() => depthParams.parse({ markerFill: 'red' })).toThrow();
   });
 
   it('picks only centres whose 25×25 window is flat, usable and in the band', () => {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { IMAGE_PLACEHOLDER } from '../../prompts.js';
 import { defineTask, type Task } from '../../task.js';
 import { checkRgb, requireDepth } from '../input-checks.js';
+import { markerStyle } from '../marker-geometry.js';
 import { isRejected, reject } from '../rejection.js';
 import { percentileNormalise } from './depth-normalise.js';
 import { pickRegions } from './depth-regions.js';
@@ -18,7 +19,9 @@ const windowRule = z.strictObject({
  * normalisation percentiles, 0-100 (0.5, 99.5); `bands`: three ascending, disjoint ranges of
  * normalised depth for the regions ([0, 0.3], [0.35, 0.65], [0.7, 1]); `window`: the candidate
  * window (25 px, range < 0.15); `fallbackWindow`: used for a band without candidates (11 px,
- * range < 0.2); `markerRadius`: pixels, or `auto` for the image package's `markerRadiusFor`.
+ * range < 0.2); `markerRadius`: pixels, or `auto` for the image package's `markerRadiusFor`;
+ * `markerFill`: `white` (the reference's markers) or `by-label` (each label its own disk colour,
+ * so that a model seeing the image at a few dozen pixels can tell the markers apart; not the paper's).
  */
 export const depthParams = z.strictObject({
   percentiles: z
@@ -38,6 +41,7 @@ export const depthParams = z.strictObject({
   window: windowRule.default({ size: 25, maxRange: 0.15 }),
   fallbackWindow: windowRule.default({ size: 11, maxRange: 0.2 }),
   markerRadius: z.union([z.literal('auto'), z.number().int().min(3).max(512)]).default('auto'),
+  markerFill: z.enum(['white', 'by-label']).default('white'),
 });
 
 /** Parameters of the depth-ordering task, defaults filled. */
@@ -116,7 +120,7 @@ export const depthTask: Task<DepthParams> = defineTask<DepthParams>({
       return { label: labels[b], x: p.x, y: p.y, band: b, depth: depth.data[i], normalised: normalised.at(i), window: p.window };
     });
     const byLabel = markers.slice().sort((a, b) => a.label - b.label);
-    for (const m of byLabel) drawMarker(image, m.x, m.y, radius, String(m.label));
+    for (const m of byLabel) drawMarker(image, m.x, m.y, radius, String(m.label), markerStyle(params.markerFill, m.label));
     const meta: DepthMeta = {
       markers: byLabel,
       bands: params.bands,

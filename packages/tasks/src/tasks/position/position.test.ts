@@ -1,9 +1,9 @@
-import { markerRadiusFor } from '@spatial-ssrl/image';
+import { labelColouredFill, markerRadiusFor } from '@spatial-ssrl/image';
 import { describe, expect, it } from 'vitest';
 import { describeTask } from '../../testing/index.js';
 import { createRng } from '../../rng.js';
 import { isRejection, type TaskSample } from '../../task.js';
-import { depthFrom, inputOf, texturedRgb } from '../__fixtures__/inputs.js';
+import { depthFrom, inputOf, pixel, texturedRgb } from '../__fixtures__/inputs.js';
 import { verifyPosition } from '../__fixtures__/verify.js';
 import { minMarkerDistance } from '../marker-geometry.js';
 import { COMPOUND_DIRECTIONS, SINGLE_DIRECTIONS, positionAnswer } from './position-answers.js';
@@ -106,6 +106,20 @@ describe('position faithfulness', () => {
         expect(m.x + meta.markerRadius).toBeLessThan(W);
       }
       expect(Math.hypot(a.x - b.x, a.y - b.y)).toBeGreaterThanOrEqual(minMarkerDistance(markerRadiusFor(W, H)));
+    }
+  });
+
+  it('colours markers 1 and 2 by label with markerFill by-label, the question unchanged', () => {
+    const coloured = positionParams.parse({ markerFill: 'by-label' });
+    for (let seed = 0; seed < 6; seed++) {
+      const white = sampleOf(seed);
+      const r = sampleOf(seed, coloured);
+      expect([r.prompt, r.answer]).toEqual([white.prompt, white.answer]);
+      const meta = r.meta as unknown as PositionMeta;
+      for (const m of meta.markers) {
+        expect(pixel(r.images[0].image, m.x, m.y - meta.markerRadius + 4)).toEqual([...labelColouredFill(m.label)]);
+        expect(pixel(white.images[0].image, m.x, m.y - meta.markerRadius + 4)).toEqual([255, 255, 255]);
+      }
     }
   });
 

@@ -2,7 +2,7 @@ import { cloneRgb, drawMarker, markerRadiusFor } from '@spatial-ssrl/image';
 import { z } from 'zod';
 import { defineTask, type Task } from '../../task.js';
 import { checkRgb, requireDepth } from '../input-checks.js';
-import { minMarkerDistance } from '../marker-geometry.js';
+import { markerStyle, minMarkerDistance } from '../marker-geometry.js';
 import { isRejected, reject } from '../rejection.js';
 import {
   COMPOUND_DIRECTIONS,
@@ -25,7 +25,8 @@ const nonNegative = z.number().min(0).finite();
  * with `maxRange` 0.15; `centreFraction` 0.45; `edgeMargin` 7 px; `separation` 0.25;
  * `compoundDx` 150 px; `nearMaxDy` 30 px; `maxCandidates`: blocks kept for the pair search
  * (default 2048, bounding it to ~2 M checks); `stride`: candidate grid step in pixels, or `auto`
- * (about `maxCandidates` grid points in the search area); `markerRadius`: pixels or `auto`.
+ * (about `maxCandidates` grid points in the search area); `markerRadius`: pixels or `auto`;
+ * `markerFill`: `white` (the reference's) or `by-label` (a disk colour per label; not the paper's).
  */
 export const positionParams = z.strictObject({
   farProbability: z.number().min(0).max(1).default(0.5),
@@ -43,6 +44,7 @@ export const positionParams = z.strictObject({
   maxCandidates: z.number().int().min(2).max(20000).default(2048),
   stride: z.union([z.literal('auto'), z.number().int().min(1)]).default('auto'),
   markerRadius: z.union([z.literal('auto'), z.number().int().min(3).max(512)]).default('auto'),
+  markerFill: z.enum(['white', 'by-label']).default('white'),
 });
 
 /** Parameters of the relative-position task, defaults filled. */
@@ -158,7 +160,7 @@ export const positionTask: Task<PositionParams> = defineTask<PositionParams>({
     const letter = LETTERS[options.indexOf(direction)];
 
     const image = cloneRgb(input.rgb);
-    for (const m of markers) drawMarker(image, m.x, m.y, radius, String(m.label));
+    for (const m of markers) drawMarker(image, m.x, m.y, radius, String(m.label), markerStyle(params.markerFill, m.label));
     const meta: PositionMeta = {
       pairKind: kind,
       markers,
