@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ModelError } from '../errors.js';
+import { parseOptionsOf } from '../parse-options.js';
 
 /** Advantage estimators `trainGrpo` can use (EasyR1 `adv_estimator` names). */
 export const GRPO_ESTIMATORS = ['grpo', 'rloo', 'reinforce_plus_plus', 'dr_grpo'] as const;
@@ -150,10 +150,5 @@ export type GrpoSettings = z.output<typeof grpoOptions>;
 
 /** Validates options; a bad value is a `ModelError` (`bad-config`) naming the option. */
 export function parseGrpoOptions(input: GrpoOptions): GrpoSettings {
-  const parsed = grpoOptions.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ModelError('bad-config', `grpo options: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
-  }
-  return parsed.data;
+  return parseOptionsOf(grpoOptions, 'grpo', input);
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ModelError } from '../errors.js';
+import { parseOptionsOf } from '../parse-options.js';
 import { DEFAULT_TARGET_TEMPLATE } from './batching.js';
 
 /** Options of `trainSft`; parse user input with `sftOptions.parse`. */
@@ -67,10 +67,5 @@ export type SftSettings = z.output<typeof sftOptions>;
 
 /** Validates options; a bad value is a `ModelError` (`bad-config`) naming the option. */
 export function parseSftOptions(input: SftOptions): SftSettings {
-  const parsed = sftOptions.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ModelError('bad-config', `sft options: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
-  }
-  return parsed.data;
+  return parseOptionsOf(sftOptions, 'sft', input);
 }
