@@ -18,9 +18,9 @@ interrupted one continues where it stopped.
 Presets (CPU, wasm backend):
   quick   13,000 samples of 256x192 synthetic scenes, 6 min SFT, 3 min GRPO: under 20 min on 2 cores
   full    48,000 samples of 320x240 scenes, 30 min SFT, 12 min GRPO: about an hour on 2 cores
-Both draw depth and position markers 16 px wide and coloured by label (readable at the model's
-64-px input; with --source, the 16 px are pixels of your images), and GRPO draws its prompts from
-the first 200 (quick) or 1,000 (full) records of each task.
+Both draw depth and position markers with a 16-px radius and a colour per label (readable at the
+model's 64-px input; with --source, the radius is in pixels of your images), and GRPO draws its
+prompts from the first 200 (quick) or 1,000 (full) records of each task.
 
 Options:
   --preset NAME        quick | full                                           [required]

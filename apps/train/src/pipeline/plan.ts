@@ -84,7 +84,7 @@ type PresetPlan = Omit<PipelinePlan, 'seed' | 'data'> & { readonly data: Extract
 // layout), so 256×192 scenes lose nothing and generate faster than 640×480 ones; 13,000 samples
 // with 22 % of the scenes held out give about 570 test samples per task (≥ 500 needed). The SFT
 // learning rate is the tuned default of `trainSft` for this model: at 2e-3 a 6-minute run could
-// collapse to one answer per task. Depth and position markers are 16 px and coloured by label:
+// collapse to one answer per task. Depth and position markers have a 16-px radius and a colour per label:
 // at 64 px a white 10-px marker is a blob whose digit cannot be read, and with white markers
 // the depth task stayed at chance (18.6 %) after 20 minutes of SFT; coloured ones reached 62 %.
 // GRPO draws its prompts from a pool of the first records of each task (200 in quick, 1,000 in
