@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
 import { access, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { createAdaptiveKlController, createFixedKlController, type KlController } from '@spatial-ssrl/grpo';
 import { writeFileAtomic } from '../atomic-write.js';
@@ -27,7 +25,7 @@ import {
 } from './grpo-run-files.js';
 import type { UpdateMetrics, UpdateRow } from './policy-update.js';
 import { PromptPlan } from './prompt-plan.js';
-import { PolicyReplica } from './replica.js';
+import { PolicyReplica, REPLICA_ENTRY, replicaThreads } from './replica.js';
 import { rolloutLogLine, summariseRewards } from './reward-summary.js';
 import { rolloutAdvantages, selectGroups } from './rollout-advantages.js';
 import type { Rollout } from './rollout.js';
@@ -106,23 +104,6 @@ function identityDiff(saved: unknown, current: Record<string, unknown>): string[
     .map((k) => (k.endsWith('Sha') || k === 'trainPrompts' ? k : `${k} ${JSON.stringify(before[k])} then, ${JSON.stringify(current[k])} now`));
 }
 
-const REPLICA_ENTRY = './replica-worker.js';
-
-// Threads a run computes with: the replica needs a backend that uses one core (wasm, cpu) and
-// its built worker entry beside this module (absent when running from TypeScript sources).
-function effectiveThreads(requested: number, backend: string, entry: URL, info: (m: string) => void): number {
-  if (requested === 1) return 1;
-  if (backend !== 'wasm' && backend !== 'cpu') {
-    info(`threads: 1 (the ${backend} backend already uses every core; the replica thread is for wasm and cpu)`);
-    return 1;
-  }
-  if (!existsSync(fileURLToPath(entry))) {
-    info(`threads: 1 (no built ${REPLICA_ENTRY} beside this module, as when running from source)`);
-    return 1;
-  }
-  return requested;
-}
-
 function mean(values: readonly number[]): number {
   return values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length;
 }
@@ -153,7 +134,9 @@ export async function trainGrpo(input: GrpoOptions, hooks: GrpoHooks = {}): Prom
   const info = hooks.onInfo ?? (() => {});
   const backend = tf.getBackend();
   const entry = new URL(REPLICA_ENTRY, import.meta.url);
-  const o: GrpoSettings = { ...parsed, threads: effectiveThreads(parsed.threads, backend, entry, info) };
+  const { threads, note } = replicaThreads(parsed.threads, backend, entry);
+  if (note) info(`threads: 1 (${note})`);
+  const o: GrpoSettings = { ...parsed, threads };
   const files = grpoRunPaths(o.out);
 
   const init = await loadInitCheckpoint(o.init);
