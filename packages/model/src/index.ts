@@ -57,6 +57,7 @@ export type { LineChart, ChartAxis, ChartSeries } from './svg-chart.js';
 export { readDataset, buildImageCache, cachedImage, datasetRecord } from './sft/dataset.js';
 export type { Dataset, DatasetRecord, ImageCache, ImageCacheOptions } from './sft/dataset.js';
 export { prepareExamples, BatchPlan, feedsFor, formatTarget, DEFAULT_TARGET_TEMPLATE } from './sft/batching.js';
+export type { TargetTemplates } from './sft/batching.js';
 export type { TrainExample } from './sft/batching.js';
 export { evaluateExamples, takePerTask } from './sft/evaluate.js';
 export type { EvalReport, TaskScore, EvaluateOptions } from './sft/evaluate.js';

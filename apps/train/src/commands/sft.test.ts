@@ -97,6 +97,34 @@ describe('ssrl-train sft', () => {
     expect(one.stderr).toMatch(/differs: threads 2 then, 1 now\); resume with the same ones \[bad-config\]/);
   }, 60_000);
 
+  it('trains on per-task templates and task weights, and resumes only with the same ones', async () => {
+    const templates = '{"position":"<think>{meta.direction}</think>\\\\boxed{{answer}}"}';
+    const args = ['--data', 'data', '--out', 'run-mix', '--preset', 'tiny', '--steps', '4', '--batch', '8', '--eval-samples', '2', '--quiet', '--threads', '1'];
+    const io = memoryIo();
+    expect(await runSftWith([...args, '--task-templates', templates, '--task-weights', '{"depth":0.5,"flip":2}'], io)).toBe(0);
+    expect(io.stdout()).toMatch(/steps: 4 of 4/);
+    await expect(runSftWith([...args, '--task-templates', templates, '--task-weights', '{"depth":1,"flip":2}', '--resume'], memoryIo())).rejects.toThrow(
+      /differs: taskWeights\); resume with the same ones/,
+    );
+    await expect(runSftWith([...args, '--task-weights', '{"depth":0.5,"flip":2}', '--resume'], memoryIo())).rejects.toThrow(/differs: taskTemplates\)/);
+    const again = memoryIo();
+    expect(await runSftWith([...args, '--task-templates', templates, '--task-weights', '{"depth":0.5,"flip":2}', '--resume'], again)).toBe(0);
+    expect(again.stdout()).toMatch(/steps: 4 of 4/);
+  }, 60_000);
+
+  it('rejects malformed templates and weights before training', async () => {
+    const base = ['--data', 'data', '--out', 'run-bad', '--preset', 'tiny', '--steps', '1', '--quiet'];
+    await expect(runSftWith([...base, '--template', '<think></think>'], memoryIo())).rejects.toThrow(/--template: must contain \{answer\}/);
+    await expect(runSftWith([...base, '--task-templates', '{position:'], memoryIo())).rejects.toThrow(/--task-templates: is not valid JSON/);
+    await expect(runSftWith([...base, '--task-templates', '{"position":"{meta.direction}"}'], memoryIo())).rejects.toThrow(/--task-templates: must contain \{answer\}/);
+    await expect(runSftWith([...base, '--task-weights', '[1,2]'], memoryIo())).rejects.toThrow(/--task-weights: must be a JSON object of task → weight/);
+    await expect(runSftWith([...base, '--task-weights', '{"flip":-1}'], memoryIo())).rejects.toThrow(/--task-weights/);
+    await expect(runSftWith([...base, '--task-weights', '{"colour":1}'], memoryIo())).rejects.toThrow(/has no task "colour" to weight/);
+    await expect(runSftWith([...base, '--task-templates', '{"flip":"<think>{meta.nothing}</think>{answer}"}'], memoryIo())).rejects.toThrow(
+      /flip-\d+: the target template asks for \{meta\.nothing\} but the record's meta has no field "nothing"/,
+    );
+  }, 60_000);
+
   it('reports a directory without samples.jsonl clearly', async () => {
     await expect(runSftWith(['--data', '.', '--out', 'run2', '--steps', '1', '--quiet'], memoryIo())).rejects.toThrow(/samples\.jsonl: cannot read samples\.jsonl/);
   });

@@ -26,6 +26,14 @@ Options:
   --lr LR              peak learning rate (default 0.0004)
   --warmup N           warm-up steps (default 100)
   --seed S             seed of weights, data order and dropout (default 0)
+  --template TEXT      answer text trained on, {answer} standing for the record's answer
+                       (default "<think></think>\\boxed{{answer}}")
+  --task-templates JSON
+                       templates for named tasks, which may also use {meta.KEY}, a field of
+                       the record's meta, e.g. a rationale for position:
+                       '{"position":"<think>{meta.direction}</think>\\\\boxed{{answer}}"}'
+  --task-weights JSON  visits of each task's records per epoch (default 1 each), e.g.
+                       '{"depth":0.5,"flip":1.5}': 0.5 = a seeded half, 0 = left out
   --eval-every N       evaluate every N steps, 0 = only at the end (default 500)
   --eval-samples N     held-out records per task per evaluation (default 500)
   --checkpoint-every N also save a checkpoint every N steps (default: at evaluations)
@@ -59,6 +67,9 @@ const SFT_FLAGS = {
   lr: { type: 'string' },
   warmup: { type: 'string' },
   seed: { type: 'string' },
+  template: { type: 'string' },
+  'task-templates': { type: 'string' },
+  'task-weights': { type: 'string' },
   'eval-every': { type: 'string' },
   'eval-samples': { type: 'string' },
   'checkpoint-every': { type: 'string' },
@@ -77,6 +88,20 @@ const positive = z
   .transform(Number)
   .pipe(z.number().positive());
 
+// A flag whose value is JSON checked by `schema`.
+const jsonArg = <S extends z.ZodType>(schema: S) =>
+  z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'is not valid JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
+
 const sftArgs = z
   .object({
     data: z.string({ error: 'is required' }).min(1),
@@ -91,6 +116,11 @@ const sftArgs = z
     lr: positive.default(4e-4),
     warmup: int(0).default(100),
     seed: int(0, 0xffffffff).default(0),
+    template: z.string().includes('{answer}', { message: 'must contain {answer}' }).optional(),
+    'task-templates': jsonArg(
+      z.record(z.string(), z.string().includes('{answer}', { message: 'must contain {answer}' }), { error: 'must be a JSON object of task → template' }),
+    ).optional(),
+    'task-weights': jsonArg(z.record(z.string(), z.number().min(0).max(1000), { error: 'must be a JSON object of task → weight (a number ≥ 0)' })).optional(),
     'eval-every': int(0).default(500),
     'eval-samples': int(1).default(500),
     'checkpoint-every': int(0).default(0),
@@ -148,6 +178,9 @@ export async function runSftWith(argv: readonly string[], io: CommandIo): Promis
       steps: args.steps,
       minutes: args.steps === undefined ? (args.minutes ?? 20) : undefined,
       seed: args.seed,
+      ...(args.template ? { targetTemplate: args.template } : {}),
+      ...(args['task-templates'] ? { taskTemplates: args['task-templates'] } : {}),
+      ...(args['task-weights'] ? { taskWeights: args['task-weights'] } : {}),
       evalEvery: args['eval-every'],
       evalSamples: args['eval-samples'],
       checkpointEvery: args['checkpoint-every'],

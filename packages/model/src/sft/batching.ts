@@ -9,9 +9,44 @@ import { cachedImage, type DatasetRecord, type ImageCache } from './dataset.js';
 /** The answer text the model is trained to produce; `{answer}` stands for the record's answer. */
 export const DEFAULT_TARGET_TEMPLATE = '<think></think>\\boxed{{answer}}';
 
-/** Fills a target template with an answer. */
-export function formatTarget(template: string, answer: string): string {
-  return template.split('{answer}').join(answer);
+/**
+ * Fills a target template: `{answer}` becomes the answer and `{meta.KEY}` the record's
+ * `meta[KEY]`: a string, number or boolean as written, an array of them joined with `-` (the
+ * answers' separator; e.g. the shuffle task's `permutation`, `[1, 2, 0, 3]` → `1-2-0-3`).
+ * A placeholder naming a missing field, or one holding anything else, throws a `DatasetError`
+ * naming the record and the field.
+ */
+export function formatTarget(template: string, answer: string, meta?: Readonly<Record<string, unknown>>, recordId = '<record>'): string {
+  return template.replace(/\{(answer|meta\.([A-Za-z0-9_]+))\}/g, (_m, all: string, key: string | undefined) => {
+    if (key === undefined) return answer;
+    const value = meta?.[key];
+    if (isScalar(value)) return String(value);
+    if (Array.isArray(value) && value.every(isScalar)) return value.join('-');
+    throw new DatasetError(
+      'dataset-invalid',
+      recordId,
+      value === undefined
+        ? `the target template asks for {${all}} but the record's meta has no field "${key}"`
+        : `the target template asks for {${all}} but meta field "${key}" is neither a string, number or boolean nor an array of them`,
+    );
+  });
+}
+
+function isScalar(value: unknown): value is string | number | boolean {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+}
+
+/** Target templates: one for every task, and optional replacements for named tasks. */
+export interface TargetTemplates {
+  /** Template of tasks without their own (`{answer}` required). */
+  readonly template: string;
+  /** Per-task templates, e.g. `{ position: '<think>{meta.direction}</think>\\boxed{{answer}}' }`. */
+  readonly tasks?: Readonly<Record<string, string>>;
+}
+
+function templateFor(templates: string | TargetTemplates, task: string): string {
+  if (typeof templates === 'string') return templates;
+  return templates.tasks?.[task] ?? templates.template;
 }
 
 /** A record turned into model inputs: conditioning ids, target ids (EOS-terminated) and its bucket. */
@@ -31,7 +66,11 @@ export interface TrainExample {
  * Prepares records for teacher forcing. Throws `ContextLengthError` when a record needs more
  * images, conditioning tokens or answer tokens than the model allows (the message names the record).
  */
-export function prepareExamples(config: ModelConfig, records: readonly DatasetRecord[], template: string): TrainExample[] {
+export function prepareExamples(
+  config: ModelConfig,
+  records: readonly DatasetRecord[],
+  templates: string | TargetTemplates,
+): TrainExample[] {
   return records.map((record) => {
     if (record.images.length > config.maxImages) {
       throw new DatasetError('dataset-invalid', record.id, `has ${record.images.length} images but the model takes at most ${config.maxImages}`);
@@ -40,12 +79,24 @@ export function prepareExamples(config: ModelConfig, records: readonly DatasetRe
     if (condition.length > config.maxPromptTokens) {
       throw new ContextLengthError(`record ${record.id}: the prompt conditioning`, condition.length, config.maxPromptTokens);
     }
-    const target = [...encodeText(formatTarget(template, record.answer)), EOS_ID];
+    const meta = typeof record.meta === 'object' && record.meta !== null ? (record.meta as Record<string, unknown>) : undefined;
+    const text = formatTarget(templateFor(templates, record.task), record.answer, meta, record.id);
+    const target = [...encodeText(text), EOS_ID];
     if (target.length > config.maxAnswerTokens) {
-      throw new ContextLengthError(`record ${record.id}: the answer "${record.answer}"`, target.length, config.maxAnswerTokens);
+      throw new ContextLengthError(`record ${record.id}: the target "${text}"`, target.length, config.maxAnswerTokens);
     }
     return { record, condition, target, bucket: `${record.images.length} images` };
   });
+}
+
+interface TaskShare {
+  readonly indices: readonly number[];
+  readonly weight: number;
+}
+
+// Visits of a task with `n` examples per epoch at weight `w`.
+function visits(n: number, w: number): number {
+  return Math.floor(w) * n + Math.round((w - Math.floor(w)) * n);
 }
 
 /**
@@ -56,24 +107,71 @@ export function prepareExamples(config: ModelConfig, records: readonly DatasetRe
  */
 export class BatchPlan {
   readonly stepsPerEpoch: number;
-  private readonly buckets: number[][];
+  private readonly buckets: (readonly TaskShare[])[];
+  private readonly weighted: boolean;
+  // Each bucket's indices in example order (the unweighted epoch).
+  private readonly plain: number[][];
   private readonly batchSize: number;
   private readonly seed: number;
   private epoch = -1;
   private order: number[][] = [];
 
-  constructor(examples: readonly TrainExample[], batchSize: number, seed: number) {
+  /**
+   * `taskWeights` scales how often each task's examples are visited per epoch (default 1 each):
+   * weight 2 visits every example twice, 0.5 half of them (a different seeded half every epoch),
+   * 0 leaves the task out. Throws `DatasetError` for a weight naming no task of `examples`, a
+   * negative or non-finite weight, or weights that leave nothing to train on.
+   */
+  constructor(examples: readonly TrainExample[], batchSize: number, seed: number, taskWeights: Readonly<Record<string, number>> = {}) {
     if (examples.length === 0) throw new DatasetError('dataset-invalid', '<train split>', 'has no training records');
-    const byKey = new Map<string, number[]>();
+    const tasks = new Set(examples.map((e) => e.record.task));
+    for (const [task, w] of Object.entries(taskWeights)) {
+      if (!tasks.has(task)) {
+        throw new DatasetError('dataset-invalid', '<train split>', `has no task "${task}" to weight (tasks: ${[...tasks].sort().join(', ')})`);
+      }
+      if (!Number.isFinite(w) || w < 0) throw new DatasetError('dataset-invalid', '<train split>', `task weight of "${task}" must be a finite number ≥ 0, got ${w}`);
+    }
+    const byKey = new Map<string, Map<string, number[]>>();
     examples.forEach((e, i) => {
-      const list = byKey.get(e.bucket) ?? [];
+      const bucket = byKey.get(e.bucket) ?? new Map<string, number[]>();
+      const list = bucket.get(e.record.task) ?? [];
       list.push(i);
-      byKey.set(e.bucket, list);
+      bucket.set(e.record.task, list);
+      byKey.set(e.bucket, bucket);
     });
-    this.buckets = [...byKey.keys()].sort().map((k) => byKey.get(k)!);
+    this.weighted = Object.keys(taskWeights).length > 0;
+    const plain = new Map<string, number[]>();
+    examples.forEach((e, i) => {
+      const list = plain.get(e.bucket) ?? [];
+      list.push(i);
+      plain.set(e.bucket, list);
+    });
+    this.plain = [...plain.keys()].sort().map((k) => plain.get(k)!);
+    this.buckets = [...byKey.keys()].sort().map((k) => {
+      const byTask = byKey.get(k)!;
+      return [...byTask.keys()].sort().map((task) => ({ indices: byTask.get(task)!, weight: taskWeights[task] ?? 1 }));
+    });
     this.batchSize = batchSize;
     this.seed = seed;
-    this.stepsPerEpoch = this.buckets.reduce((n, b) => n + Math.ceil(b.length / batchSize), 0);
+    this.stepsPerEpoch = this.buckets.reduce((n, b) => n + Math.ceil(b.reduce((m, t) => m + visits(t.indices.length, t.weight), 0) / batchSize), 0);
+    if (this.stepsPerEpoch === 0) throw new DatasetError('dataset-invalid', '<train split>', 'has no records left to train on: every task weight is 0');
+  }
+
+  // The example indices of one bucket for one epoch, before shuffling.
+  private epochBucket(b: number, epoch: number): number[] {
+    if (!this.weighted) return [...this.plain[b]];
+    const bucket = this.buckets[b];
+    const out: number[] = [];
+    bucket.forEach((t, k) => {
+      const whole = Math.floor(t.weight);
+      for (let c = 0; c < whole; c++) out.push(...t.indices);
+      const extra = visits(t.indices.length, t.weight) - whole * t.indices.length;
+      if (extra > 0) {
+        const rng = new CounterRng(hashKey(this.seed, 0x7a5c, epoch, k));
+        out.push(...this.shuffle([...t.indices], rng).slice(0, extra));
+      }
+    });
+    return out;
   }
 
   private shuffle<T>(items: T[], rng: CounterRng): T[] {
@@ -95,8 +193,8 @@ export class BatchPlan {
     if (epoch !== this.epoch) {
       const rng = new CounterRng(hashKey(this.seed, 0xba7c4, epoch));
       const batches: number[][] = [];
-      for (const bucket of this.buckets) {
-        const shuffled = this.shuffle([...bucket], rng);
+      for (let b = 0; b < this.buckets.length; b++) {
+        const shuffled = this.shuffle(this.epochBucket(b, epoch), rng);
         for (let i = 0; i < shuffled.length; i += this.batchSize) batches.push(shuffled.slice(i, i + this.batchSize));
       }
       this.order = this.shuffle(batches, rng);

@@ -42,6 +42,17 @@ export const sftOptions = z
     logEvery: z.number().int().min(1).default(10),
     /** Answer text trained on; `{answer}` is replaced by the record's answer. */
     targetTemplate: z.string().includes('{answer}').default(DEFAULT_TARGET_TEMPLATE),
+    /**
+     * Per-task templates replacing `targetTemplate` for the tasks they name; besides `{answer}` they
+     * may use `{meta.KEY}`, a field of the record's `meta` (e.g. a position rationale,
+     * `<think>{meta.direction}</think>\\boxed{{answer}}`).
+     */
+    taskTemplates: z.record(z.string(), z.string().includes('{answer}')).default({}),
+    /**
+     * How often each task's training records are visited per epoch, by task id (default 1 each):
+     * 2 twice, 0.5 a seeded half (another half every epoch), 0 not at all.
+     */
+    taskWeights: z.record(z.string(), z.number().min(0).max(1000)).default({}),
     /** Continue from `<out>/checkpoint`. */
     resume: z.boolean().default(false),
     /** Save a checkpoint when stopped through the abort signal (default true). */

@@ -129,7 +129,7 @@ describe('trainSft', () => {
     await writeFile(path.join(dir, 'samples.jsonl'), lines.join('\n'));
     const err = await trainSft({ ...base('long-run'), data: dir, steps: 2 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ContextLengthError);
-    expect((err as Error).message).toMatch(/record quadrant-1: the answer ".*" needs 36 tokens but the model allows 32/);
+    expect((err as Error).message).toMatch(/record quadrant-1: the target "<think><\/think>\\boxed\{.*\}" needs 36 tokens but the model allows 32/);
   });
 
   it('refuses a directory that is not a dataset, and a bad record line', async () => {

@@ -84,14 +84,17 @@ interface RunIdentity {
   readonly batchSize: number;
   readonly seed: number;
   readonly targetTemplate: string;
+  readonly taskTemplates: Readonly<Record<string, string>>;
+  readonly taskWeights: Readonly<Record<string, number>>;
   readonly trainRecords: number;
   /** Threads that computed the steps; a 2-thread step sums its gradient in another order. */
   readonly threads: number;
 }
 
-// The identity entries that differ; runs saved before `threads` existed ran on one thread.
+// The identity entries that differ; runs saved before `threads`, `taskTemplates` and
+// `taskWeights` existed ran on one thread with one template and equal task weights.
 function identityDiff(saved: object, current: RunIdentity): string[] {
-  const before: Record<string, unknown> = { threads: 1, ...saved };
+  const before: Record<string, unknown> = { threads: 1, taskTemplates: {}, taskWeights: {}, ...saved };
   const now: Record<string, unknown> = { ...current };
   return [...new Set([...Object.keys(before), ...Object.keys(now)])]
     .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(now[k]))
@@ -100,7 +103,7 @@ function identityDiff(saved: object, current: RunIdentity): string[] {
 
 /**
  * Supervised fine-tuning (the cold start) on a Spatial-SSRL dataset directory: teacher forcing on
- * `targetTemplate` answers, AdamW with linear warm-up and cosine decay, global grad-norm
+ * `targetTemplate` answers (or `taskTemplates[task]`), AdamW with linear warm-up and cosine decay, global grad-norm
  * clipping, batches grouped by image count (tasks mixed), periodic held-out evaluation by exact
  * match (`split: 'test'` records), atomic checkpoints in `<out>/checkpoint` with optimizer state
  * and data cursor. With `threads: 2` a replica of the model in a worker thread computes the
@@ -128,8 +131,9 @@ export async function trainSft(input: SftOptions, hooks: SftHooks = {}): Promise
   const trainRecords = dataset.records.filter((r) => r.split === 'train');
   const evalDataset = o.evalData ? await readDataset(o.evalData) : dataset;
   const testRecords = evalDataset.records.filter((r) => r.split === 'test');
-  const train = prepareExamples(config, trainRecords, o.targetTemplate);
-  const test = takePerTask(prepareExamples(config, testRecords, o.targetTemplate), o.evalSamples);
+  const templates = { template: o.targetTemplate, tasks: o.taskTemplates };
+  const train = prepareExamples(config, trainRecords, templates);
+  const test = takePerTask(prepareExamples(config, testRecords, templates), o.evalSamples);
   info(
     `dataset: ${train.length} train records; ${testRecords.length} test records${o.evalData ? ` in ${o.evalData}` : ''} (${test.length} used for evaluation)`,
   );
@@ -150,7 +154,7 @@ export async function trainSft(input: SftOptions, hooks: SftHooks = {}): Promise
     : cache;
   info(`image cache: ${cache.slots.size + (o.evalData ? evalCache.slots.size : 0)} images at ${config.imageSize} px (${elapsed().toFixed(1)} s)`);
 
-  const plan = new BatchPlan(train, o.batchSize, o.seed);
+  const plan = new BatchPlan(train, o.batchSize, o.seed, o.taskWeights);
   let totalSteps = o.steps ?? 0;
   const savedState = resumed?.training?.state as
     | { identity?: RunIdentity; totalSteps?: number; logWindow?: { loss: number; grad: number; n: number; samples: number } }
@@ -179,6 +183,8 @@ export async function trainSft(input: SftOptions, hooks: SftHooks = {}): Promise
     batchSize: o.batchSize,
     seed: o.seed,
     targetTemplate: o.targetTemplate,
+    taskTemplates: o.taskTemplates,
+    taskWeights: o.taskWeights,
     trainRecords: train.length,
     threads: o.threads,
   });
