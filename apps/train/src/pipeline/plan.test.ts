@@ -22,6 +22,10 @@ describe('resolvePlan', () => {
     expect(plan.modelInput).toEqual({ imageSize: 64, patchSize: 16 });
     // Markers a 64-px input still shows: 16 px, a colour per label.
     for (const task of ['depth', 'position']) expect(plan.data.params[task]).toEqual({ markerRadius: 16, markerFill: 'by-label' });
+    // Position is trained with its direction word in <think> before the letter; the rest plain.
+    for (const preset of ['quick', 'full'] as const) {
+      expect(resolvePlan(preset).sft.taskTemplates).toEqual({ position: '<think>{meta.direction}</think>\\boxed{{answer}}' });
+    }
   });
 
   it('applies sources, an existing data directory and the seed', () => {

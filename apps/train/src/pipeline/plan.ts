@@ -46,6 +46,10 @@ export const pipelinePlan = z.object({
       evalEvery: z.number().int().min(0),
       /** Held-out records per task in those evaluations. */
       evalSamples: z.number().int().positive(),
+      /** Per-task target templates (`trainSft` `taskTemplates`), used by the control run too. */
+      taskTemplates: z.record(z.string(), z.string()).default({}),
+      /** How often each task's records are visited per epoch (`trainSft` `taskWeights`), control included. */
+      taskWeights: z.record(z.string(), z.number().min(0)).default({}),
     }),
   ),
   grpo: budget.and(
@@ -91,7 +95,11 @@ type PresetPlan = Omit<PipelinePlan, 'seed' | 'data'> & { readonly data: Extract
 // full), so that a run visits each about five to seven times: on 20,000 prompts seen once each,
 // the training reward of this model stayed flat at every setting tried, while on a pool it rises.
 // full: about an hour on the same machine, or much less on a GPU backend.
+// Both SFT stages train the position task on `<think>{direction}</think>\boxed{letter}`: on the
+// letter alone this model stayed at chance (25 %) even after 20 minutes, with the direction
+// word first it passed 50 % within 1,000 steps.
 const MARKERS = { markerRadius: 16, markerFill: 'by-label' } as const;
+const POSITION_RATIONALE = { position: '<think>{meta.direction}</think>\\boxed{{answer}}' } as const;
 const SMALL_MODEL_MARKERS = { depth: MARKERS, position: MARKERS };
 const PRESETS: Readonly<Record<PipelinePreset, PresetPlan>> = {
   quick: {
@@ -99,7 +107,7 @@ const PRESETS: Readonly<Record<PipelinePreset, PresetPlan>> = {
     data: { kind: 'generate', sources: ['synthetic:4400:256x192'], count: 13_000, testFraction: 0.22, params: SMALL_MODEL_MARKERS },
     model: 'small',
     modelInput: { imageSize: 64, patchSize: 16 },
-    sft: { minutes: 6, batchSize: 32, lr: 4e-4, warmupSteps: 100, evalEvery: 200, evalSamples: 100 },
+    sft: { minutes: 6, batchSize: 32, lr: 4e-4, warmupSteps: 100, evalEvery: 200, evalSamples: 100, taskTemplates: POSITION_RATIONALE, taskWeights: {} },
     grpo: { minutes: 3, promptsPerStep: 16, groupSize: 5, lr: 1e-4, promptsPerTask: 200, evalEvery: 0, evalSamples: 100 },
     control: { lr: 2e-4, warmupSteps: 10 },
     evaluation: { perTask: 0, batchSize: 64 },
@@ -109,7 +117,7 @@ const PRESETS: Readonly<Record<PipelinePreset, PresetPlan>> = {
     data: { kind: 'generate', sources: ['synthetic:16000:320x240'], count: 48_000, testFraction: 0.1, params: SMALL_MODEL_MARKERS },
     model: 'small',
     modelInput: { imageSize: 64, patchSize: 16 },
-    sft: { minutes: 30, batchSize: 32, lr: 4e-4, warmupSteps: 200, evalEvery: 1000, evalSamples: 200 },
+    sft: { minutes: 30, batchSize: 32, lr: 4e-4, warmupSteps: 200, evalEvery: 1000, evalSamples: 200, taskTemplates: POSITION_RATIONALE, taskWeights: {} },
     grpo: { minutes: 12, promptsPerStep: 16, groupSize: 5, lr: 1e-4, promptsPerTask: 1000, evalEvery: 100, evalSamples: 200 },
     control: { lr: 2e-4, warmupSteps: 20 },
     evaluation: { perTask: 0, batchSize: 64 },
@@ -118,7 +126,7 @@ const PRESETS: Readonly<Record<PipelinePreset, PresetPlan>> = {
     preset: 'tiny',
     data: { kind: 'generate', sources: ['synthetic:60:192x144'], count: 150, testFraction: 0.3, params: {} },
     model: 'tiny',
-    sft: { steps: 30, batchSize: 16, lr: 3e-3, warmupSteps: 5, evalEvery: 0, evalSamples: 20 },
+    sft: { steps: 30, batchSize: 16, lr: 3e-3, warmupSteps: 5, evalEvery: 0, evalSamples: 20, taskTemplates: {}, taskWeights: {} },
     grpo: { steps: 3, promptsPerStep: 4, groupSize: 3, lr: 2e-5, evalEvery: 0, evalSamples: 10 },
     control: { lr: 3e-4, warmupSteps: 2 },
     evaluation: { perTask: 0, batchSize: 32 },

@@ -65,7 +65,7 @@ describe('writeReport', () => {
     const input: ReportInput = {
       dir,
       command: 'ssrl-train pipeline --preset quick --out runs/quick',
-      plan: resolvePlan('quick'),
+      plan: { ...resolvePlan('quick'), sft: { ...resolvePlan('quick').sft, taskWeights: { flip: 1.5, depth: 0.5 } } },
       machine,
       backend: 'wasm',
       stages: [
@@ -94,6 +94,9 @@ describe('writeReport', () => {
     expect(lines).toContain('- **GRPO did worse than more SFT** (SFT+GRPO below SFT-continued, interval below 0): crop -25.0 [-38.0, -10.3].');
     expect(lines).toContain('- **GRPO made no clear difference** (interval covers 0): all tasks +2.5 [-9.1, +13.9].');
     expect(md).toContain('crop: separate 40× 1/4; flip: 2x2 40× 1/8');
+    expect(md).toContain(
+      'cosine decay; targets: position `<think>{meta.direction}</think>\\boxed{{answer}}`, the other tasks `<think></think>\\boxed{answer}` (SFT and the control); task weights per epoch: depth 0.5, flip 1.5, the others 1.',
+    );
     expect(lines).toContain('| task | SFT | SFT+GRPO | SFT-continued | gold answers |');
     expect(lines).toContain('| flip | 2 | 2 | 2 | 1 |');
     expect(md).toContain('Fewer than 500 test records for: crop (40), flip (40)');
