@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeToyDataset } from '../__fixtures__/toy-dataset.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { toySftRuns } from '../__fixtures__/toy-sft-runs.js';
 import type { SftOptions } from './sft-options.js';
 
 // With 2 threads trainSft starts a replica worker thread, which runs the built entry: this suite
@@ -13,38 +12,19 @@ const DIST = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
 
 type Dist = typeof import('../index.js');
 let dist: Dist;
-let root: string;
-let data: string;
-
 const liveWorkers = (): number => (process.report.getReport() as { workers: unknown[] }).workers.length;
+
+const runs = toySftRuns('ssrl-sft-threads-', { batchSize: 15, lr: 3e-3, warmupSteps: 2, evalEvery: 0, evalSamples: 4, seed: 2 }, { perTask: 48 });
+const base = runs.base;
 
 beforeAll(async () => {
   if (!existsSync(DIST)) throw new Error(`${DIST} is missing: run "pnpm build" in packages/model first`);
   dist = (await import(DIST)) as Dist;
   await dist.loadBackend({ prefer: 'wasm', log: false });
-  root = await mkdtemp(path.join(tmpdir(), 'ssrl-sft-threads-'));
-  data = path.join(root, 'data');
-  await writeToyDataset(data, { perTask: 48 });
-});
-
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
-});
-
-const base = (out: string): SftOptions => ({
-  data,
-  out: path.join(root, out),
-  preset: 'tiny',
-  batchSize: 15,
-  lr: 3e-3,
-  warmupSteps: 2,
-  evalEvery: 0,
-  evalSamples: 4,
-  seed: 2,
 });
 
 async function weightsOf(run: string): Promise<Buffer> {
-  return readFile(path.join(root, run, 'checkpoint', 'weights.bin'));
+  return readFile(path.join(runs.root, run, 'checkpoint', 'weights.bin'));
 }
 
 describe('trainSft with 2 threads', () => {
@@ -60,7 +40,7 @@ describe('trainSft with 2 threads', () => {
     expect(losses[1][7]).toBeLessThan(losses[1][0] * 0.9);
     // Different summation order: not the same bytes.
     expect((await weightsOf('t2')).equals(await weightsOf('t1'))).toBe(false);
-    const run = JSON.parse(await readFile(path.join(root, 't2', 'run.json'), 'utf8'));
+    const run = JSON.parse(await readFile(path.join(runs.root, 't2', 'run.json'), 'utf8'));
     expect([run.threads, run.options.threads, run.backend]).toEqual([2, 2, 'wasm']);
     await expect(dist.trainSft({ ...base('t2'), steps: 8, threads: 1, resume: true })).rejects.toThrow(
       /t2[/\\]checkpoint was trained with other settings .*differs: threads 2 then, 1 now\); resume with the same ones/,
@@ -80,12 +60,12 @@ describe('trainSft with 2 threads', () => {
     const resumed = await dist.trainSft({ ...opts('resumed'), resume: true });
     expect(resumed.step).toBe(10);
     for (const file of ['weights.bin', 'optimizer.bin']) {
-      const a = await readFile(path.join(root, 'straight', 'checkpoint', file));
-      const b = await readFile(path.join(root, 'resumed', 'checkpoint', file));
+      const a = await readFile(path.join(runs.root, 'straight', 'checkpoint', file));
+      const b = await readFile(path.join(runs.root, 'resumed', 'checkpoint', file));
       expect(a.equals(b), file).toBe(true);
     }
     const trainLosses = async (run: string): Promise<number[]> =>
-      (await dist.readRunMetrics(path.join(root, run))).flatMap((l) => (l.type === 'train' ? [l.loss] : []));
+      (await dist.readRunMetrics(path.join(runs.root, run))).flatMap((l) => (l.type === 'train' ? [l.loss] : []));
     expect(await trainLosses('resumed')).toEqual(await trainLosses('straight'));
     // With dropout the replica's rows draw other masks than on one thread: the losses differ by far
     // more than the float summation order (about 1e-7 relative here).

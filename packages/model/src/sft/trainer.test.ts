@@ -1,35 +1,18 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { writeToyDataset } from '../__fixtures__/toy-dataset.js';
+import { toySftRuns } from '../__fixtures__/toy-sft-runs.js';
 import { loadBackend } from '../backend.js';
 import { ContextLengthError, DatasetError, ModelError } from '../errors.js';
 import type { SftOptions } from './sft-options.js';
 import { readRunMetrics, trainSft } from './trainer.js';
 
-let root: string;
-let data: string;
+const runs = toySftRuns('ssrl-sft-', { batchSize: 16, lr: 3e-3, warmupSteps: 10, seed: 1 });
+const base = runs.base;
 
 beforeAll(async () => {
   await loadBackend({ prefer: 'wasm', log: false });
-  root = await mkdtemp(path.join(tmpdir(), 'ssrl-sft-'));
-  data = path.join(root, 'data');
-  await writeToyDataset(data);
-});
-
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
-});
-
-const base = (out: string): SftOptions => ({
-  data,
-  out: path.join(root, out),
-  preset: 'tiny',
-  batchSize: 16,
-  lr: 3e-3,
-  warmupSteps: 10,
-  seed: 1,
 });
 
 describe('trainSft', () => {
@@ -38,7 +21,7 @@ describe('trainSft', () => {
     const result = await trainSft({ ...base('learn'), steps: 160, evalEvery: 80, evalAtStart: true }, { onStep: (p) => steps.push(p.loss) });
     expect(result.stopped).toBe('steps');
     expect(result.step).toBe(160);
-    const lines = await readRunMetrics(path.join(root, 'learn'));
+    const lines = await readRunMetrics(path.join(runs.root, 'learn'));
     const train = lines.filter((l) => l.type === 'train');
     expect(train.length).toBe(16);
     const first = train[0].type === 'train' ? train[0].loss : NaN;
@@ -55,7 +38,7 @@ describe('trainSft', () => {
     expect(Object.keys(variants)).toEqual(['even', 'odd']);
     expect(variants.even.n + variants.odd.n).toBe(report.tasks.quadrant.n);
     expect(report.tasks.brighter.variants).toBeUndefined();
-    const svg = await readFile(path.join(root, 'learn', 'curve.svg'), 'utf8');
+    const svg = await readFile(path.join(runs.root, 'learn', 'curve.svg'), 'utf8');
     expect(svg).toContain('<svg');
     expect(svg).toContain('quadrant accuracy');
     const manifest = JSON.parse(await readFile(path.join(result.checkpoint, 'model.json'), 'utf8'));
@@ -81,12 +64,12 @@ describe('trainSft', () => {
     const resumed = await trainSft({ ...opts('resumed'), resume: true });
     expect(resumed.step).toBe(14);
     for (const file of ['weights.bin', 'optimizer.bin']) {
-      const a = await readFile(path.join(root, 'straight', 'checkpoint', file));
-      const b = await readFile(path.join(root, 'resumed', 'checkpoint', file));
+      const a = await readFile(path.join(runs.root, 'straight', 'checkpoint', file));
+      const b = await readFile(path.join(runs.root, 'resumed', 'checkpoint', file));
       expect(a.equals(b), file).toBe(true);
     }
-    const a = (await readRunMetrics(path.join(root, 'straight'))).filter((l) => l.type === 'train').map((l) => (l.type === 'train' ? l.loss : 0));
-    const b = (await readRunMetrics(path.join(root, 'resumed'))).filter((l) => l.type === 'train').map((l) => (l.type === 'train' ? l.loss : 0));
+    const a = (await readRunMetrics(path.join(runs.root, 'straight'))).filter((l) => l.type === 'train').map((l) => (l.type === 'train' ? l.loss : 0));
+    const b = (await readRunMetrics(path.join(runs.root, 'resumed'))).filter((l) => l.type === 'train').map((l) => (l.type === 'train' ? l.loss : 0));
     expect(b).toEqual(a);
   });
 
@@ -98,7 +81,7 @@ describe('trainSft', () => {
   });
 
   it('evaluates on the test split of another dataset directory when asked', async () => {
-    const other = path.join(root, 'heldout');
+    const other = path.join(runs.root, 'heldout');
     await writeToyDataset(other, { perTask: 10, testFraction: 1, seed: 9 });
     const result = await trainSft({ ...base('other-eval'), steps: 2, evalData: other, evalSamples: 7 });
     expect(result.eval?.tasks.quadrant.n).toBe(7);
@@ -110,7 +93,7 @@ describe('trainSft', () => {
   });
 
   it('names the record whose image is missing', async () => {
-    const dir = path.join(root, 'missing');
+    const dir = path.join(runs.root, 'missing');
     await writeToyDataset(dir, { perTask: 4 });
     await rm(path.join(dir, 'images', 'brighter', '2-1.png'));
     const err = await trainSft({ ...base('missing-run'), data: dir, steps: 2 }).catch((e: unknown) => e);
@@ -120,7 +103,7 @@ describe('trainSft', () => {
   });
 
   it('refuses an answer longer than the context', async () => {
-    const dir = path.join(root, 'long');
+    const dir = path.join(runs.root, 'long');
     await writeToyDataset(dir, { perTask: 4 });
     const lines = (await readFile(path.join(dir, 'samples.jsonl'), 'utf8')).trim().split('\n');
     const rec = JSON.parse(lines[1]);
@@ -133,8 +116,8 @@ describe('trainSft', () => {
   });
 
   it('refuses a directory that is not a dataset, and a bad record line', async () => {
-    await expect(trainSft({ ...base('none'), data: root, steps: 1 })).rejects.toMatchObject({ code: 'dataset-invalid' });
-    const dir = path.join(root, 'badline');
+    await expect(trainSft({ ...base('none'), data: runs.root, steps: 1 })).rejects.toMatchObject({ code: 'dataset-invalid' });
+    const dir = path.join(runs.root, 'badline');
     await writeToyDataset(dir, { perTask: 2 });
     await writeFile(path.join(dir, 'samples.jsonl'), '{"id":"x","task":"t","prompt":"p","answer":"A","images":[]}\n');
     await expect(trainSft({ ...base('badline-run'), data: dir, steps: 1 })).rejects.toThrow(/samples\.jsonl:1: split/);
@@ -156,6 +139,6 @@ describe('trainSft', () => {
     const notes: string[] = [];
     await trainSft({ ...base('source'), steps: 1, evalEvery: 0 }, { onInfo: (m) => notes.push(m) });
     expect(notes).toContain('threads: 1 (no built ./replica-worker.js beside this module, as when running from source)');
-    expect(JSON.parse(await readFile(path.join(root, 'source', 'run.json'), 'utf8'))).toMatchObject({ threads: 1, options: { threads: 2 } });
+    expect(JSON.parse(await readFile(path.join(runs.root, 'source', 'run.json'), 'utf8'))).toMatchObject({ threads: 1, options: { threads: 2 } });
   });
 });
