@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /** Where a command writes: results to `out`, progress and diagnostics to `err`. */
 export interface CommandIo {
@@ -75,4 +75,19 @@ function describeParseError(error: Error & { code?: string }): string {
   }
   if (error.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL' && quoted) return `unexpected argument "${quoted}"`;
   return error.message;
+}
+
+/** A flag whose value is JSON: invalid JSON is reported as such, the parsed value is checked by `schema`. */
+export function jsonFlag<S extends z.ZodType>(schema: S) {
+  return z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'is not valid JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { jsonFlag } from '../command.js';
 
 /** Flags of `ssrl-train generate`, for `node:util` `parseArgs`. */
 export const GENERATE_FLAGS = {
@@ -51,20 +52,9 @@ const taskList = z.string().transform((text, ctx): TaskChoice[] => {
   return out;
 });
 
-const paramsJson = z.string().transform((text, ctx): Record<string, unknown> => {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    ctx.addIssue({ code: 'custom', message: 'is not valid JSON' });
-    return z.NEVER;
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    ctx.addIssue({ code: 'custom', message: 'must be a JSON object mapping task ids to params, e.g. {"crop":{"layout":"composite"}}' });
-    return z.NEVER;
-  }
-  return value as Record<string, unknown>;
-});
+const paramsJson = jsonFlag(
+  z.record(z.string(), z.unknown(), { error: 'must be a JSON object mapping task ids to params, e.g. {"crop":{"layout":"composite"}}' }),
+);
 
 /** The validated arguments of `ssrl-train generate`. */
 export const generateArgs = z.object({

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { loadBackend, ModelError, trainSft, type EvalReport, type SftResult } from '@spatial-ssrl/model';
 import { z } from 'zod';
-import { parseCommandArgs, UsageError, type Command, type CommandIo } from '../command.js';
+import { jsonFlag, parseCommandArgs, UsageError, type Command, type CommandIo } from '../command.js';
 import { formatDuration } from '../progress.js';
 import { pct, trainerProgress } from '../trainer-progress.js';
 
@@ -88,20 +88,6 @@ const positive = z
   .transform(Number)
   .pipe(z.number().positive());
 
-// A flag whose value is JSON checked by `schema`.
-const jsonArg = <S extends z.ZodType>(schema: S) =>
-  z
-    .string()
-    .transform((text, ctx) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'is not valid JSON' });
-        return z.NEVER;
-      }
-    })
-    .pipe(schema);
-
 const sftArgs = z
   .object({
     data: z.string({ error: 'is required' }).min(1),
@@ -117,10 +103,10 @@ const sftArgs = z
     warmup: int(0).default(100),
     seed: int(0, 0xffffffff).default(0),
     template: z.string().includes('{answer}', { message: 'must contain {answer}' }).optional(),
-    'task-templates': jsonArg(
+    'task-templates': jsonFlag(
       z.record(z.string(), z.string().includes('{answer}', { message: 'must contain {answer}' }), { error: 'must be a JSON object of task → template' }),
     ).optional(),
-    'task-weights': jsonArg(z.record(z.string(), z.number().min(0).max(1000), { error: 'must be a JSON object of task → weight (a number ≥ 0)' })).optional(),
+    'task-weights': jsonFlag(z.record(z.string(), z.number().min(0).max(1000), { error: 'must be a JSON object of task → weight (a number ≥ 0)' })).optional(),
     'eval-every': int(0).default(500),
     'eval-samples': int(1).default(500),
     'checkpoint-every': int(0).default(0),

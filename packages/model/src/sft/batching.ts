@@ -131,24 +131,21 @@ export class BatchPlan {
       }
       if (!Number.isFinite(w) || w < 0) throw new DatasetError('dataset-invalid', '<train split>', `task weight of "${task}" must be a finite number ≥ 0, got ${w}`);
     }
-    const byKey = new Map<string, Map<string, number[]>>();
+    // Per bucket: its indices in example order (the unweighted epoch) and, per task, its share.
+    const byKey = new Map<string, { all: number[]; byTask: Map<string, number[]> }>();
     examples.forEach((e, i) => {
-      const bucket = byKey.get(e.bucket) ?? new Map<string, number[]>();
-      const list = bucket.get(e.record.task) ?? [];
+      const bucket = byKey.get(e.bucket) ?? { all: [], byTask: new Map<string, number[]>() };
+      bucket.all.push(i);
+      const list = bucket.byTask.get(e.record.task) ?? [];
       list.push(i);
-      bucket.set(e.record.task, list);
+      bucket.byTask.set(e.record.task, list);
       byKey.set(e.bucket, bucket);
     });
+    const keys = [...byKey.keys()].sort();
     this.weighted = Object.keys(taskWeights).length > 0;
-    const plain = new Map<string, number[]>();
-    examples.forEach((e, i) => {
-      const list = plain.get(e.bucket) ?? [];
-      list.push(i);
-      plain.set(e.bucket, list);
-    });
-    this.plain = [...plain.keys()].sort().map((k) => plain.get(k)!);
-    this.buckets = [...byKey.keys()].sort().map((k) => {
-      const byTask = byKey.get(k)!;
+    this.plain = keys.map((k) => byKey.get(k)!.all);
+    this.buckets = keys.map((k) => {
+      const { byTask } = byKey.get(k)!;
       return [...byTask.keys()].sort().map((task) => ({ indices: byTask.get(task)!, weight: taskWeights[task] ?? 1 }));
     });
     this.batchSize = batchSize;
