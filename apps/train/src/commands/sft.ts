@@ -11,7 +11,7 @@ export const sftHelp = `Usage: ssrl-train sft --data DIR --out RUN [options]
 Supervised cold start of the TensorFlow.js policy on a dataset written by "ssrl-train generate":
 teacher forcing on "<think></think>\\boxed{answer}", AdamW with warm-up and cosine decay,
 held-out exact-match evaluation on the dataset's test split. RUN receives checkpoint/ (atomic,
-resumable), metrics.jsonl, curve.svg (loss and accuracy) and run.json.
+resumable), metrics.jsonl, curve.svg and curve.png (loss and accuracy) and run.json.
 
 Options:
   --data DIR           dataset directory (samples.jsonl + images/)            [required]

@@ -1,7 +1,7 @@
 import { appendFile, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { decodeImage, encodeImage, ImageDecodeError } from '@spatial-ssrl/image';
 import { writeFileAtomic } from '../atomic-write.js';
+import { writeChartFiles } from '../chart-files.js';
 import type { EvalReport } from '../sft/evaluate.js';
 import { renderLineChart, type ChartSeries } from '../svg-chart.js';
 
@@ -179,17 +179,5 @@ export function renderRewardCurve(lines: readonly GrpoMetricsLine[], title: stri
  * Returns whether the PNG was written.
  */
 export async function writeRewardCurve(paths: GrpoRunPaths, lines: readonly GrpoMetricsLine[], title: string, png = true): Promise<boolean> {
-  const svg = renderRewardCurve(lines, title);
-  await writeFileAtomic(paths.curve, svg);
-  if (!png) return false;
-  let raster;
-  try {
-    raster = await decodeImage(new TextEncoder().encode(svg));
-  } catch (err) {
-    // A sharp build without SVG input (librsvg) cannot rasterise: the SVG stays the only curve.
-    if (err instanceof ImageDecodeError) return false;
-    throw err;
-  }
-  await writeFileAtomic(paths.curvePng, await encodeImage(raster));
-  return true;
+  return writeChartFiles(paths.curve, renderRewardCurve(lines, title), png ? paths.curvePng : undefined);
 }

@@ -1,6 +1,7 @@
 import { appendFile, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../atomic-write.js';
+import { writeChartFiles } from '../chart-files.js';
 import { renderLineChart, type ChartSeries } from '../svg-chart.js';
 import type { EvalReport } from './evaluate.js';
 
@@ -25,16 +26,18 @@ export interface RunPaths {
   readonly checkpoint: string;
   readonly metrics: string;
   readonly curve: string;
+  readonly curvePng: string;
   readonly config: string;
 }
 
-/** The files of run folder `dir`: `checkpoint/`, `metrics.jsonl`, `curve.svg`, `run.json`. */
+/** The files of run folder `dir`: `checkpoint/`, `metrics.jsonl`, `curve.svg`, `curve.png`, `run.json`. */
 export function runPaths(dir: string): RunPaths {
   return {
     dir,
     checkpoint: path.join(dir, 'checkpoint'),
     metrics: path.join(dir, 'metrics.jsonl'),
     curve: path.join(dir, 'curve.svg'),
+    curvePng: path.join(dir, 'curve.png'),
     config: path.join(dir, 'run.json'),
   };
 }
@@ -98,7 +101,10 @@ export function renderTrainingCurve(lines: readonly MetricsLine[], title: string
   });
 }
 
-/** Writes `curve.svg` from the metrics lines. */
-export async function writeTrainingCurve(file: string, lines: readonly MetricsLine[], title: string): Promise<void> {
-  await writeFileAtomic(file, renderTrainingCurve(lines, title));
+/**
+ * Writes the curve of the metrics lines to `file` (SVG) and, given `pngFile` and an image codec
+ * that rasterises SVG, to `pngFile`; returns whether the PNG was written.
+ */
+export async function writeTrainingCurve(file: string, lines: readonly MetricsLine[], title: string, pngFile?: string): Promise<boolean> {
+  return writeChartFiles(file, renderTrainingCurve(lines, title), pngFile);
 }

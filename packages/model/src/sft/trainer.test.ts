@@ -41,6 +41,8 @@ describe('trainSft', () => {
     const svg = await readFile(path.join(runs.root, 'learn', 'curve.svg'), 'utf8');
     expect(svg).toContain('<svg');
     expect(svg).toContain('quadrant accuracy');
+    const png = await readFile(path.join(runs.root, 'learn', 'curve.png'));
+    expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     const manifest = JSON.parse(await readFile(path.join(result.checkpoint, 'model.json'), 'utf8'));
     expect(manifest.step).toBe(160);
   });

@@ -246,7 +246,7 @@ export async function trainSft(input: SftOptions, hooks: SftHooks = {}): Promise
       const line: MetricsLine = { type: 'eval', step, elapsedSec: elapsed(), report: lastEval };
       metrics.push(line);
       await appendMetrics(files.metrics, line);
-      await writeTrainingCurve(files.curve, metrics, title);
+      await writeTrainingCurve(files.curve, metrics, title, files.curvePng);
       hooks.onEval?.(step, lastEval);
     };
 
@@ -329,7 +329,7 @@ export async function trainSft(input: SftOptions, hooks: SftHooks = {}): Promise
       await save();
       info(`checkpoint: ${files.checkpoint} (step ${step})`);
     }
-    if (metrics.length > 0) await writeTrainingCurve(files.curve, metrics, title);
+    if (metrics.length > 0) await writeTrainingCurve(files.curve, metrics, title, files.curvePng);
     return { step, totalSteps, stopped, eval: lastEval, checkpoint: files.checkpoint, wallSec: elapsed() };
   } finally {
     await replica?.then(
