@@ -33,7 +33,7 @@ export type { DatasetErrorCode } from './dataset/errors.js';
 export { loadTaskPlugin, normalizePluginSpecifier } from './dataset/plugin.js';
 export type { PluginRegistry } from './dataset/plugin.js';
 export { defineTask, isRejection } from './task.js';
-export type { Task, TaskNeeds, TaskInput, TaskImage, TaskSample, TaskRejection, TaskResult } from './task.js';
+export type { Task, TaskNeeds, TaskInput, TaskImage, TaskSample, TaskRejection, TaskResult, MirrorInput } from './task.js';
 export { createRng, deriveSeed, hashString } from './rng.js';
 export type { Rng } from './rng.js';
 export { createRegistry, defaultRegistry, builtinTasks, TaskRegistryError } from './registry.js';

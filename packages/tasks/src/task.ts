@@ -45,6 +45,13 @@ export interface TaskRejection {
 
 export type TaskResult = TaskSample | TaskRejection;
 
+/** What `Task.mirrorAnswer` reads of a sample (a `samples.jsonl` record has these fields). */
+export interface MirrorInput {
+  readonly variant: string;
+  readonly answer: string;
+  readonly meta: Readonly<Record<string, unknown>>;
+}
+
 /** A self-supervised pretext task: a pure function of (params, source image, rng). */
 export interface Task<P = unknown> {
   /** Unique id; equals the task's folder name. */
@@ -62,6 +69,13 @@ export interface Task<P = unknown> {
   answerSpace(params: P, variant: string): readonly string[];
   /** Makes one sample, or a rejection; must draw all randomness from `rng`. */
   generate(input: TaskInput, params: P, rng: Rng): TaskResult;
+  /**
+   * Optional, for training-time augmentation: the answer of the same sample after every one of
+   * its images is mirrored left-right (pixel x → width − 1 − x, drawn labels included), with the
+   * prompt unchanged; `null` when that mirrored sample has no answer under the same prompt.
+   * Tasks without it are never mirrored. Applying it twice must give the answer back.
+   */
+  mirrorAnswer?(sample: MirrorInput): string | null;
 }
 
 /** Type guard for a rejection. */

@@ -1,4 +1,4 @@
-import { createRgb, fillRect, rotate90 } from '@spatial-ssrl/image';
+import { createRgb, fillRect, flipRgb, rotate90 } from '@spatial-ssrl/image';
 import { createRng } from '@spatial-ssrl/tasks';
 import { describeTask } from '@spatial-ssrl/tasks/testing';
 import { describe, expect, it } from 'vitest';
@@ -49,5 +49,22 @@ describe('rotation task', () => {
     expect(result).toMatchObject({ rejected: true, code: 'rotation-ambiguous' });
     const tiny = rotationTask.generate({ rgb: scene(20, 16), source }, rotationTask.params.parse({}), createRng(1));
     expect(tiny).toMatchObject({ rejected: true, code: 'too-small' });
+  });
+});
+
+describe('rotation task under a left-right mirror', () => {
+  it('restores the mirrored picture by the opposite turn, upright as the mirrored crop', () => {
+    const rgb = scene(80, 60);
+    const params = rotationTask.params.parse({});
+    for (let seed = 0; seed < 12; seed++) {
+      const result = rotationTask.generate({ rgb, source }, params, createRng(seed));
+      if ('rejected' in result) throw new Error(result.reason);
+      const answer = rotationTask.mirrorAnswer!({ variant: result.variant, answer: result.answer, meta: result.meta })!;
+      let restored = flipRgb(result.images[0].image, 'horizontal');
+      for (let i = 0; i < Number(answer) / 90; i++) restored = rotate90(restored, 'cw');
+      const upright = createRgb(60, 60);
+      for (let y = 0; y < 60; y++) upright.data.set(rgb.data.subarray((y * 80 + 10) * 3, (y * 80 + 70) * 3), y * 180);
+      expect(restored, `answer ${result.answer} mirrored to ${answer}`).toEqual(flipRgb(upright, 'horizontal'));
+    }
   });
 });

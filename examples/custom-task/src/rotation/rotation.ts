@@ -42,6 +42,9 @@ export const rotationTask = defineTask<RotationParams>({
   variants: (params) => (params.layout === 'mixed' ? ['square', 'full'] : [params.layout]),
   imageCount: () => 1,
   answerSpace: () => ROTATION_ANSWERS,
+  // A mirror turns clockwise rotations into counter-clockwise ones: the mirrored picture is
+  // restored by the opposite turn (90 ↔ 270), and its upright version is the mirrored scene.
+  mirrorAnswer: ({ answer }) => ((ROTATION_ANSWERS as readonly string[]).includes(answer) ? String((360 - Number(answer)) % 360) : null),
   generate(input, params, rng) {
     const { rgb } = input;
     const side = Math.min(rgb.width, rgb.height);

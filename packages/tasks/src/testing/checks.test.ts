@@ -2,7 +2,7 @@ import { createRgb } from '@spatial-ssrl/image';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineTask, type TaskSample } from '../task.js';
-import { answerBalance, chiSquareCritical, determinismProblems, rejectionProblems, rewardProblems, sampleProblems } from './checks.js';
+import { answerBalance, chiSquareCritical, determinismProblems, mirrorProblems, rejectionProblems, rewardProblems, sampleProblems } from './checks.js';
 
 const task = defineTask({
   id: 'probe',
@@ -91,5 +91,23 @@ describe('answerBalance', () => {
 describe('rewardProblems', () => {
   it('scores the right answer 1 and another member of the answer space 0.1', () => {
     expect(rewardProblems(task, {}, good)).toEqual([]);
+  });
+});
+
+describe('mirrorProblems', () => {
+  const withMirror = (mirrorAnswer: (answer: string) => string | null) => ({ ...task, mirrorAnswer: ({ answer }: { answer: string }) => mirrorAnswer(answer) });
+
+  it('accepts a rule that stays in the answer space and undoes itself, a null, and no rule', () => {
+    const swap = withMirror((a) => ({ A: 'C', B: 'B', C: 'A' })[a] ?? null);
+    expect(mirrorProblems(swap, {}, good)).toEqual([]);
+    expect(mirrorProblems(swap, {}, { ...good, answer: 'A' })).toEqual([]);
+    expect(mirrorProblems(withMirror(() => null), {}, good)).toEqual([]);
+    expect(mirrorProblems(task, {}, good)).toEqual([]);
+  });
+
+  it('reports an answer outside the space and a rule that does not undo itself', () => {
+    expect(mirrorProblems(withMirror(() => 'D'), {}, good).join()).toContain('mirrored answer "D" is not in the answer space');
+    const cycle = withMirror((a) => ({ A: 'B', B: 'C', C: 'A' })[a] ?? null);
+    expect(mirrorProblems(cycle, {}, good).join()).toContain('mirroring twice gives "A", not the answer "B"');
   });
 });

@@ -140,3 +140,21 @@ export function rewardProblems<P>(task: Task<P>, params: P, sample: TaskSample):
   if (Math.abs(score.overall - 0.1) > 1e-12) problems.push(`the wrong answer ${JSON.stringify(wrong)} scores ${score.overall}, not 0.1`);
   return problems;
 }
+
+/**
+ * Problems with a task's `mirrorAnswer` on one sample: the mirrored answer must be null or in the
+ * variant's answer space, and mirroring twice must give the sample's answer back. Empty when the
+ * task declares no mirror.
+ */
+export function mirrorProblems<P>(task: Task<P>, params: P, sample: TaskSample): string[] {
+  if (!task.mirrorAnswer) return [];
+  const once = task.mirrorAnswer({ variant: sample.variant, answer: sample.answer, meta: sample.meta });
+  if (once === null) return [];
+  const problems: string[] = [];
+  if (!task.answerSpace(params, sample.variant).includes(once)) {
+    problems.push(`mirrored answer ${JSON.stringify(once)} is not in the answer space of '${sample.variant}'`);
+  }
+  const twice = task.mirrorAnswer({ variant: sample.variant, answer: once, meta: sample.meta });
+  if (twice !== sample.answer) problems.push(`mirroring twice gives ${JSON.stringify(twice)}, not the answer ${JSON.stringify(sample.answer)}`);
+  return problems;
+}

@@ -2,7 +2,7 @@ import { createRgb, type DepthMap } from '@spatial-ssrl/image';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng, deriveSeed } from '../rng.js';
 import { isRejection, type Task, type TaskInput, type TaskResult, type TaskSample } from '../task.js';
-import { answerBalance, determinismProblems, rejectionProblems, rewardProblems, sampleProblems } from './checks.js';
+import { answerBalance, determinismProblems, mirrorProblems, rejectionProblems, rewardProblems, sampleProblems } from './checks.js';
 import { syntheticInputs } from './synthetic-source.js';
 
 /** Options of {@link describeTask}. */
@@ -50,8 +50,9 @@ function depthOf(width: number, height: number, value: number, valid: number): D
 /**
  * Declares the conformance suite of a task as vitest `describe`/`it` blocks: params schema,
  * determinism, declared variants / image count / answer space / `<image>` placeholders, answer
- * balance (chi-square per variant), reward round trip through `scoreResponse`, and clean
- * rejections of degenerate inputs. Call it at the top level of a `*.test.ts` file.
+ * balance (chi-square per variant), reward round trip through `scoreResponse`, a declared
+ * `mirrorAnswer` that stays in the answer space and undoes itself, and clean rejections of
+ * degenerate inputs. Call it at the top level of a `*.test.ts` file.
  */
 export function describeTask<P>(task: Task<P>, options: DescribeTaskOptions = {}): void {
   const count = options.samples ?? 300;
@@ -137,6 +138,12 @@ export function describeTask<P>(task: Task<P>, options: DescribeTaskOptions = {}
     it('scores the boxed answer 1 and a wrong one 0.1 with the training reward', () => {
       for (const s of samples.slice(0, 20)) expect(rewardProblems(task, params, s)).toEqual([]);
     });
+
+    if (task.mirrorAnswer) {
+      it('maps answers under mirroring into the answer space, and back when mirrored twice', () => {
+        for (const s of samples) expect(mirrorProblems(task, params, s), `sample with answer ${s.answer}`).toEqual([]);
+      });
+    }
 
     it('rejects a 1×1 image with a code instead of throwing', () => {
       const input: TaskInput = {

@@ -138,3 +138,93 @@ export function verifyPosition(sample: TaskSample, depth: DepthMap, compoundDx =
   if (meta.options['ABCD'.indexOf(sample.answer)] !== direction) problems.push(`answer ${sample.answer} does not name ${direction}`);
   return problems;
 }
+
+// Whether pixel (x, y) of a grid sample, mirrored left-right (`width` wide), lies on a patch frame
+// or on a label as drawn before the mirror (its box mirrored with it).
+function mirroredDecoration(x: number, y: number, width: number, cols: number, rows: number, pw: number, ph: number): boolean {
+  const lx = x % pw;
+  const ly = y % ph;
+  if (lx < PATCH_BORDER_WIDTH || ly < PATCH_BORDER_WIDTH || lx >= pw - PATCH_BORDER_WIDTH || ly >= ph - PATCH_BORDER_WIDTH) return true;
+  const ox = width - 1 - x;
+  const slot = Math.floor(y / ph) * cols + Math.floor(ox / pw);
+  if (slot >= rows * cols) return true;
+  return inRect(labelBox({ x: (slot % cols) * pw, y: Math.floor(slot / cols) * ph, width: pw, height: ph }, String(slot)), ox, y);
+}
+
+/**
+ * Checks `answer` as the answer of a flip sample whose image is mirrored left-right: un-flipping
+ * the named patch of the mirrored image must restore the mirrored source everywhere but on frames
+ * and labels.
+ */
+export function verifyMirroredFlip(sample: TaskSample, source: RgbImage, answer: string): string[] {
+  const meta = sample.meta as unknown as FlipMeta;
+  const { patchWidth: pw, patchHeight: ph } = meta;
+  const [t, d] = answer.split('-').map(Number);
+  const shown = flipRgb(sample.images[0].image, 'horizontal');
+  const src = flipRgb(cropRgb(source, { x: 0, y: 0, width: 2 * pw, height: 2 * ph }), 'horizontal');
+  let bad = 0;
+  let compared = 0;
+  for (let y = 0; y < 2 * ph; y++) {
+    for (let x = 0; x < 2 * pw; x++) {
+      if (mirroredDecoration(x, y, 2 * pw, 2, 2, pw, ph)) continue;
+      const k = Math.floor(y / ph) * 2 + Math.floor(x / pw);
+      const lx = x % pw;
+      const ly = y % ph;
+      const sx = (k % 2) * pw + (k === t && d === 1 ? pw - 1 - lx : lx);
+      const sy = Math.floor(k / 2) * ph + (k === t && d === 0 ? ph - 1 - ly : ly);
+      compared++;
+      if (!same(pixel(shown, x, y), pixel(src, sx, sy))) bad++;
+    }
+  }
+  if (compared === 0) return ['no undecorated pixel'];
+  return bad === 0 ? [] : [`${bad} pixels of the mirrored sample disagree with answer ${answer}`];
+}
+
+/**
+ * Checks `answer` as the answer of a shuffle sample whose image is mirrored left-right: the slot
+ * it names for each position of the mirrored source must show that piece (white when masked).
+ */
+export function verifyMirroredShuffle(sample: TaskSample, source: RgbImage, answer: string): string[] {
+  const meta = sample.meta as unknown as ShuffleMeta;
+  const { rows, cols, patchWidth: pw, patchHeight: ph } = meta;
+  const width = cols * pw;
+  const shown = flipRgb(sample.images[0].image, 'horizontal');
+  const src = flipRgb(cropRgb(source, { x: 0, y: 0, width, height: rows * ph }), 'horizontal');
+  // The masked slot moves to the other end of its row.
+  const masked = meta.maskedSlot === null ? null : Math.floor(meta.maskedSlot / cols) * cols + (cols - 1 - (meta.maskedSlot % cols));
+  const slots = answer.split('-').map(Number);
+  let bad = 0;
+  let compared = 0;
+  slots.forEach((slot, p) => {
+    for (let ly = 0; ly < ph; ly++) {
+      for (let lx = 0; lx < pw; lx++) {
+        const x = (slot % cols) * pw + lx;
+        const y = Math.floor(slot / cols) * ph + ly;
+        if (mirroredDecoration(x, y, width, cols, rows, pw, ph)) continue;
+        const expected = slot === masked ? [255, 255, 255] : pixel(src, (p % cols) * pw + lx, Math.floor(p / cols) * ph + ly);
+        compared++;
+        if (!same(pixel(shown, x, y), expected)) bad++;
+      }
+    }
+  });
+  if (compared === 0) return ['no undecorated pixel'];
+  return bad === 0 ? [] : [`${bad} pixels of the mirrored sample disagree with answer ${answer}`];
+}
+
+/** Checks `answer` as the answer of a crop sample whose five images are all mirrored left-right. */
+export function verifyMirroredCrop(sample: TaskSample, source: RgbImage, answer: string): string[] {
+  const meta = sample.meta as unknown as CropMeta;
+  const { hole } = meta;
+  const mirroredHole = { ...hole, x: source.width - hole.x - hole.width };
+  const raw = cropRgb(flipRgb(source, 'horizontal'), mirroredHole);
+  const option = flipRgb(sample.images[1 + 'ABCD'.indexOf(answer)].image, 'horizontal');
+  const masked = flipRgb(sample.images[0].image, 'horizontal');
+  const problems: string[] = [];
+  let hole0 = 0;
+  for (let y = 0; y < hole.height; y++) for (let x = 0; x < hole.width; x++) if (!same(pixel(masked, mirroredHole.x + x, mirroredHole.y + y), [0, 0, 0])) hole0++;
+  if (hole0 > 0) problems.push(`${hole0} pixels of the mirrored hole are not black`);
+  if (option.width !== raw.width || option.height !== raw.height || !raw.data.every((v, i) => option.data[i] === v)) {
+    problems.push(`option ${answer} of the mirrored sample is not the crop of the mirrored source`);
+  }
+  return problems;
+}

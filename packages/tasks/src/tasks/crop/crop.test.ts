@@ -4,7 +4,7 @@ import { describeTask } from '../../testing/index.js';
 import { createRng } from '../../rng.js';
 import { isRejection, type TaskSample } from '../../task.js';
 import { inRect, inputOf, pixel, texturedRgb } from '../__fixtures__/inputs.js';
-import { verifyCrop } from '../__fixtures__/verify.js';
+import { verifyCrop, verifyMirroredCrop } from '../__fixtures__/verify.js';
 import { labelBox, PATCH_BORDER_WIDTH } from '../patch-style.js';
 import { CROP_PROMPT, cropParams, cropTask, type CropMeta } from './crop.js';
 import { DISTRACTOR_TRANSFORMS, renderOption } from './crop-options.js';
@@ -146,5 +146,24 @@ describe('crop rejections', () => {
     const flat = { width: 100, height: 100, data: new Uint8Array(100 * 100 * 3).fill(200) };
     const r = cropTask.generate(inputOf(flat), separate, createRng(1));
     expect(isRejection(r) && r.code).toBe('indistinct-options');
+  });
+});
+
+describe('crop under a left-right mirror', () => {
+  it('keeps the letter: the mirrored crop is the right option of the mirrored images', () => {
+    const rgb = texturedRgb(197, 151, 8);
+    for (let seed = 0; seed < 12; seed++) {
+      const s = sampleOf(seed, separate, rgb);
+      const mirrored = cropTask.mirrorAnswer!({ variant: s.variant, answer: s.answer, meta: s.meta });
+      expect(mirrored).toBe(s.answer);
+      expect(verifyMirroredCrop(s, rgb, s.answer)).toEqual([]);
+      const wrong = 'ABCD'.split('').find((l) => l !== s.answer)!;
+      expect(verifyMirroredCrop(s, rgb, wrong).length).toBeGreaterThan(0);
+    }
+  });
+
+  it('does not mirror the composite layout, whose prompt says the hole is on the left', () => {
+    const s = sampleOf(1, composite);
+    expect(cropTask.mirrorAnswer!({ variant: s.variant, answer: s.answer, meta: s.meta })).toBeNull();
   });
 });

@@ -58,6 +58,11 @@ export const cropTask: Task<CropParams> = defineTask<CropParams>({
   variants: (params) => [params.layout],
   imageCount: (_params, variant) => (variant === 'composite' ? 1 : 5),
   answerSpace: () => CROP_LETTERS,
+  // With all five images mirrored the right option is the mirrored crop, still in its slot, and
+  // each distractor is again one of the same transforms of it (a mirrored clockwise turn is the
+  // counter-clockwise turn of the mirror). The composite prompt says where the hole and the
+  // options are, which mirroring would contradict.
+  mirrorAnswer: ({ variant, answer }) => (variant === 'separate' && CROP_LETTERS.includes(answer) ? answer : null),
   generate(input, params, rng) {
     const bad = checkRgb(input.rgb) ?? checkMinSize(input.rgb, 2 * params.minSide, 2 * params.minSide, 'a hole of the minimum side');
     if (bad) return bad;

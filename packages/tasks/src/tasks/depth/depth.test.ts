@@ -188,3 +188,11 @@ describe('depth rejections', () => {
     expect(depthParams.parse({}).window).toEqual({ size: 25, maxRange: 0.15 });
   });
 });
+
+describe('depth under a left-right mirror', () => {
+  it('keeps the answer: the markers move, their depths do not', () => {
+    const s = sampleOf(3);
+    expect(depthTask.mirrorAnswer!({ variant: s.variant, answer: s.answer, meta: s.meta })).toBe(s.answer);
+    expect(depthTask.mirrorAnswer!({ variant: s.variant, answer: '1-1-2', meta: s.meta })).toBeNull();
+  });
+});

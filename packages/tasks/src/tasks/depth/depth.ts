@@ -93,6 +93,8 @@ export const depthTask: Task<DepthParams> = defineTask<DepthParams>({
   variants: () => ['3-regions'],
   imageCount: () => 1,
   answerSpace: () => ANSWERS,
+  // Mirroring moves the markers, not their depths: the order of the labels stays.
+  mirrorAnswer: ({ answer }) => (ANSWERS.includes(answer) ? answer : null),
   generate(input, params, rng) {
     const bad = checkRgb(input.rgb);
     if (bad) return bad;

@@ -4,7 +4,7 @@ import { describeTask } from '../../testing/index.js';
 import { createRng } from '../../rng.js';
 import { isRejection, type TaskSample } from '../../task.js';
 import { inputOf, texturedRgb } from '../__fixtures__/inputs.js';
-import { verifyFlip } from '../__fixtures__/verify.js';
+import { verifyFlip, verifyMirroredFlip } from '../__fixtures__/verify.js';
 import { FLIP_PROMPT, flipParams, flipTask, type FlipMeta } from './flip.js';
 
 describeTask(flipTask);
@@ -76,5 +76,23 @@ describe('flip rejections', () => {
   it('rejects images below two minimum patches per side', () => {
     const r = flipTask.generate(inputOf(texturedRgb(63, 200)), params, createRng(1));
     expect(isRejection(r) && r.code).toBe('image-too-small');
+  });
+});
+
+describe('flip under a left-right mirror', () => {
+  it('moves the flipped patch to the other column and keeps the direction', () => {
+    const rgb = texturedRgb(181, 143, 4);
+    const seen = new Set<string>();
+    for (let seed = 0; seed < 24; seed++) {
+      const s = sampleOf(seed, rgb);
+      const mirrored = flipTask.mirrorAnswer!({ variant: s.variant, answer: s.answer, meta: s.meta })!;
+      seen.add(s.answer);
+      expect(verifyMirroredFlip(s, rgb, mirrored), `${s.answer} → ${mirrored}`).toEqual([]);
+      expect(verifyMirroredFlip(s, rgb, s.answer).length, `the unmapped answer ${s.answer} must not fit`).toBeGreaterThan(0);
+    }
+    expect(seen.size).toBeGreaterThan(5);
+    expect(flipTask.mirrorAnswer!({ variant: '2x2', answer: '2-0', meta: {} })).toBe('3-0');
+    expect(flipTask.mirrorAnswer!({ variant: '2x2', answer: '1-1', meta: {} })).toBe('0-1');
+    expect(flipTask.mirrorAnswer!({ variant: '2x2', answer: '4-1', meta: {} })).toBeNull();
   });
 });

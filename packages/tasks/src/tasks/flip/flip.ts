@@ -55,6 +55,12 @@ export const flipTask: Task<FlipParams> = defineTask<FlipParams>({
   variants: () => ['2x2'],
   imageCount: () => 1,
   answerSpace: () => ANSWERS,
+  // Mirroring moves the flipped patch to the other column and keeps its direction: a mirrored
+  // upside-down patch is still upside down, a mirrored mirror is still a mirror.
+  mirrorAnswer: ({ answer }) => {
+    const m = /^([0-3])-([01])$/.exec(answer);
+    return m ? `${Number(m[1]) ^ 1}-${m[2]}` : null;
+  },
   generate(input, params, rng) {
     const bad = checkRgb(input.rgb) ?? checkMinSize(input.rgb, 2 * params.minPatchSize, 2 * params.minPatchSize, 'a 2×2 grid');
     if (bad) return bad;

@@ -3,7 +3,7 @@ import { describeTask } from '../../testing/index.js';
 import { createRng } from '../../rng.js';
 import { isRejection, type TaskSample } from '../../task.js';
 import { inputOf, pixel, texturedRgb } from '../__fixtures__/inputs.js';
-import { verifyShuffle } from '../__fixtures__/verify.js';
+import { verifyMirroredShuffle, verifyShuffle } from '../__fixtures__/verify.js';
 import { labelBox } from '../patch-style.js';
 import { SHUFFLE_VARIANTS, type ShuffleVariant } from './shuffle-layouts.js';
 import { shuffleParams, shuffleTask, type ShuffleMeta } from './shuffle.js';
@@ -135,5 +135,32 @@ describe('shuffle rejections and params', () => {
     expect(share('2x2')).toBeLessThan(0.28);
     expect(share('v3') + share('v4')).toBeGreaterThan(0.12);
     expect(share('v3') + share('v4')).toBeLessThan(0.22);
+  });
+});
+
+describe('shuffle under a left-right mirror', () => {
+  it('names the slots that restore the mirrored source, for every layout', () => {
+    const rgb = texturedRgb(203, 161, 5);
+    for (const variant of SHUFFLE_VARIANTS) {
+      for (let seed = 0; seed < 6; seed++) {
+        const s = firstSample(variant, seed * 10, rgb);
+        const mirrored = shuffleTask.mirrorAnswer!({ variant: s.variant, answer: s.answer, meta: s.meta })!;
+        expect(verifyMirroredShuffle(s, rgb, mirrored), `${variant} ${s.answer} → ${mirrored}`).toEqual([]);
+        // One column keeps its answer; otherwise an answer the mirror changes no longer fits.
+        if (variant.startsWith('v')) expect(mirrored).toBe(s.answer);
+        else if (mirrored !== s.answer) expect(verifyMirroredShuffle(s, rgb, s.answer).length).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('maps answers by hand-checked examples and refuses malformed ones', () => {
+    const meta = {};
+    expect(shuffleTask.mirrorAnswer!({ variant: '2x2', answer: '1-2-3-0', meta })).toBe('3-0-1-2');
+    expect(shuffleTask.mirrorAnswer!({ variant: 'h3', answer: '2-0-1', meta })).toBe('1-2-0');
+    expect(shuffleTask.mirrorAnswer!({ variant: 'h4', answer: '1-3-0-2', meta })).toBe('1-3-0-2'.split('-').map((_, p, a) => 3 - Number(a[3 - p])).join('-'));
+    expect(shuffleTask.mirrorAnswer!({ variant: 'v4', answer: '1-3-0-2', meta })).toBe('1-3-0-2');
+    expect(shuffleTask.mirrorAnswer!({ variant: 'h4', answer: '1-3-0', meta })).toBeNull();
+    expect(shuffleTask.mirrorAnswer!({ variant: 'h3', answer: '1-1-0', meta })).toBeNull();
+    expect(shuffleTask.mirrorAnswer!({ variant: '3x3', answer: '0-1-2', meta })).toBeNull();
   });
 });

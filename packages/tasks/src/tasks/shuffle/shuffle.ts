@@ -58,6 +58,17 @@ function asVariant(variant: string): ShuffleVariant {
 }
 
 /**
+ * The answer of a mirrored shuffle sample. Mirroring maps every raster position (of the pieces
+ * and of the slots alike) to the same row's other end, `m(k)`; the piece now at position `p` was
+ * at `m(p)` and lies in the slot that now sits at `m(slot)`, so the answer becomes
+ * `m(answer[m(p)])`. Vertical strips (one column) keep their answer.
+ */
+function mirroredArrangement(slots: readonly number[], cols: number): number[] {
+  const m = (k: number): number => Math.floor(k / cols) * cols + (cols - 1 - (k % cols));
+  return slots.map((_, p) => m(slots[m(p)]));
+}
+
+/**
  * Shuffled patch reordering: the image is cut into a 2×2 grid or 3-4 strips, the pieces are
  * shuffled and labelled in raster order, and the answer is the label found at each original
  * position (`argsort` of the shuffle), e.g. `0-2-3-1`.
@@ -72,6 +83,14 @@ export const shuffleTask: Task<ShuffleParams> = defineTask<ShuffleParams>({
   answerSpace: (_params, variant) => {
     const layout = SHUFFLE_LAYOUTS[asVariant(variant)];
     return nonIdentityAnswers(layout.rows * layout.cols);
+  },
+  mirrorAnswer: ({ variant, answer }) => {
+    if (!(SHUFFLE_VARIANTS as readonly string[]).includes(variant)) return null;
+    const { rows, cols } = SHUFFLE_LAYOUTS[variant as ShuffleVariant];
+    const slots = answer.split('-').map(Number);
+    const pieces = rows * cols;
+    if (slots.length !== pieces || new Set(slots).size !== pieces || !slots.every((v) => Number.isInteger(v) && v >= 0 && v < pieces)) return null;
+    return mirroredArrangement(slots, cols).join('-');
   },
   generate(input, params, rng) {
     const bad = checkRgb(input.rgb);
