@@ -6,6 +6,13 @@ export const inputFeatures = z.object({
   rgb: z.boolean(),
   /** Fixed horizontal and vertical luminance gradients (central differences / 128). */
   gradients: z.boolean(),
+  /**
+   * Fixed edge-energy channels from the same gradients: |dx|, |dy| and the diagonal orientation
+   * `sign(dx·dy)·min(|dx|, |dy|)`. Summed by the linear patch embedding they give the edge density
+   * and the slant of lines in each part of a patch, which a linear map of dx, dy cannot.
+   * Default false (configurations written before the option existed).
+   */
+  edges: z.boolean().default(false),
 });
 
 /** Architecture and context sizes of the policy; parse user input with `modelConfig.parse`. */
@@ -44,7 +51,7 @@ export const modelConfig = z
     if (c.width % c.heads !== 0) {
       ctx.addIssue({ code: 'custom', path: ['heads'], message: `heads ${c.heads} must divide width ${c.width}` });
     }
-    if (!c.features.rgb && !c.features.gradients) {
+    if (!c.features.rgb && !c.features.gradients && !c.features.edges) {
       ctx.addIssue({ code: 'custom', path: ['features'], message: 'at least one input feature must be enabled' });
     }
   });
@@ -56,7 +63,7 @@ export type ModelConfig = z.infer<typeof modelConfig>;
 export type ModelPreset = 'tiny' | 'small' | 'base';
 
 const shared = {
-  features: { rgb: true, gradients: true },
+  features: { rgb: true, gradients: true, edges: false },
   maxImages: 5,
   maxPromptTokens: 12,
   maxAnswerTokens: 32,
@@ -115,9 +122,10 @@ export function imageTokenCount(config: ModelConfig): number {
   return side * side;
 }
 
-/** Input channels per pixel: 3 for RGB plus 2 for the gradients. */
+/** Input channels per pixel: 3 for RGB, 2 for the gradients, 3 for the edge channels. */
 export function channelCount(config: ModelConfig): number {
-  return (config.features.rgb ? 3 : 0) + (config.features.gradients ? 2 : 0);
+  const f = config.features;
+  return (f.rgb ? 3 : 0) + (f.gradients ? 2 : 0) + (f.edges ? 3 : 0);
 }
 
 /** Length of one flattened patch vector: `patchSize² × channels`. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { modelPresets, patchDim, type ModelConfig } from './config.js';
+import { modelConfig, modelPresets, patchDim, type ModelConfig } from './config.js';
 import { ModelError } from './errors.js';
-import { prepareImage, writePatches } from './image-features.js';
+import { mirrorPrepared, prepareImage, writePatches } from './image-features.js';
 
 function raster(width: number, height: number, f: (x: number, y: number) => [number, number, number]) {
   const data = new Uint8Array(width * height * 3);
@@ -61,10 +61,49 @@ describe('writePatches', () => {
   });
 
   it('writes only the enabled features', () => {
-    const rgbOnly: ModelConfig = { ...config, features: { rgb: true, gradients: false } };
+    const rgbOnly: ModelConfig = { ...config, features: { rgb: true, gradients: false, edges: false } };
     expect(patchDim(rgbOnly)).toBe(12);
     const out = new Float32Array(4 * 12);
     writePatches(prepareImage(raster(4, 4, () => [255, 0, 255]), 4), rgbOnly, out, 0);
     expect(Array.from(out.subarray(0, 3))).toEqual([1, -1, 1]);
+  });
+
+  it('adds the edge channels |dx|, |dy| and the signed diagonal slant after the gradients', () => {
+    const withEdges: ModelConfig = { ...config, features: { rgb: true, gradients: true, edges: true } };
+    expect(patchDim(withEdges)).toBe(2 * 2 * 8);
+    // A luminance ramp rising to the right and downwards: dx, dy > 0, so the slant is positive.
+    const ramp = prepareImage(raster(4, 4, (x, y) => [x * 40 + y * 20, x * 40 + y * 20, x * 40 + y * 20]), 4);
+    const out = new Float32Array(4 * 32);
+    writePatches(ramp, withEdges, out, 0);
+    // Patch 3 (bottom right), pixel (0,0) = image (2,2): central differences 80 and 40 levels.
+    const p = out.subarray(3 * 32, 3 * 32 + 8);
+    expect(p[3]).toBeCloseTo(80 / 256, 5);
+    expect(p[4]).toBeCloseTo(40 / 256, 5);
+    expect(Array.from(p.subarray(5, 8)).map((v) => Number(v.toFixed(5)))).toEqual([80 / 256, 40 / 256, 40 / 256].map((v) => Number(v.toFixed(5))));
+    // Mirrored, dx changes sign: |dx| stays, the slant turns negative.
+    writePatches(mirrorPrepared(ramp), withEdges, out, 0);
+    const q = out.subarray(2 * 32, 2 * 32 + 16);
+    // Patch 2 (bottom left), pixel (1,0) = image (1,2) of the mirror = image (2,2) of the ramp.
+    const pixel = q.subarray(8, 16);
+    expect(pixel[3]).toBeCloseTo(-80 / 256, 5);
+    expect(pixel[5]).toBeCloseTo(80 / 256, 5);
+    expect(pixel[7]).toBeCloseTo(-40 / 256, 5);
+    // Edges alone are a valid input; configurations written before the option read as without it.
+    const edgesOnly: ModelConfig = { ...config, features: { rgb: false, gradients: false, edges: true } };
+    expect(patchDim(edgesOnly)).toBe(12);
+    const { edges: _dropped, ...oldFeatures } = modelPresets.small.features;
+    expect(modelConfig.parse({ ...modelPresets.small, features: oldFeatures }).features.edges).toBe(false);
+    expect(() => modelConfig.parse({ ...config, features: { rgb: false, gradients: false, edges: false } })).toThrow(/at least one input feature/);
+  });
+});
+
+describe('mirrorPrepared', () => {
+  it('mirrors every row left-right and leaves the source untouched', () => {
+    const img = prepareImage(raster(3, 3, (x, y) => [x, y, 10 * x + y]), 3);
+    const before = Uint8Array.from(img.data);
+    const m = mirrorPrepared(img);
+    for (let y = 0; y < 3; y++) for (let x = 0; x < 3; x++) expect(Array.from(m.data.subarray((y * 3 + x) * 3, (y * 3 + x) * 3 + 3))).toEqual([2 - x, y, 10 * (2 - x) + y]);
+    expect(img.data).toEqual(before);
+    expect(mirrorPrepared(m).data).toEqual(img.data);
   });
 });

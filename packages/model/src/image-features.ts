@@ -1,4 +1,4 @@
-import { resizeBilinear, type RgbImage } from '@spatial-ssrl/image';
+import { flipRgb, resizeBilinear, type RgbImage } from '@spatial-ssrl/image';
 import { channelCount, patchDim, type ModelConfig } from './config.js';
 import { ModelError } from './errors.js';
 
@@ -77,6 +77,11 @@ export function resizeArea(img: RgbImage, size: number): Uint8Array {
   return out;
 }
 
+/** The image mirrored left-right (a new buffer). */
+export function mirrorPrepared(img: PreparedImage): PreparedImage {
+  return { size: img.size, data: flipRgb({ width: img.size, height: img.size, data: img.data }, 'horizontal').data };
+}
+
 /** Resizes an image to the model's input size with `resizeArea`. */
 export function prepareImage(img: RgbImage, size: number): PreparedImage {
   return { size, data: resizeArea(img, size) };
@@ -97,10 +102,10 @@ export function writePatches(img: PreparedImage, config: ModelConfig, out: Float
   const side = s / p;
   const ch = channelCount(config);
   const dim = patchDim(config);
-  const { rgb, gradients } = config.features;
+  const { rgb, gradients, edges } = config.features;
   const d = img.data;
   let lum: Float32Array | undefined;
-  if (gradients) {
+  if (gradients || edges) {
     lum = new Float32Array(s * s);
     for (let i = 0; i < s * s; i++) lum[i] = 0.299 * d[i * 3] + 0.587 * d[i * 3 + 1] + 0.114 * d[i * 3 + 2];
   }
@@ -123,8 +128,19 @@ export function writePatches(img: PreparedImage, config: ModelConfig, out: Float
             const r = ix < s - 1 ? pix + 1 : pix;
             const u = iy > 0 ? pix - s : pix;
             const dn = iy < s - 1 ? pix + s : pix;
-            out[o++] = (lum[r] - lum[l]) / 256;
-            out[o++] = (lum[dn] - lum[u]) / 256;
+            const gx = (lum[r] - lum[l]) / 256;
+            const gy = (lum[dn] - lum[u]) / 256;
+            if (gradients) {
+              out[o++] = gx;
+              out[o++] = gy;
+            }
+            if (edges) {
+              const ax = Math.abs(gx);
+              const ay = Math.abs(gy);
+              out[o++] = ax;
+              out[o++] = ay;
+              out[o++] = (gx * gy >= 0 ? 1 : -1) * Math.min(ax, ay);
+            }
           }
         }
       }

@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { modelPresets } from '../config.js';
 import { ContextLengthError } from '../errors.js';
 import { decodeText } from '../tokenizer.js';
-import { BatchPlan, formatTarget, prepareExamples } from './batching.js';
-import type { DatasetRecord } from './dataset.js';
+import { defaultRegistry } from '@spatial-ssrl/tasks';
+import { mirrorPrepared } from '../image-features.js';
+import { BatchPlan, feedsFor, formatTarget, mirrorRows, prepareExamples, type MirrorAugment } from './batching.js';
+import type { DatasetRecord, ImageCache } from './dataset.js';
 
 const rec = (i: number, images: number, answer: string): DatasetRecord => ({
   id: `r${i}`,
@@ -115,5 +117,68 @@ describe('BatchPlan task weights', () => {
     expect(() => new BatchPlan(examples, 8, 2, { crop: 1 })).toThrow(/no task "crop" to weight \(tasks: depth, flip, position\)/);
     expect(() => new BatchPlan(examples, 8, 2, { flip: -1 })).toThrow(/"flip" must be a finite number ≥ 0, got -1/);
     expect(() => new BatchPlan(examples, 8, 2, { depth: 0, flip: 0, position: 0 })).toThrow(/every task weight is 0/);
+  });
+});
+
+describe('mirroring', () => {
+  const registry = defaultRegistry();
+  const rules = Object.fromEntries(['flip', 'shuffle', 'crop', 'depth'].map((t) => [t, registry.get(t).mirrorAnswer!.bind(registry.get(t))]));
+  const augment = (rates: Record<string, number>): MirrorAugment => ({ rates, rules });
+  const shuffle = (i: number, variant: string, answer: string): DatasetRecord => ({ ...rec(i, 1, answer), task: 'shuffle', variant });
+  const template = '<think></think>\\boxed{{answer}}';
+
+  it('keeps the mirrored target of each record its task can mirror', () => {
+    const records = [rec(0, 1, '2-0'), shuffle(1, 'h4', '1-2-3-0'), shuffle(2, 'v3', '2-0-1'), { ...rec(3, 5, 'C'), variant: 'separate' }, { ...rec(4, 1, 'B'), task: 'position' }];
+    const ex = prepareExamples(modelPresets.small, records, template, augment({ flip: 0.5, shuffle: 1, crop: 0.5 }));
+    expect(decodeText(ex[0].mirrorTarget!)).toBe('<think></think>\\boxed{3-0}');
+    // h4 1-2-3-0: the leftmost piece now was the rightmost one, in slot 0, which now sits at 3.
+    expect(decodeText(ex[1].mirrorTarget!)).toBe('<think></think>\\boxed{3-0-1-2}');
+    expect(decodeText(ex[2].mirrorTarget!)).toBe('<think></think>\\boxed{2-0-1}');
+    expect(decodeText(ex[3].mirrorTarget!)).toBe('<think></think>\\boxed{C}');
+    expect(ex[4].mirrorTarget).toBeUndefined();
+    // A task whose rate is 0 or absent gets no mirrored target.
+    expect(prepareExamples(modelPresets.small, records, template, augment({ flip: 0 }))[0].mirrorTarget).toBeUndefined();
+  });
+
+  it('refuses tasks without a mirror rule and templates that read meta', () => {
+    expect(() => prepareExamples(modelPresets.small, [rec(0, 1, '2-0')], template, augment({ position: 0.5 }))).toThrow(/task "position" declares no mirrorAnswer/);
+    const templates = { template, tasks: { flip: '<think>{meta.patch}</think>{answer}' } };
+    expect(() => prepareExamples(modelPresets.small, [rec(0, 1, '2-0')], templates, augment({ flip: 0.5 }))).toThrow(/template of "flip" uses \{meta/);
+  });
+
+  it('mirrors rows by a stream of (seed, step, row) at each task\'s rate', () => {
+    const records = [...Array.from({ length: 40 }, (_, i) => rec(i, 1, '1-1')), ...Array.from({ length: 40 }, (_, i) => ({ ...rec(50 + i, 1, 'A'), task: 'position' }))];
+    const ex = prepareExamples(modelPresets.small, records, template, augment({ flip: 0.5 }));
+    let flipped = 0;
+    for (let step = 0; step < 50; step++) {
+      const rows = mirrorRows(ex, { flip: 0.5 }, 7, step);
+      expect(mirrorRows(ex, { flip: 0.5 }, 7, step)).toEqual(rows);
+      rows.forEach((r, i) => {
+        if (r.record.task === 'position') expect(r.mirrored).toBeUndefined();
+        else if (r.mirrored) {
+          flipped++;
+          expect(decodeText(r.target)).toBe('<think></think>\\boxed{0-1}');
+        } else expect(r).toBe(ex[i]);
+      });
+    }
+    // Binomial(2000, 0.5): 5 standard deviations is ±112.
+    expect(Math.abs(flipped - 1000)).toBeLessThan(112);
+    expect(mirrorRows(ex, { flip: 0.5 }, 8, 0)).not.toEqual(mirrorRows(ex, { flip: 0.5 }, 7, 0));
+    expect(mirrorRows(ex, { flip: 1 }, 7, 0).filter((r) => r.mirrored)).toHaveLength(40);
+  });
+
+  it('feeds a mirrored row the mirrored images', () => {
+    const config = { ...modelPresets.tiny, imageSize: 8, patchSize: 4 };
+    const data = new Uint8Array(2 * 8 * 8 * 3).map((_, i) => (i * 37) % 251);
+    const cache: ImageCache = { size: 8, data, slots: new Map([['img/0-0.png', 0], ['img/1-0.png', 1]]) };
+    const [a, b] = prepareExamples(config, [rec(0, 1, '2-0'), rec(1, 1, '3-1')], template, augment({ flip: 1 }));
+    const plain = feedsFor(config, [a, b], cache);
+    const [ma, mb] = mirrorRows([a, b], { flip: 1 }, 0, 0);
+    const mirrored = feedsFor(config, [ma, b], cache);
+    const byHand = feedsFor(config, [a, b], { ...cache, data: Uint8Array.from([...mirrorPrepared({ size: 8, data: data.subarray(0, 192) }).data, ...data.subarray(192)]) });
+    expect(mirrored.encoder.patches).toEqual(byHand.encoder.patches);
+    expect(mirrored.encoder.patches).not.toEqual(plain.encoder.patches);
+    expect(decodeText(Array.from(mirrored.tokens.targets.subarray(0, ma.target.length)))).toBe('<think></think>\\boxed{3-0}');
+    expect(mb.mirrored).toBe(true);
   });
 });

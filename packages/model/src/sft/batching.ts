@@ -1,8 +1,10 @@
+import type { MirrorInput } from '@spatial-ssrl/tasks';
 import type { ModelConfig } from '../config.js';
 import { conditionPrompt } from '../conditioning.js';
 import { CounterRng, hashKey } from '../counter-rng.js';
-import { ContextLengthError, DatasetError } from '../errors.js';
+import { ContextLengthError, DatasetError, ModelError } from '../errors.js';
 import { buildEncoderFeed, buildTokenFeed, type EncoderFeed, type TokenFeed } from '../feed.js';
+import { mirrorPrepared } from '../image-features.js';
 import { encodeText, EOS_ID } from '../tokenizer.js';
 import { cachedImage, type DatasetRecord, type ImageCache } from './dataset.js';
 
@@ -60,6 +62,23 @@ export interface TrainExample {
    * which keeps every update a mix of tasks.
    */
   readonly bucket: string;
+  /** Target ids of the record with every image mirrored left-right, when its task can be mirrored. */
+  readonly mirrorTarget?: readonly number[];
+  /** Set on a batch row shown mirrored: its images are mirrored and `target` is the mirrored one. */
+  readonly mirrored?: boolean;
+}
+
+/** The answer of a record whose images are mirrored left-right, or null (a task's `mirrorAnswer`). */
+export type MirrorRule = (sample: MirrorInput) => string | null;
+
+/**
+ * Left-right mirroring of training records, an augmentation: `rates[task]` is the chance that a
+ * row of that task is shown mirrored, and `rules[task]` maps its answer (from the task's
+ * `mirrorAnswer`).
+ */
+export interface MirrorAugment {
+  readonly rates: Readonly<Record<string, number>>;
+  readonly rules: Readonly<Record<string, MirrorRule>>;
 }
 
 /**
@@ -70,7 +89,17 @@ export function prepareExamples(
   config: ModelConfig,
   records: readonly DatasetRecord[],
   templates: string | TargetTemplates,
+  mirror?: MirrorAugment,
 ): TrainExample[] {
+  if (mirror) checkMirrorTemplates(mirror, templates);
+  const encodeTarget = (record: DatasetRecord, answer: string, meta: Record<string, unknown> | undefined): number[] => {
+    const text = formatTarget(templateFor(templates, record.task), answer, meta, record.id);
+    const target = [...encodeText(text), EOS_ID];
+    if (target.length > config.maxAnswerTokens) {
+      throw new ContextLengthError(`record ${record.id}: the target "${text}"`, target.length, config.maxAnswerTokens);
+    }
+    return target;
+  };
   return records.map((record) => {
     if (record.images.length > config.maxImages) {
       throw new DatasetError('dataset-invalid', record.id, `has ${record.images.length} images but the model takes at most ${config.maxImages}`);
@@ -80,12 +109,44 @@ export function prepareExamples(
       throw new ContextLengthError(`record ${record.id}: the prompt conditioning`, condition.length, config.maxPromptTokens);
     }
     const meta = typeof record.meta === 'object' && record.meta !== null ? (record.meta as Record<string, unknown>) : undefined;
-    const text = formatTarget(templateFor(templates, record.task), record.answer, meta, record.id);
-    const target = [...encodeText(text), EOS_ID];
-    if (target.length > config.maxAnswerTokens) {
-      throw new ContextLengthError(`record ${record.id}: the target "${text}"`, target.length, config.maxAnswerTokens);
+    const target = encodeTarget(record, record.answer, meta);
+    const example: TrainExample = { record, condition, target, bucket: `${record.images.length} images` };
+    const rule = (mirror?.rates[record.task] ?? 0) > 0 ? mirror?.rules[record.task] : undefined;
+    const mirrored = rule ? rule({ variant: record.variant ?? '', answer: record.answer, meta: meta ?? {} }) : null;
+    return mirrored === null ? example : { ...example, mirrorTarget: encodeTarget(record, mirrored, meta) };
+  });
+}
+
+// A record's meta describes it unmirrored, so a mirrored task's target may only use {answer}.
+function checkMirrorTemplates(mirror: MirrorAugment, templates: string | TargetTemplates): void {
+  for (const [task, rate] of Object.entries(mirror.rates)) {
+    if (!(rate > 0)) continue;
+    if (!mirror.rules[task]) throw new ModelError('bad-config', `mirror: task "${task}" declares no mirrorAnswer, so it cannot be mirrored`);
+    if (/\{meta\./.test(templateFor(templates, task))) {
+      throw new ModelError(
+        'bad-config',
+        `mirror: the target template of "${task}" uses {meta.…} fields, which describe the unmirrored record; do not mirror "${task}" or train it without them`,
+      );
     }
-    return { record, condition, target, bucket: `${record.images.length} images` };
+  }
+}
+
+/**
+ * The rows of a batch with mirroring applied: row `r` of `step` is shown mirrored when its
+ * example can be and a stream keyed by `(seed, step, r)` falls below its task's rate, so the
+ * choice is a pure function of the run seed and step, like the batch itself.
+ */
+export function mirrorRows(
+  examples: readonly TrainExample[],
+  rates: Readonly<Record<string, number>>,
+  seed: number,
+  step: number,
+): TrainExample[] {
+  return examples.map((e, r) => {
+    const rate = rates[e.record.task] ?? 0;
+    if (!e.mirrorTarget || rate <= 0) return e;
+    const u = new CounterRng(hashKey(seed, 0x6d17, step, r)).next();
+    return u < rate ? { ...e, target: e.mirrorTarget, mirrored: true } : e;
   });
 }
 
@@ -208,7 +269,10 @@ export function feedsFor(
   cache: ImageCache,
   options: { transposed?: boolean } = {},
 ): { encoder: EncoderFeed; tokens: TokenFeed } {
-  const inputs = examples.map((e) => ({ images: e.record.images.map((p) => cachedImage(cache, p)), condition: e.condition }));
+  const inputs = examples.map((e) => ({
+    images: e.record.images.map((p) => (e.mirrored ? mirrorPrepared(cachedImage(cache, p)) : cachedImage(cache, p))),
+    condition: e.condition,
+  }));
   return {
     encoder: buildEncoderFeed(config, inputs, { transposed: options.transposed }),
     tokens: buildTokenFeed(config, examples.map((e) => e.target)),

@@ -1,3 +1,4 @@
+import type { TaskRegistry } from '@spatial-ssrl/tasks';
 import { z } from 'zod';
 import { parseOptionsOf } from '../parse-options.js';
 import { DEFAULT_TARGET_TEMPLATE } from './batching.js';
@@ -53,6 +54,19 @@ export const sftOptions = z
      * 2 twice, 0.5 a seeded half (another half every epoch), 0 not at all.
      */
     taskWeights: z.record(z.string(), z.number().min(0).max(1000)).default({}),
+    /**
+     * Left-right mirroring as augmentation, by task id: the chance (0-1) that a training row of
+     * that task is shown with every image mirrored and its answer mapped by the task's
+     * `mirrorAnswer` (e.g. `{ flip: 0.5, shuffle: 0.5, crop: 0.5 }`); a pure function of
+     * `(seed, step, row)`. Tasks without `mirrorAnswer` (position) cannot be named.
+     */
+    mirror: z.record(z.string(), z.number().min(0).max(1)).default({}),
+    /** Where the tasks named by `mirror` are looked up (default: the built-in tasks). */
+    registry: z
+      .custom<TaskRegistry>((v) => typeof v === 'object' && v !== null && typeof (v as TaskRegistry).has === 'function' && typeof (v as TaskRegistry).get === 'function', {
+        message: 'must be a task registry (createRegistry / defaultRegistry of @spatial-ssrl/tasks)',
+      })
+      .optional(),
     /** Continue from `<out>/checkpoint`. */
     resume: z.boolean().default(false),
     /** Save a checkpoint when stopped through the abort signal (default true). */

@@ -10,7 +10,8 @@ import { ModelError } from '../errors.js';
 import { PolicyReplica, REPLICA_ENTRY, replicaThreads } from '../grpo/replica.js';
 import { PolicyModel } from '../model.js';
 import { AdamW, optimizerConfig, type OptimizerConfig } from '../optimizer.js';
-import { BatchPlan, prepareExamples, type TrainExample } from './batching.js';
+import { defaultRegistry } from '@spatial-ssrl/tasks';
+import { BatchPlan, mirrorRows, prepareExamples, type MirrorAugment, type MirrorRule, type TrainExample } from './batching.js';
 import { buildImageCache, readDataset } from './dataset.js';
 import { evaluateExamples, takePerTask, type EvalReport } from './evaluate.js';
 import { appendMetrics, readMetrics, runPaths, truncateMetrics, writeTrainingCurve, type MetricsLine } from './run-files.js';
@@ -86,19 +87,37 @@ interface RunIdentity {
   readonly targetTemplate: string;
   readonly taskTemplates: Readonly<Record<string, string>>;
   readonly taskWeights: Readonly<Record<string, number>>;
+  readonly mirror: Readonly<Record<string, number>>;
   readonly trainRecords: number;
   /** Threads that computed the steps; a 2-thread step sums its gradient in another order. */
   readonly threads: number;
 }
 
-// The identity entries that differ; runs saved before `threads`, `taskTemplates` and
-// `taskWeights` existed ran on one thread with one template and equal task weights.
+// The identity entries that differ; runs saved before `threads`, `taskTemplates`, `taskWeights`
+// and `mirror` existed ran on one thread with one template, equal task weights and no mirroring,
+// and their configurations get the defaults of fields added since (`features.edges`).
 function identityDiff(saved: object, current: RunIdentity): string[] {
-  const before: Record<string, unknown> = { threads: 1, taskTemplates: {}, taskWeights: {}, ...saved };
+  const before: Record<string, unknown> = { threads: 1, taskTemplates: {}, taskWeights: {}, mirror: {}, ...saved };
+  const savedConfig = modelConfig.safeParse(before.config);
+  if (savedConfig.success) before.config = savedConfig.data;
   const now: Record<string, unknown> = { ...current };
   return [...new Set([...Object.keys(before), ...Object.keys(now)])]
     .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(now[k]))
     .map((k) => (typeof now[k] === 'object' ? k : `${k} ${JSON.stringify(before[k])} then, ${JSON.stringify(now[k])} now`));
+}
+
+// The mirror rules of the tasks `rates` names, from `registry` (default: the built-in tasks).
+function mirrorAugment(rates: Readonly<Record<string, number>>, registry = defaultRegistry()): MirrorAugment | undefined {
+  const named = Object.keys(rates).filter((t) => rates[t] > 0);
+  if (named.length === 0) return undefined;
+  const rules: Record<string, MirrorRule> = {};
+  for (const task of named) {
+    if (!registry.has(task)) throw new ModelError('bad-config', `mirror: no task "${task}" is registered (known: ${registry.list().map((t) => t.id).join(', ')})`);
+    const t = registry.get(task);
+    if (!t.mirrorAnswer) throw new ModelError('bad-config', `mirror: task "${task}" declares no mirrorAnswer, so its records cannot be mirrored`);
+    rules[task] = (sample) => t.mirrorAnswer!(sample);
+  }
+  return { rates, rules };
 }
 
 /**
@@ -132,7 +151,7 @@ export async function trainSft(input: SftOptions, hooks: SftHooks = {}): Promise
   const evalDataset = o.evalData ? await readDataset(o.evalData) : dataset;
   const testRecords = evalDataset.records.filter((r) => r.split === 'test');
   const templates = { template: o.targetTemplate, tasks: o.taskTemplates };
-  const train = prepareExamples(config, trainRecords, templates);
+  const train = prepareExamples(config, trainRecords, templates, mirrorAugment(o.mirror, o.registry));
   const test = takePerTask(prepareExamples(config, testRecords, templates), o.evalSamples);
   info(
     `dataset: ${train.length} train records; ${testRecords.length} test records${o.evalData ? ` in ${o.evalData}` : ''} (${test.length} used for evaluation)`,
@@ -185,6 +204,7 @@ export async function trainSft(input: SftOptions, hooks: SftHooks = {}): Promise
     targetTemplate: o.targetTemplate,
     taskTemplates: o.taskTemplates,
     taskWeights: o.taskWeights,
+    mirror: o.mirror,
     trainRecords: train.length,
     threads: o.threads,
   });
@@ -209,7 +229,7 @@ export async function trainSft(input: SftOptions, hooks: SftHooks = {}): Promise
     if (!resumed) await writeFile(files.metrics, '');
     await writeFileAtomic(
       files.config,
-      JSON.stringify({ options: { ...o, threads: parsed.threads }, threads: o.threads, backend, config, trainRecords: train.length }, null, 2),
+      JSON.stringify({ options: { ...o, registry: undefined, threads: parsed.threads }, threads: o.threads, backend, config, trainRecords: train.length }, null, 2),
     );
     if (resumed) info(`resumed from step ${step} of ${totalSteps}`);
     let version = 0;
@@ -259,15 +279,26 @@ export async function trainSft(input: SftOptions, hooks: SftHooks = {}): Promise
     if (step === 0 && o.evalAtStart && !resumed) await evaluate();
     const compute: SftStepCompute = replica ? splitSftCompute(model, config, cache, await replica, current) : localSftCompute(model, config, cache);
     if (replica) info('threads: 2 (a model replica in a worker thread computes half of each batch)');
+    // Steps that fit the time left at `perStep` seconds each, periodic evaluations included.
+    const stepsLeft = (perStep: number, share: number): number => {
+      const evalShare = o.evalEvery > 0 ? lastEvalSec / o.evalEvery : 0;
+      return Math.max(1, Math.floor(((deadline - reserve() - elapsed()) * share) / (perStep + evalShare)));
+    };
+    const refit = (total: number, why: string): void => {
+      totalSteps = total;
+      const fitted = new AdamW(model.specs, optimizer(totalSteps));
+      fitted.loadMoments(adam!.saveMoments(), adam!.step);
+      adam = fitted;
+      info(`time budget: ${totalSteps} steps (${why})`);
+    };
+    // Whether this session fitted the schedule to the time budget (and so keeps it fitted).
+    let fitted = false;
     while (true) {
       if (totalSteps === 0 && stepTimes.length >= CALIBRATION_STEPS) {
         // A time budget without a step count: fit the schedule to the budget once the speed is known.
         const perStep = stepTimes.slice(5).reduce((a, b) => a + b, 0) / (stepTimes.length - 5);
-        totalSteps = step + Math.max(1, Math.floor(((deadline - reserve() - elapsed()) * 0.93) / perStep));
-        const fitted = new AdamW(model.specs, optimizer(totalSteps));
-        fitted.loadMoments(adam!.saveMoments(), adam!.step);
-        adam = fitted;
-        info(`time budget: ${totalSteps} steps (${(perStep * 1000).toFixed(0)} ms per step)`);
+        refit(step + stepsLeft(perStep, 0.93), `${(perStep * 1000).toFixed(0)} ms per step`);
+        fitted = true;
       }
       if (totalSteps > 0 && step >= totalSteps) break;
       if (elapsed() >= deadline - reserve()) {
@@ -281,7 +312,12 @@ export async function trainSft(input: SftOptions, hooks: SftHooks = {}): Promise
       // Until a time budget is fitted, the schedule stays at its peak after warm-up.
       if (!adam) adam = new AdamW(model.specs, optimizer(UNFITTED_TOTAL));
       const t0 = performance.now();
-      const batch: TrainExample[] = plan.batchAt(step).map((i) => train[i]);
+      const batch: TrainExample[] = mirrorRows(
+        plan.batchAt(step).map((i) => train[i]),
+        o.mirror,
+        o.seed,
+        step,
+      );
       const { loss, grads } = await compute.gradients(batch, hashKey(o.seed, 0xd20, step));
       const upd = adam.update(weights, grads);
       model.writeWeights(weights);
@@ -320,7 +356,17 @@ export async function trainSft(input: SftOptions, hooks: SftHooks = {}): Promise
         window = { loss: 0, grad: 0, n: 0, samples: 0, t: now };
       }
       const evalNow = o.evalEvery > 0 && step % o.evalEvery === 0 && step !== totalSteps;
-      if (evalNow) await evaluate();
+      if (evalNow) {
+        await evaluate();
+        if (fitted) {
+          // Speed drifts and evaluations take time: fit the rest of the schedule again, so that
+          // the learning rate finishes its decay when the budget ends.
+          const recent = stepTimes.slice(-Math.min(stepTimes.length, 200));
+          const perStep = recent.reduce((a, b) => a + b, 0) / recent.length;
+          const total = step + stepsLeft(perStep, 0.97);
+          if (total !== totalSteps) refit(total, `refitted at step ${step}: ${(perStep * 1000).toFixed(0)} ms per step, ${lastEvalSec.toFixed(1)} s per evaluation`);
+        }
+      }
       if (evalNow || (o.checkpointEvery > 0 && step % o.checkpointEvery === 0)) await save();
     }
     if (stopped !== 'aborted' || o.saveOnAbort) {
