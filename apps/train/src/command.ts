@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 
 /** Where a command writes: results to `out`, progress and diagnostics to `err`. */
@@ -90,4 +93,22 @@ export function jsonFlag<S extends z.ZodType>(schema: S) {
       }
     })
     .pipe(schema);
+}
+
+/**
+ * The import specifier of a `--plugin` argument: a path (made absolute, and required to exist)
+ * or an installed package name; a `UsageError` of `command` otherwise.
+ */
+export function resolvePlugin(spec: string, cwd: string, command: string): string {
+  const pathLike = spec.startsWith('.') || isAbsolute(spec) || spec.startsWith('file:');
+  if (pathLike) {
+    const url = spec.startsWith('file:') ? spec : pathToFileURL(resolve(cwd, spec)).href;
+    if (!spec.startsWith('file:') && !existsSync(resolve(cwd, spec))) throw new UsageError(`--plugin: no such file ${spec}`, command);
+    return url;
+  }
+  try {
+    return import.meta.resolve(spec);
+  } catch {
+    throw new UsageError(`--plugin: cannot resolve module "${spec}" (give a path like ./dist/index.js or an installed package name)`, command);
+  }
 }

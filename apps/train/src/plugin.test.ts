@@ -51,3 +51,21 @@ describe('ssrl-train generate --plugin', () => {
     expect(notPlugin.stderr).toMatch(/plugin-invalid/);
   });
 });
+
+describe('ssrl-train sft --plugin', () => {
+  it('mirrors rows of a plugin task by its own mirrorAnswer, and refuses it without the plugin', async () => {
+    const data = join(root, 'rot-data');
+    const gen = await runCli(['generate', '--plugin', './dist/index.js', '--tasks', 'rotation,flip', '--source', 'synthetic:8:160x120', '--count', '16', '--out', data, '--quiet'], {
+      cwd: EXAMPLE,
+    });
+    expect(gen.code).toBe(0);
+    const common = ['sft', '--data', data, '--preset', 'tiny', '--steps', '2', '--batch', '4', '--eval-samples', '2', '--threads', '1', '--quiet', '--mirror', '{"rotation":0.5,"flip":0.5}'];
+    const withPlugin = await runCli([...common, '--plugin', './dist/index.js', '--out', join(root, 'rot-sft')], { cwd: EXAMPLE });
+    expect(withPlugin.stderr).toBe('');
+    expect(withPlugin.code).toBe(0);
+    expect(JSON.parse(await readFile(join(root, 'rot-sft', 'run.json'), 'utf8')).options.mirror).toEqual({ rotation: 0.5, flip: 0.5 });
+    const without = await runCli([...common, '--out', join(root, 'rot-sft-2')], { cwd: EXAMPLE });
+    expect(without.code).toBe(1);
+    expect(without.stderr).toMatch(/mirror: no task "rotation" is registered/);
+  }, 120_000);
+});

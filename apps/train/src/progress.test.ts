@@ -28,6 +28,19 @@ describe('createProgress', () => {
     ]);
   });
 
+  it('takes a new total, as when a trainer refits its schedule', () => {
+    let t = 0;
+    const { writes, stream } = fakeStream(false);
+    const p = createProgress({ label: 'sft', total: 100, stream, unit: 'steps', lineIntervalMs: 0, now: () => t });
+    p.update(0);
+    t = 1000;
+    p.update(10);
+    p.setTotal(50);
+    t = 2000;
+    p.update(20);
+    expect(writes.at(-1)).toBe('sft: 20/50,  40%, 10.0 steps/s, ETA 0:03\n');
+  });
+
   it('measures the rate from the first update, not from zero', () => {
     let t = 0;
     const { writes, stream } = fakeStream(false);

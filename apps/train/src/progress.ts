@@ -26,6 +26,8 @@ export interface ProgressOptions {
 export interface Progress {
   /** Reports `done` units (absolute, not a delta) and an optional short note (e.g. rejection count). */
   update(done: number, note?: string): void;
+  /** Changes the total, e.g. when a trainer refits its schedule to a time budget. */
+  setTotal(total: number): void;
   /** Draws the final state and ends the line. */
   finish(note?: string): void;
 }
@@ -36,7 +38,7 @@ export interface Progress {
  */
 export function createProgress(options: ProgressOptions): Progress {
   const { label, stream } = options;
-  const total = Math.max(0, options.total);
+  let total = Math.max(0, options.total);
   const unit = options.unit ?? 'items';
   const now = options.now ?? (() => performance.now());
   const tty = stream.isTTY === true;
@@ -87,6 +89,9 @@ export function createProgress(options: ProgressOptions): Progress {
         return;
       }
       if (now() - lastDraw >= interval) draw(note, false);
+    },
+    setTotal(next) {
+      total = Math.max(0, next);
     },
     finish(note) {
       if (finished) return;

@@ -45,6 +45,7 @@ export function trainerProgress(label: string, io: TrainerProgressIo) {
       note = text;
       if (io.quiet || totalSteps === 0) return;
       bar ??= createProgress({ label, total: totalSteps, stream: io.stream, unit: 'steps' });
+      bar.setTotal(totalSteps);
       bar.update(step, text);
     },
     finish(): void {

@@ -1,8 +1,6 @@
-import { existsSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
 import { builtinTasks, DatasetError, generateDataset, type GenerateDatasetResult } from '@spatial-ssrl/tasks';
-import { parseCommandArgs, UsageError, type Command } from '../command.js';
+import { parseCommandArgs, resolvePlugin, UsageError, type Command } from '../command.js';
 import { createProgress, type Progress } from '../progress.js';
 import { generateArgs, GENERATE_FLAGS } from './generate-args.js';
 import { formatSummary } from './generate-summary.js';
@@ -57,7 +55,7 @@ export const generateCommand: Command = {
       return 0;
     }
     const args = parseCommandArgs('generate', argv, GENERATE_FLAGS, generateArgs);
-    const plugins = args.plugin.map((spec) => resolvePlugin(spec, io.cwd));
+    const plugins = args.plugin.map((spec) => resolvePlugin(spec, io.cwd, 'generate'));
     const taskList = args.tasks ?? builtinTasks.map((t) => ({ id: t.id, weight: 1 }));
     const unknownParams = Object.keys(args.params).filter((id) => !taskList.some((t) => t.id === id));
     if (unknownParams.length > 0) {
@@ -108,19 +106,6 @@ export const generateCommand: Command = {
   },
 };
 
-function resolvePlugin(spec: string, cwd: string): string {
-  const pathLike = spec.startsWith('.') || isAbsolute(spec) || spec.startsWith('file:');
-  if (pathLike) {
-    const url = spec.startsWith('file:') ? spec : pathToFileURL(resolve(cwd, spec)).href;
-    if (!spec.startsWith('file:') && !existsSync(resolve(cwd, spec))) throw new UsageError(`--plugin: no such file ${spec}`, 'generate');
-    return url;
-  }
-  try {
-    return import.meta.resolve(spec);
-  } catch {
-    throw new UsageError(`--plugin: cannot resolve module "${spec}" (give a path like ./dist/index.js or an installed package name)`, 'generate');
-  }
-}
 
 // Relative directories in file sources are resolved against the working directory, so the
 // recorded config and the worker threads see the same absolute paths.

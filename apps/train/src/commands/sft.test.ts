@@ -125,6 +125,27 @@ describe('ssrl-train sft', () => {
     );
   }, 60_000);
 
+  it('trains with edge features and mirrored rows, and resumes only with the same mirror rates', async () => {
+    const args = ['--data', 'data', '--out', 'run-mirror', '--preset', 'tiny', '--steps', '4', '--batch', '8', '--eval-samples', '2', '--quiet', '--threads', '1', '--features', 'rgb,gradients,edges'];
+    const mirror = '{"flip":0.5,"shuffle":0.5,"crop":0.5,"depth":0.5}';
+    expect(await runSftWith([...args, '--mirror', mirror], memoryIo())).toBe(0);
+    const run = JSON.parse(await readFile(path.join(root, 'run-mirror', 'run.json'), 'utf8'));
+    expect(run.config.features).toEqual({ rgb: true, gradients: true, edges: true });
+    expect(run.options.mirror).toEqual({ flip: 0.5, shuffle: 0.5, crop: 0.5, depth: 0.5 });
+    await expect(runSftWith([...args, '--mirror', '{"flip":0.5}', '--resume'], memoryIo())).rejects.toThrow(/differs: mirror\)/);
+    const again = memoryIo();
+    expect(await runSftWith([...args, '--mirror', mirror, '--resume'], again)).toBe(0);
+    expect(again.stdout()).toMatch(/steps: 4 of 4/);
+  }, 60_000);
+
+  it('rejects unknown features and bad mirror rates before training', async () => {
+    const base = ['--data', 'data', '--out', 'run-bad-mirror', '--preset', 'tiny', '--steps', '1', '--quiet'];
+    await expect(runSftWith([...base, '--features', 'rgb,depth'], memoryIo())).rejects.toThrow(/--features: must list rgb, gradients or edges/);
+    await expect(runSftWith([...base, '--mirror', '{"flip":2}'], memoryIo())).rejects.toThrow(/--mirror/);
+    await expect(runSftWith([...base, '--mirror', '[0.5]'], memoryIo())).rejects.toThrow(/--mirror: must be a JSON object of task → chance/);
+    await expect(runSftWith([...base, '--mirror', '{"position":0.5}'], memoryIo())).rejects.toThrow(/task "position" declares no mirrorAnswer/);
+  }, 60_000);
+
   it('reports a directory without samples.jsonl clearly', async () => {
     await expect(runSftWith(['--data', '.', '--out', 'run2', '--steps', '1', '--quiet'], memoryIo())).rejects.toThrow(/samples\.jsonl: cannot read samples\.jsonl/);
   });

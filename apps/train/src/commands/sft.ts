@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { loadBackend, ModelError, trainSft, type EvalReport, type SftResult } from '@spatial-ssrl/model';
+import { defaultRegistry, loadTaskPlugin } from '@spatial-ssrl/tasks';
 import { z } from 'zod';
-import { jsonFlag, parseCommandArgs, UsageError, type Command, type CommandIo } from '../command.js';
+import { jsonFlag, parseCommandArgs, resolvePlugin, UsageError, type Command, type CommandIo } from '../command.js';
 import { formatDuration } from '../progress.js';
 import { pct, trainerProgress } from '../trainer-progress.js';
 
@@ -20,6 +21,8 @@ Options:
   --preset NAME        tiny | small | base (default small)
   --image-size PX      override the preset's input size (a multiple of the patch size)
   --patch-size PX      override the preset's patch size (one image token per patch)
+  --features LIST      input channels per pixel, comma-separated: rgb, gradients (dx, dy),
+                       edges (|dx|, |dy| and the diagonal slant) (default rgb,gradients)
   --minutes M          wall-clock budget, image decoding included (default 20)
   --steps N            train exactly N steps instead of a time budget
   --batch B            batch size (default 32)
@@ -34,6 +37,10 @@ Options:
                        '{"position":"<think>{meta.direction}</think>\\\\boxed{{answer}}"}'
   --task-weights JSON  visits of each task's records per epoch (default 1 each), e.g.
                        '{"depth":0.5,"flip":1.5}': 0.5 = a seeded half, 0 = left out
+  --mirror JSON        chance that a training row of a task is shown mirrored left-right,
+                       its answer mapped by the task, e.g. '{"flip":0.5,"shuffle":0.5}'
+                       (tasks that define no mirrored answer, like position, are refused)
+  --plugin MODULE      task plugin (as for generate) whose tasks --mirror may name, repeatable
   --eval-every N       evaluate every N steps, 0 = only at the end (default 500)
   --eval-samples N     held-out records per task per evaluation (default 500)
   --checkpoint-every N also save a checkpoint every N steps (default: at evaluations)
@@ -61,6 +68,9 @@ const SFT_FLAGS = {
   preset: { type: 'string' },
   'image-size': { type: 'string' },
   'patch-size': { type: 'string' },
+  features: { type: 'string' },
+  mirror: { type: 'string' },
+  plugin: { type: 'string', multiple: true },
   minutes: { type: 'string' },
   steps: { type: 'string' },
   batch: { type: 'string' },
@@ -96,6 +106,14 @@ const sftArgs = z
     preset: z.enum(['tiny', 'small', 'base']).default('small'),
     'image-size': int(8, 512).optional(),
     'patch-size': int(2, 64).optional(),
+    features: z
+      .string()
+      .transform((s) => s.split(',').map((f) => f.trim()))
+      .pipe(z.array(z.enum(['rgb', 'gradients', 'edges'], { error: 'must list rgb, gradients or edges, comma-separated' })).min(1))
+      .transform((list) => ({ rgb: list.includes('rgb'), gradients: list.includes('gradients'), edges: list.includes('edges') }))
+      .optional(),
+    mirror: jsonFlag(z.record(z.string(), z.number().min(0).max(1), { error: 'must be a JSON object of task → chance (0-1)' })).optional(),
+    plugin: z.array(z.string().min(1)).default([]),
     minutes: positive.optional(),
     steps: int(1).optional(),
     batch: int(1, 4096).default(32),
@@ -147,6 +165,8 @@ export async function runSftWith(argv: readonly string[], io: CommandIo): Promis
   const args = parseCommandArgs('sft', argv, SFT_FLAGS, sftArgs);
   const env = args.backend ? { ...io.env, SSRL_BACKEND: io.env.SSRL_BACKEND ?? args.backend } : io.env;
   await loadBackend({ env, log: args.quiet ? false : (m) => io.err.write(`${m}\n`) });
+  const registry = defaultRegistry();
+  for (const spec of args.plugin) await loadTaskPlugin(registry, resolvePlugin(spec, io.cwd, 'sft'));
   const progress = trainerProgress('sft', { stream: io.err, quiet: args.quiet, ...(io.signal ? { signal: io.signal } : {}) });
   const result = await trainSft(
     {
@@ -157,6 +177,7 @@ export async function runSftWith(argv: readonly string[], io: CommandIo): Promis
       model: {
         ...(args['image-size'] ? { imageSize: args['image-size'] } : {}),
         ...(args['patch-size'] ? { patchSize: args['patch-size'] } : {}),
+        ...(args.features ? { features: args.features } : {}),
       },
       batchSize: args.batch,
       lr: args.lr,
@@ -167,6 +188,8 @@ export async function runSftWith(argv: readonly string[], io: CommandIo): Promis
       ...(args.template ? { targetTemplate: args.template } : {}),
       ...(args['task-templates'] ? { taskTemplates: args['task-templates'] } : {}),
       ...(args['task-weights'] ? { taskWeights: args['task-weights'] } : {}),
+      ...(args.mirror ? { mirror: args.mirror } : {}),
+      registry,
       evalEvery: args['eval-every'],
       evalSamples: args['eval-samples'],
       checkpointEvery: args['checkpoint-every'],

@@ -18,13 +18,15 @@ describe('resolvePlan', () => {
     expect((plan.data.count / 5) * plan.data.testFraction).toBeGreaterThanOrEqual(550);
     expect((plan.sft.minutes ?? 0) + 2 * (plan.grpo.minutes ?? 0)).toBeLessThanOrEqual(12);
     expect(plan.evaluation.perTask).toBe(0);
-    // 64-px inputs in 16-px patches: 16 image tokens, as the small preset's 32 / 8 layout.
-    expect(plan.modelInput).toEqual({ imageSize: 64, patchSize: 16 });
-    // Markers a 64-px input still shows: 16 px, a colour per label.
+    // 48-px inputs in 16-px patches (grid seams inside image tokens), with the edge channels.
+    expect(plan.modelInput).toEqual({ imageSize: 48, patchSize: 16, features: { rgb: true, gradients: true, edges: true } });
+    // Markers a small input still shows: 16 px, a colour per label.
     for (const task of ['depth', 'position']) expect(plan.data.params[task]).toEqual({ markerRadius: 16, markerFill: 'by-label' });
     // Position is trained with its direction word in <think> before the letter; the rest plain.
     for (const preset of ['quick', 'full'] as const) {
       expect(resolvePlan(preset).sft.taskTemplates).toEqual({ position: '<think>{meta.direction}</think>\\boxed{{answer}}' });
+      // Half of the flip, shuffle and crop rows are shown mirrored; position cannot be.
+      expect(resolvePlan(preset).sft.mirror).toEqual({ flip: 0.5, shuffle: 0.5, crop: 0.5 });
     }
   });
 

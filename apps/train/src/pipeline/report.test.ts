@@ -65,7 +65,11 @@ describe('writeReport', () => {
     const input: ReportInput = {
       dir,
       command: 'ssrl-train pipeline --preset quick --out runs/quick',
-      plan: { ...resolvePlan('quick'), sft: { ...resolvePlan('quick').sft, taskWeights: { flip: 1.5, depth: 0.5 } } },
+      plan: {
+        ...resolvePlan('quick'),
+        modelInput: { imageSize: 48, patchSize: 16, features: { rgb: true, gradients: true, edges: true } },
+        sft: { ...resolvePlan('quick').sft, taskWeights: { flip: 1.5, depth: 0.5 }, mirror: { shuffle: 0.5, flip: 0.25 } },
+      },
       machine,
       backend: 'wasm',
       stages: [
@@ -95,7 +99,10 @@ describe('writeReport', () => {
     expect(lines).toContain('- **GRPO made no clear difference** (interval covers 0): all tasks +2.5 [-9.1, +13.9].');
     expect(md).toContain('crop: separate 40× 1/4; flip: 2x2 40× 1/8');
     expect(md).toContain(
-      'cosine decay; targets: position `<think>{meta.direction}</think>\\boxed{{answer}}`, the other tasks `<think></think>\\boxed{answer}` (SFT and the control); task weights per epoch: depth 0.5, flip 1.5, the others 1.',
+      'cosine decay; targets: position `<think>{meta.direction}</think>\\boxed{{answer}}`, the other tasks `<think></think>\\boxed{answer}` (SFT and the control); task weights per epoch: depth 0.5, flip 1.5, the others 1; rows shown mirrored left-right (answer mapped by the task) with chance flip 0.25, shuffle 0.5 (SFT and the control).',
+    );
+    expect(md).toContain(
+      'with 48-px inputs in 16-px patches, input channels: RGB, luminance gradients, edge channels (|dx|, |dy|, diagonal slant), tfjs backend `wasm`.',
     );
     expect(lines).toContain('| task | SFT | SFT+GRPO | SFT-continued | gold answers |');
     expect(lines).toContain('| flip | 2 | 2 | 2 | 1 |');

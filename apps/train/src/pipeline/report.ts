@@ -162,6 +162,20 @@ function sftTargetsText(templates: Readonly<Record<string, string>>, weights: Re
   ].join('');
 }
 
+function featuresText(features: { rgb: boolean; gradients: boolean; edges: boolean } | undefined): string {
+  if (!features) return '';
+  const names = [features.rgb ? 'RGB' : '', features.gradients ? 'luminance gradients' : '', features.edges ? 'edge channels (|dx|, |dy|, diagonal slant)' : ''];
+  return `, input channels: ${names.filter((n) => n !== '').join(', ')}`;
+}
+
+function mirrorText(mirror: Readonly<Record<string, number>>): string {
+  const m = Object.keys(mirror)
+    .filter((task) => mirror[task] > 0)
+    .sort()
+    .map((task) => `${task} ${mirror[task]}`);
+  return m.length > 0 ? `; rows shown mirrored left-right (answer mapped by the task) with chance ${m.join(', ')} (SFT and the control)` : '';
+}
+
 function setupSection(input: ReportInput): string {
   const p = input.plan;
   const m = input.machine;
@@ -173,8 +187,8 @@ function setupSection(input: ReportInput): string {
   const lines = [
     `- Preset \`${p.preset}\`, seed ${p.seed} (data and weights; the control run's data order uses seed ${(p.seed + 1) >>> 0}).`,
     `- Data: ${data}${p.data.kind === 'generate' ? `; all five tasks with equal weights${taskParamsText(p.data.params)}` : ''}.`,
-    `- Model: \`${p.model}\` preset of @spatial-ssrl/model${p.modelInput ? ` with ${p.modelInput.imageSize}-px inputs in ${p.modelInput.patchSize}-px patches` : ''}, tfjs backend \`${input.backend}\`.`,
-    `- SFT: ${budget(p.sft)}, batch ${p.sft.batchSize}, peak lr ${p.sft.lr}, warm-up ${p.sft.warmupSteps} steps, cosine decay${sftTargetsText(p.sft.taskTemplates, p.sft.taskWeights)}.`,
+    `- Model: \`${p.model}\` preset of @spatial-ssrl/model${p.modelInput ? ` with ${p.modelInput.imageSize}-px inputs in ${p.modelInput.patchSize}-px patches` : ''}${featuresText(p.modelInput?.features)}, tfjs backend \`${input.backend}\`.`,
+    `- SFT: ${budget(p.sft)}, batch ${p.sft.batchSize}, peak lr ${p.sft.lr}, warm-up ${p.sft.warmupSteps} steps, cosine decay${sftTargetsText(p.sft.taskTemplates, p.sft.taskWeights)}${mirrorText(p.sft.mirror)}.`,
     `- GRPO: ${budget(p.grpo)} from the SFT checkpoint, ${p.grpo.promptsPerStep} prompts × ${p.grpo.groupSize} responses per step, lr ${p.grpo.lr}${p.grpo.promptsPerTask !== undefined ? `, training prompts drawn from the first ${p.grpo.promptsPerTask} of each task (a pool the run revisits; its reward curve shows learning on those prompts, the held-out table whether it carries over)` : ''}; other settings are the \`trainGrpo\` defaults (Spatial-SSRL recipe: reward 0.9·accuracy + 0.1·format, low-variance KL 0.01, clip 0.2/0.3, dual clip 3; on the wasm and cpu backends a policy replica in a worker thread takes half of each step, as it does in SFT and the control).`,
     `- Control: SFT continued from the SFT checkpoint for the wall-clock time GRPO took, peak lr ${p.control.lr}, warm-up ${p.control.warmupSteps} steps, fresh optimizer.${controlTiming(input)}`,
     `- Evaluation: ${p.evaluation.perTask === 0 ? 'every test record' : `the first ${p.evaluation.perTask} test records per task`}, through the \`ssrl-tasks\` benchmark of @spatial-ssrl/bench (the runner \`ssrl-eval\` uses): prompt with the chain-of-thought suffix, greedy decoding, exact match of the last \`\\boxed{}\`.`,
