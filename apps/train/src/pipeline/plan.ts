@@ -94,8 +94,9 @@ type PresetPlan = Omit<PipelinePlan, 'seed' | 'data'> & { readonly data: Extract
 // quick: sized to finish in about 20 minutes on 2 CPU cores with the wasm backend. The model sees
 // 48×48 inputs cut into 16-px patches (9 image tokens), so that the seams of the flip and shuffle
 // grids cut through image tokens instead of running along their borders, with the edge channels
-// (|dx|, |dy|, slant) and half of the flip, shuffle and crop rows mirrored: in 20-minute runs
-// these took flip from 61 % to 79 % and crop from 66 % to 86 % on held-out scenes. 256×192
+// (|dx|, |dy|, slant) and half of the flip, shuffle and crop rows mirrored: in 20-minute runs on
+// the same data (flip weighted 2 instead of 1.5) these took held-out flip from 61 % to 75 % and
+// crop from 66 % to 86 % (the model package's README has the runs). 256×192
 // scenes lose nothing at that size and generate faster than 640×480 ones; 13,000 samples
 // with 22 % of the scenes held out give about 570 test samples per task (≥ 500 needed). The SFT
 // learning rate is the tuned default of `trainSft` for this model: at 2e-3 a 6-minute run could
