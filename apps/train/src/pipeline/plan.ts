@@ -140,7 +140,7 @@ const PRESETS: Readonly<Record<PipelinePreset, PresetPlan>> = {
     preset: 'tiny',
     data: { kind: 'generate', sources: ['synthetic:60:192x144'], count: 150, testFraction: 0.3, params: {} },
     model: 'tiny',
-    sft: { steps: 30, batchSize: 16, lr: 3e-3, warmupSteps: 5, evalEvery: 0, evalSamples: 20, taskTemplates: {}, taskWeights: {}, mirror: { flip: 0.5, shuffle: 0.5, crop: 0.5 } },
+    sft: { steps: 30, batchSize: 16, lr: 3e-3, warmupSteps: 5, evalEvery: 0, evalSamples: 20, taskTemplates: {}, taskWeights: {}, mirror: MIRROR },
     grpo: { steps: 3, promptsPerStep: 4, groupSize: 3, lr: 2e-5, evalEvery: 0, evalSamples: 10 },
     control: { lr: 3e-4, warmupSteps: 2 },
     evaluation: { perTask: 0, batchSize: 32 },

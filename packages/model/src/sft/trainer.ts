@@ -1,5 +1,6 @@
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { defaultRegistry } from '@spatial-ssrl/tasks';
 import * as tf from '@tensorflow/tfjs-core';
 import { writeFileAtomic } from '../atomic-write.js';
 import { ensureBackend } from '../backend.js';
@@ -10,7 +11,6 @@ import { ModelError } from '../errors.js';
 import { PolicyReplica, REPLICA_ENTRY, replicaThreads } from '../grpo/replica.js';
 import { PolicyModel } from '../model.js';
 import { AdamW, optimizerConfig, type OptimizerConfig } from '../optimizer.js';
-import { defaultRegistry } from '@spatial-ssrl/tasks';
 import { BatchPlan, mirrorRows, prepareExamples, type MirrorAugment, type MirrorRule, type TrainExample } from './batching.js';
 import { buildImageCache, readDataset } from './dataset.js';
 import { evaluateExamples, takePerTask, type EvalReport } from './evaluate.js';
