@@ -5,17 +5,28 @@ import { scoreResponseWith, type ScoreWithOptions } from './reward-score.js';
 /**
  * The JSON body OpenRLHF's remote reward client POSTs (`--reward.remote_url`, formerly
  * `--remote_rm_url`): `query` = prompt + response decoded with special tokens, `prompts` = the
- * prompt texts, `labels` = ground-truth answers; three string arrays of equal length. Other keys
- * some OpenRLHF versions add (`datasources`, `metadata`…) are accepted and dropped.
+ * prompt texts (optional: without them each reply is found after the last assistant marker),
+ * `labels` = ground-truth answers; string arrays of equal length. Other keys some OpenRLHF
+ * versions add (`datasources`, `metadata`…) are accepted and dropped. A length mismatch is
+ * reported on the shorter or longer array by name.
  */
 export const openRlhfRewardRequest = z
   .object({
     query: z.array(z.string()),
-    prompts: z.array(z.string()),
+    prompts: z.array(z.string()).optional(),
     labels: z.array(z.string()),
   })
-  .refine((body) => body.prompts.length === body.query.length && body.labels.length === body.query.length, {
-    message: 'query, prompts and labels must have the same length',
+  .superRefine((body, ctx) => {
+    for (const key of ['prompts', 'labels'] as const) {
+      const length = body[key]?.length;
+      if (length !== undefined && length !== body.query.length) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `query, prompts and labels must have the same length (query has ${body.query.length}, ${key} has ${length})`,
+        });
+      }
+    }
   });
 
 /** A validated OpenRLHF remote reward request. */
@@ -44,21 +55,46 @@ export interface RewardBatchOptions extends ScoreWithOptions, ResponseMarkers {}
 
 const DEFAULT_ASSISTANT_MARKER = '<|im_start|>assistant\n';
 const DEFAULT_END_MARKERS: readonly string[] = ['<|im_end|>', '<|endoftext|>'];
+const THINK_OPEN = '<think>';
+const THINK_CLOSE = '</think>';
+
+/** The text a chat template put after the prompt's last assistant marker (Qwen3 thinking templates: `<think>\n`), or ''. */
+function generationTail(prompt: string, assistantMarker: string): string {
+  if (assistantMarker.length === 0) return '';
+  const at = prompt.lastIndexOf(assistantMarker);
+  return at === -1 ? '' : prompt.slice(at + assistantMarker.length);
+}
+
+/** The part of the template's tail that belongs to the reply: an opened, unclosed think block; else nothing. */
+function keptTail(tail: string): string {
+  const open = tail.lastIndexOf(THINK_OPEN);
+  return open !== -1 && open > tail.lastIndexOf(THINK_CLOSE) ? tail : '';
+}
 
 /**
- * The assistant's reply inside an OpenRLHF `query`: the text after `prompt` when the query starts
- * with it, else after the last `assistantMarker`, else the whole query; then cut at the first end
- * marker, which drops `<|im_end|>` and any padding decoded after it.
+ * The assistant's reply inside an OpenRLHF `query` (decoded with special tokens): the text after
+ * `prompt` when the query starts with it, else after the query's last `assistantMarker` (a
+ * vision prompt decodes with each `<|image_pad|>` expanded, so it is never a prefix), else the
+ * whole query; then cut at the first end marker, which drops `<|im_end|>` and any padding after
+ * it. What the chat template wrote after the prompt's last assistant marker is the template's,
+ * not the model's, and is dropped — except an opened, unclosed `<think>` (the Qwen3-VL
+ * Thinking generation prompt `<|im_start|>assistant\n<think>\n`), which starts the reply the
+ * model continues and is kept; an empty closed block (`<think>\n\n</think>\n\n`, thinking
+ * switched off) is dropped.
  */
 export function extractAssistantResponse(query: string, prompt: string, markers: ResponseMarkers = {}): string {
   const assistantMarker = markers.assistantMarker ?? DEFAULT_ASSISTANT_MARKER;
   const endMarkers = markers.endMarkers ?? DEFAULT_END_MARKERS;
+  const tail = generationTail(prompt, assistantMarker);
   let response = query;
   if (prompt.length > 0 && query.startsWith(prompt)) {
-    response = query.slice(prompt.length);
+    response = keptTail(tail) + query.slice(prompt.length);
   } else if (assistantMarker.length > 0) {
     const at = query.lastIndexOf(assistantMarker);
-    if (at !== -1) response = query.slice(at + assistantMarker.length);
+    if (at !== -1) {
+      response = query.slice(at + assistantMarker.length);
+      if (tail.length > 0 && response.startsWith(tail)) response = keptTail(tail) + response.slice(tail.length);
+    }
   }
   let end = response.length;
   for (const marker of endMarkers) {
@@ -71,24 +107,24 @@ export function extractAssistantResponse(query: string, prompt: string, markers:
 
 /**
  * Scores an OpenRLHF remote reward request: each reply is taken out of its query
- * ({@link extractAssistantResponse}) and scored with `labels[i]` by {@link scoreResponseWith}
- * (EasyR1 `img_score` with the default `exact` grader). Pure; throws a {@link RewardError}
- * (`invalid-input`) when the arrays differ in length. Parse HTTP bodies with
- * {@link openRlhfRewardRequest} first.
+ * ({@link extractAssistantResponse}, with `prompts[i]` or no prompt) and scored with `labels[i]`
+ * by {@link scoreResponseWith} (EasyR1 `img_score` with the default `exact` grader). Pure;
+ * throws a {@link RewardError} (`invalid-input`) when the arrays differ in length. Parse HTTP
+ * bodies with {@link openRlhfRewardRequest} first.
  */
 export function rewardBatch(request: OpenRlhfRewardRequest, options: RewardBatchOptions = {}): OpenRlhfRewardResponse {
   const { query, prompts, labels } = request;
-  if (prompts.length !== query.length || labels.length !== query.length) {
+  if ((prompts !== undefined && prompts.length !== query.length) || labels.length !== query.length) {
     throw new RewardError(
       'invalid-input',
-      `query, prompts and labels must have the same length (got ${query.length}, ${prompts.length}, ${labels.length})`,
+      `query, prompts and labels must have the same length (got ${query.length}, ${prompts?.length ?? 'none'}, ${labels.length})`,
     );
   }
   const rewards: number[] = [];
   const format: number[] = [];
   const accuracy: number[] = [];
   for (let i = 0; i < query.length; i++) {
-    const response = extractAssistantResponse(query[i], prompts[i], options);
+    const response = extractAssistantResponse(query[i], prompts?.[i] ?? '', options);
     const result = scoreResponseWith(response, labels[i], options);
     rewards.push(result.overall);
     format.push(result.format);
