@@ -14,3 +14,7 @@ export type {
 } from './openrlhf-reward.js';
 export { RewardError } from './reward-error.js';
 export type { RewardErrorCode } from './reward-error.js';
+export { easyr1RewardInput, easyr1RewardRequest, easyr1Rewards, formatWeightField } from './easyr1-reward.js';
+export type { EasyR1RewardInput, EasyR1RewardRequest } from './easyr1-reward.js';
+export { verlScore, verlScoreRequest } from './verl-reward.js';
+export type { VerlScore, VerlScoreRequest } from './verl-reward.js';
