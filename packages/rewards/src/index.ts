@@ -18,3 +18,5 @@ export { easyr1RewardInput, easyr1RewardRequest, easyr1Rewards, formatWeightFiel
 export type { EasyR1RewardInput, EasyR1RewardRequest } from './easyr1-reward.js';
 export { verlScore, verlScoreRequest } from './verl-reward.js';
 export type { VerlScore, VerlScoreRequest } from './verl-reward.js';
+export { rewardShims } from './reward-shims.js';
+export type { RewardShim } from './reward-shims.js';
