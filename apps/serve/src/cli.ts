@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { UsageError } from './options.js';
+import { parseServeArgs, SERVE_HELP, serveRewards } from './serve-command.js';
+import { SHIMS_HELP, shimsCommand } from './shims-command.js';
+
+/** Where the CLI writes and what it listens to. */
+export interface CliIo {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+  readonly cwd: string;
+  /** Resolves when the process is asked to stop (SIGTERM, SIGINT). */
+  readonly stopSignal: Promise<string>;
+}
+
+const USAGE = `Usage: ssrl-serve [serve] [options]     reward server (see ssrl-serve serve --help)
+       ssrl-serve shims --out DIR         write the Python reward shims
+
+${SERVE_HELP}
+
+${SHIMS_HELP}`;
+
+/** Runs `ssrl-serve` with `argv` (after the program name); resolves to the exit code once the server has stopped. */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const [first, ...rest] = argv;
+  try {
+    if (first === 'help' || first === '--help' || first === '-h') {
+      io.out(USAGE);
+      return 0;
+    }
+    if (first === 'shims') {
+      shimsCommand(rest, io.cwd, io.out);
+      return 0;
+    }
+    const settings = parseServeArgs(first === 'serve' ? rest : argv);
+    if (settings.help) {
+      io.out(SERVE_HELP);
+      return 0;
+    }
+    const server = await serveRewards(settings, io.err);
+    io.out(`ssrl-serve: listening on ${server.url} (grader ${settings.grader}, format weight ${settings['format-weight']})`);
+    const signal = await io.stopSignal;
+    io.err(`ssrl-serve: ${signal}: refusing new connections, finishing ${server.inFlight()} in-flight request(s)`);
+    await server.close();
+    io.err('ssrl-serve: stopped');
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`ssrl-serve: ${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    const e = error as NodeJS.ErrnoException;
+    if (e?.code === 'EADDRINUSE') {
+      io.err(`ssrl-serve: ${e.message}: another server holds the port; pick one with --port`);
+      return 1;
+    }
+    io.err(`ssrl-serve: ${e?.message ?? String(error)}`);
+    return 1;
+  }
+}
+
+function isEntry(): boolean {
+  if (!process.argv[1]) return false;
+  try {
+    return realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntry()) {
+  const stopSignal = new Promise<string>((resolve) => {
+    let count = 0;
+    const stop = (name: string) => {
+      // A second signal stops at once, without waiting for in-flight requests.
+      if (++count > 1) process.exit(130);
+      resolve(name);
+    };
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
+  });
+  const line = (stream: NodeJS.WriteStream) => (text: string) => void stream.write(`${text}\n`);
+  main(process.argv.slice(2), { out: line(process.stdout), err: line(process.stderr), cwd: process.cwd(), stopSignal }).then((code) => {
+    process.exitCode = code;
+  });
+}

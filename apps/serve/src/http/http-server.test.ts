@@ -1,0 +1,129 @@
+import { request, type IncomingMessage } from 'node:http';
+import { connect } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { HttpError } from './http-error.js';
+import { startHttpServer, type Route } from './http-server.js';
+
+const limits = { maxBodyBytes: 1024, timeoutMs: 60_000, shutdownGraceMs: 30_000 };
+
+function send(url: string, method: string, body?: string): Promise<{ status: number; json: any; res: IncomingMessage }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method }, (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (c: string) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode!, json: text ? JSON.parse(text) : undefined, res }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const echo: Route = { method: 'POST', path: '/echo', body: 'json', summary: 'echo', handle: ({ body }) => ({ got: body }) };
+
+describe('startHttpServer', () => {
+  it('routes JSON, answers /health, and gives 404 and 405 as JSON errors', async () => {
+    const server = await startHttpServer({ host: '127.0.0.1', port: 0, routes: [echo], limits, health: () => ({ service: 'test' }) });
+    try {
+      expect((await send(`${server.url}/echo?x=1`, 'POST', '{"a":[1]}')).json).toEqual({ got: { a: [1] } });
+      const health = await send(`${server.url}/health`, 'GET');
+      expect(health.json).toMatchObject({ status: 'ok', in_flight: 0, routes: ['GET /health', 'POST /echo'], service: 'test' });
+      const missing = await send(`${server.url}/nope`, 'POST', '{}');
+      expect(missing.status).toBe(404);
+      expect(missing.json.error.message).toMatch(/no route POST \/nope; routes: GET \/health, POST \/echo/);
+      const wrong = await send(`${server.url}/echo`, 'GET');
+      expect(wrong.status).toBe(405);
+      expect(wrong.json.error.message).toBe('GET is not allowed on /echo; use POST');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('refuses a route declared twice', async () => {
+    await expect(startHttpServer({ host: '127.0.0.1', port: 0, routes: [echo, echo], limits })).rejects.toThrow(/declared twice/);
+  });
+
+  it('answers a handler that outlives --timeout-ms with a 503 and aborts its signal', async () => {
+    let aborted: unknown;
+    const stuck: Route = {
+      method: 'POST',
+      path: '/stuck',
+      body: 'none',
+      summary: 'never finishes on its own',
+      handle: ({ signal }) =>
+        new Promise((_, reject) =>
+          signal.addEventListener('abort', () => {
+            aborted = signal.reason;
+            reject(signal.reason);
+          }),
+        ),
+    };
+    const server = await startHttpServer({ host: '127.0.0.1', port: 0, routes: [stuck], limits: { ...limits, timeoutMs: 200 } });
+    try {
+      const reply = await send(`${server.url}/stuck`, 'POST');
+      expect(reply.status).toBe(503);
+      expect(reply.res.headers['retry-after']).toBe('1');
+      expect(reply.json.error).toMatchObject({ type: 'timeout', message: 'request took longer than 200 ms (--timeout-ms)' });
+      expect(aborted).toBeInstanceOf(HttpError);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('reports unexpected errors as a 500 and logs them', async () => {
+    const lines: string[] = [];
+    const broken: Route = { method: 'GET', path: '/broken', summary: 'throws', handle: () => { throw new TypeError('boom'); } };
+    const server = await startHttpServer({ host: '127.0.0.1', port: 0, routes: [broken], limits, log: (l) => lines.push(l) });
+    try {
+      const reply = await send(`${server.url}/broken`, 'GET');
+      expect(reply.status).toBe(500);
+      expect(reply.json.error).toMatchObject({ type: 'server_error', message: 'internal error: boom' });
+      expect(lines.join('\n')).toMatch(/GET \/broken: TypeError: boom/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('closes gracefully: new connections are refused while an in-flight request finishes', async () => {
+    const server = await startHttpServer({ host: '127.0.0.1', port: 0, routes: [echo], limits });
+    const body = '{"slow": "upload"}';
+    // A client that has sent its headers and half its body is in flight.
+    const reply = new Promise<{ status: number; json: any; connection: unknown }>((resolve, reject) => {
+      const req = request(`${server.url}/echo`, { method: 'POST', headers: { 'Content-Length': body.length } }, (res) => {
+        let text = '';
+        res.setEncoding('utf8').on('data', (c: string) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode!, json: JSON.parse(text), connection: res.headers.connection }));
+      });
+      req.on('error', reject);
+      req.write(body.slice(0, 8));
+      req.flushHeaders();
+      setTimeout(() => {
+        void until(() => server.inFlight() === 1).then(() => {
+          const closed = server.close();
+          void refused(server.port).then((code) => {
+            expect(code).toBe('ECONNREFUSED');
+            req.end(body.slice(8));
+            void closed;
+          }, reject);
+        });
+      }, 0);
+    });
+    const done = await reply;
+    expect(done).toEqual({ status: 200, json: { got: { slow: 'upload' } }, connection: 'close' });
+    await server.close();
+  });
+});
+
+async function until(check: () => boolean): Promise<void> {
+  while (!check()) await new Promise((r) => setTimeout(r, 5));
+}
+
+function refused(port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve('connected');
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+  });
+}

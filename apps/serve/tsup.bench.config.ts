@@ -1,0 +1,10 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: ['src/bench/serve-rewards-bench.ts'],
+  outDir: '.bench',
+  format: ['esm'],
+  dts: false,
+  clean: true,
+  target: 'node20',
+});
