@@ -1,13 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rewardShims } from '@spatial-ssrl/rewards';
 import { describe, expect, it } from 'vitest';
-import { CLI, startServe } from './testing/serve-process.js';
+import { CLI, connectOutcome, startServe } from './testing/serve-process.js';
 
 function cli(args: string[]) {
   return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 60_000 });
@@ -71,7 +70,7 @@ describe('ssrl-serve', () => {
     server.child.kill('SIGTERM');
     await until(() => Promise.resolve(server.stderr().includes('refusing new connections')));
     expect(server.stderr()).toContain('finishing 1 in-flight request(s)');
-    expect(await tryConnect(server.port)).toBe('ECONNREFUSED');
+    expect(await connectOutcome(server.port)).toBe('ECONNREFUSED');
     req.end(body.slice(10));
     const done = await reply;
     expect(done.status).toBe(200);
@@ -91,15 +90,4 @@ async function until(check: () => Promise<boolean> | boolean): Promise<void> {
 
 function health(url: string): Promise<{ in_flight: number }> {
   return fetch(`${url}/health`).then((r) => r.json() as Promise<{ in_flight: number }>);
-}
-
-function tryConnect(port: number): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve('connected');
-    });
-    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
-  });
 }

@@ -1,7 +1,7 @@
 import { request, type IncomingMessage } from 'node:http';
-import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { HttpError } from './http-error.js';
+import { connectOutcome } from '../testing/serve-process.js';
 import { startHttpServer, type Route } from './http-server.js';
 
 const limits = { maxBodyBytes: 1024, timeoutMs: 60_000, shutdownGraceMs: 30_000 };
@@ -86,44 +86,25 @@ describe('startHttpServer', () => {
   it('closes gracefully: new connections are refused while an in-flight request finishes', async () => {
     const server = await startHttpServer({ host: '127.0.0.1', port: 0, routes: [echo], limits });
     const body = '{"slow": "upload"}';
+    let resolveReply!: (value: { status: number; json: any; connection: unknown }) => void;
+    const reply = new Promise<{ status: number; json: any; connection: unknown }>((resolve) => (resolveReply = resolve));
     // A client that has sent its headers and half its body is in flight.
-    const reply = new Promise<{ status: number; json: any; connection: unknown }>((resolve, reject) => {
-      const req = request(`${server.url}/echo`, { method: 'POST', headers: { 'Content-Length': body.length } }, (res) => {
-        let text = '';
-        res.setEncoding('utf8').on('data', (c: string) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode!, json: JSON.parse(text), connection: res.headers.connection }));
-      });
-      req.on('error', reject);
-      req.write(body.slice(0, 8));
-      req.flushHeaders();
-      setTimeout(() => {
-        void until(() => server.inFlight() === 1).then(() => {
-          const closed = server.close();
-          void refused(server.port).then((code) => {
-            expect(code).toBe('ECONNREFUSED');
-            req.end(body.slice(8));
-            void closed;
-          }, reject);
-        });
-      }, 0);
+    const req = request(`${server.url}/echo`, { method: 'POST', headers: { 'Content-Length': body.length } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (c: string) => (text += c));
+      res.on('end', () => resolveReply({ status: res.statusCode!, json: JSON.parse(text), connection: res.headers.connection }));
     });
-    const done = await reply;
-    expect(done).toEqual({ status: 200, json: { got: { slow: 'upload' } }, connection: 'close' });
-    await server.close();
+    req.flushHeaders();
+    req.write(body.slice(0, 8));
+    await until(() => server.inFlight() === 1);
+    const closed = server.close();
+    expect(await connectOutcome(server.port)).toBe('ECONNREFUSED');
+    req.end(body.slice(8));
+    expect(await reply).toEqual({ status: 200, json: { got: { slow: 'upload' } }, connection: 'close' });
+    await closed;
   });
 });
 
 async function until(check: () => boolean): Promise<void> {
   while (!check()) await new Promise((r) => setTimeout(r, 5));
-}
-
-function refused(port: number): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve('connected');
-    });
-    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
-  });
 }

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 /** The built CLI the tests run, as users do. */
@@ -29,5 +30,17 @@ export function startServe(args: readonly string[]): Promise<ServeProcess> {
       if (match) resolve({ child, url: match[1], port: Number(new URL(match[1]).port), stderr: () => err, exited });
     });
     void exited.then((code) => reject(new Error(`ssrl-serve exited (${code}) before listening: ${err}`)));
+  });
+}
+
+/** Opens a TCP connection to 127.0.0.1:`port` and resolves with `connected` or the error code (`ECONNREFUSED`…). */
+export function connectOutcome(port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve('connected');
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
   });
 }
