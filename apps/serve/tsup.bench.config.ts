@@ -7,4 +7,5 @@ export default defineConfig({
   dts: false,
   clean: true,
   target: 'node20',
+  external: ['autocannon', '@spatial-ssrl/dev-env'],
 });
