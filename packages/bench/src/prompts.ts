@@ -12,3 +12,17 @@ export const IMAGE_PLACEHOLDER = '<image>';
 export function imagePlaceholders(count: number): string {
   return IMAGE_PLACEHOLDER.repeat(count);
 }
+
+/** What the Spatial-SSRL VLMEvalKit copy sends instead of the CoT suffix in a text part that mentions LaTeX (OCRBench's formula items). */
+export const VLMEVAL_DIRECT_ANSWER = 'Please directly give the answer.';
+
+/**
+ * One text part of a VLMEvalKit prompt as the Spatial-SSRL copy of VLMEvalKit sends it: with
+ * `cot` the suffix is appended to every text part of the message (a part that then mentions
+ * `LaTeX` gets {@link VLMEVAL_DIRECT_ANSWER} instead).
+ */
+export function vlmevalTextPart(text: string, cot: boolean): string {
+  if (!cot) return text;
+  const t = text + COT_SUFFIX;
+  return t.includes('LaTeX') ? t.split(COT_SUFFIX).join(VLMEVAL_DIRECT_ANSWER) : t;
+}

@@ -1,18 +1,24 @@
+import { basename, extname } from 'node:path';
 import { z } from 'zod';
 import { defineBenchmark, type BenchItem, type Benchmark, type LoadOptions } from '../benchmark.js';
 import { DataFormatError } from '../errors.js';
 import { parseRow } from '../io/json-files.js';
-import { COT_SUFFIX, imagePlaceholders } from '../prompts.js';
+import { imagePlaceholders, vlmevalTextPart } from '../prompts.js';
 import { judgeMcq, scoreMcq } from '../scorers/mcq-score.js';
 import { scoreThreeDsr } from '../scorers/threedsr.js';
 import type { McqChoices } from '../scorers/vlmeval-mcq.js';
-import { isPandasNa, optionColumns, readVlmevalTsv } from './vlmeval-tsv.js';
+import { optionColumns, readVlmevalTsv } from './vlmeval-tsv.js';
 
 /** Per-item data of VLMEvalKit-style multiple-choice items. */
 export interface McqMeta {
   readonly [key: string]: unknown;
   readonly index: string;
+  /** Option texts as VLMEvalKit reads them (pandas types: a numeric column with a blank cell gives `4.0`). */
   readonly choices: McqChoices;
+  /** Option texts as written in the file, when they differ from `choices`. */
+  readonly choicesAsWritten?: McqChoices;
+  /** VLMEvalKit dataset name (the TSV file name without extension); decides CircularEval. */
+  readonly dataset?: string;
   readonly l2Category?: string;
   readonly qid?: string;
 }
@@ -38,7 +44,7 @@ export function vlmevalMcqPrompt(question: string, choices: McqChoices, hint: st
     for (const k of keys) p += `${k}. ${choices[k]}\n`;
     p += 'Please select the correct answer from the options above. \n';
   }
-  return cot ? p + COT_SUFFIX : p;
+  return vlmevalTextPart(p, cot);
 }
 
 /** Loads a VLMEvalKit multiple-choice TSV (MMBench, BLINK, RealWorldQA, SpatialEval, 3DSRBench, …) as bench items. */
@@ -48,28 +54,37 @@ export async function loadVlmevalMcq(path: string, options: LoadOptions = {}, re
   if (letters.length < 2) throw new DataFormatError(path, 'a multiple-choice TSV needs at least two option columns (A, B, …)', { field: 'A' });
   if (requireQid && !header.includes('qid')) throw new DataFormatError(path, 'missing the "qid" column (3DSRBench groups questions by it)', { field: 'qid' });
   const cot = options.cot ?? true;
+  const dataset = basename(path, extname(path));
   const items: BenchItem<McqMeta>[] = [];
   for (const r of rows) {
     const row = parseRow(path, mcqRow, r.text, r.row);
     const choices: Record<string, string> = {};
+    const asWritten: Record<string, string> = {};
     for (const k of letters) {
-      const v = r.text[k];
-      if (v !== undefined && !isPandasNa(v)) choices[k] = v;
+      const v = r.pandas[k];
+      if (v !== null && v !== undefined) {
+        choices[k] = v;
+        asWritten[k] = r.text[k]!;
+      }
     }
+    const differs = Object.keys(choices).some((k) => choices[k] !== asWritten[k]);
     if (!(row.answer in choices)) throw new DataFormatError(path, `answer "${row.answer}" is not one of the options ${Object.keys(choices).join('')}`, { row: r.row, field: 'answer' });
     if (requireQid && !row.qid) throw new DataFormatError(path, 'empty qid', { row: r.row, field: 'qid' });
-    const hint = row.hint !== undefined && !isPandasNa(row.hint) ? row.hint : undefined;
-    const l2 = row['l2-category'];
+    const hint = r.pandas['hint'] ?? undefined;
+    const category = r.pandas['category'] ?? undefined;
+    const l2 = r.pandas['l2-category'] ?? undefined;
     items.push({
       id: row.index,
-      prompt: imagePlaceholders(r.imageCount) + vlmevalMcqPrompt(row.question, choices, hint, cot),
+      prompt: imagePlaceholders(r.imageCount) + vlmevalMcqPrompt(r.pandas['question'] ?? 'nan', choices, hint, cot),
       images: r.images,
       gold: row.answer,
-      category: row.category !== undefined && !isPandasNa(row.category) ? row.category : 'all',
+      category: category ?? 'all',
       meta: {
         index: row.index,
         choices,
-        ...(l2 !== undefined && !isPandasNa(l2) ? { l2Category: l2 } : {}),
+        ...(differs ? { choicesAsWritten: asWritten } : {}),
+        dataset,
+        ...(l2 !== undefined ? { l2Category: l2 } : {}),
         ...(row.qid ? { qid: row.qid } : {}),
       },
     });

@@ -6,7 +6,7 @@ import { BenchError, DataFormatError } from '../errors.js';
 import { imageFromBase64, readImageFile, toPolicyImage } from '../io/images.js';
 import { parseRow, readJsonFile, readJsonLines } from '../io/json-files.js';
 import type { PolicyImage } from '../policy.js';
-import { COT_SUFFIX, imagePlaceholders } from '../prompts.js';
+import { imagePlaceholders, vlmevalTextPart } from '../prompts.js';
 import { judgeQspatial, scoreQspatial } from '../scorers/qspatial.js';
 import { readVlmevalTsv } from './vlmeval-tsv.js';
 
@@ -28,7 +28,7 @@ export function qspatialPrompt(question: string, cot: boolean): string {
   const body = cot
     ? `Question: ${question}\nLet's thinkg step by step and start by finding good reference objects or object parts in the image.`
     : `Question: ${question}`;
-  return `${QSPATIAL_SYSTEM_PROMPT}\n${body}${cot ? COT_SUFFIX : ''}`;
+  return vlmevalTextPart(`${QSPATIAL_SYSTEM_PROMPT}\n${body}`, cot);
 }
 
 const imageStruct = z.object({

@@ -6,11 +6,14 @@ import { SPATIAL457_ANSWER_INSTRUCTION, spatial457Benchmark, spatial457LevelInst
 const path = fileURLToPath(new URL('../__fixtures__/spatial457-sample.tsv', import.meta.url));
 
 describe('Spatial457 loader', () => {
-  it('builds the official prompt: level instruction, image, question, answer instruction, CoT suffix', async () => {
+  it('builds the official prompt: level instruction, image, question, answer instruction, the CoT suffix after each text part', async () => {
     const items = await spatial457Benchmark.load(path);
     expect(items).toHaveLength(7);
     expect(items[0]!.prompt).toBe(
-      spatial457LevelInstruction('L1_single') + '<image>Is there a large red bus?' + SPATIAL457_ANSWER_INSTRUCTION + COT_SUFFIX,
+      spatial457LevelInstruction('L1_single') + COT_SUFFIX + '<image>Is there a large red bus?' + COT_SUFFIX + SPATIAL457_ANSWER_INSTRUCTION + COT_SUFFIX,
+    );
+    expect((await spatial457Benchmark.load(path, { cot: false }))[0]!.prompt).toBe(
+      spatial457LevelInstruction('L1_single') + '<image>Is there a large red bus?' + SPATIAL457_ANSWER_INSTRUCTION,
     );
     expect(spatial457LevelInstruction('L1_single')).toBe(
       'You are an intelligent chatbot designed to answer questions based on an image. Your task is to analyze the images, identify attributes of the objects, and then determine the answer to the question.\n',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineBenchmark, type BenchItem, type Benchmark, type BenchMeta, type LoadOptions } from '../benchmark.js';
 import { parseRow } from '../io/json-files.js';
-import { COT_SUFFIX, imagePlaceholders } from '../prompts.js';
+import { imagePlaceholders, vlmevalTextPart } from '../prompts.js';
 import { judgeSpatial457, scoreSpatial457, SPATIAL457_ANSWERS, SPATIAL457_LEVELS } from '../scorers/spatial457.js';
 import { readVlmevalTsv } from './vlmeval-tsv.js';
 
@@ -49,9 +49,14 @@ export async function loadSpatial457(path: string, options: LoadOptions = {}): P
   const items: BenchItem[] = [];
   for (const r of rows) {
     const row = parseRow(path, row457, r.text, r.row);
+    const level = r.pandas['category'] ?? row.category;
+    // Three text parts (level instruction, question, answer instruction), each given the CoT suffix.
     const prompt =
-      spatial457LevelInstruction(row.category) + imagePlaceholders(r.imageCount) + row.question + SPATIAL457_ANSWER_INSTRUCTION + (cot ? COT_SUFFIX : '');
-    items.push({ id: row.index, prompt, images: r.images, gold: row.answer, category: row.category, meta: { index: row.index } });
+      vlmevalTextPart(spatial457LevelInstruction(level), cot) +
+      imagePlaceholders(r.imageCount) +
+      vlmevalTextPart(r.pandas['question'] ?? row.question, cot) +
+      vlmevalTextPart(SPATIAL457_ANSWER_INSTRUCTION, cot);
+    items.push({ id: row.index, prompt, images: r.images, gold: r.pandas['answer'] ?? row.answer, category: level, meta: { index: row.index } });
     if (options.limit !== undefined && items.length >= options.limit) break;
   }
   return items;

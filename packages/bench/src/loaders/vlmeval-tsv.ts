@@ -4,21 +4,19 @@ import { imageFromBase64, readImageFile } from '../io/images.js';
 import { openTsv, readTsvCell, type TsvLazyCell } from '../io/tsv.js';
 import type { PolicyImage } from '../policy.js';
 
-// Strings pandas `read_csv` turns into NaN by default; VLMEvalKit drops NaN options and hints.
-const PANDAS_NA = new Set([
-  '', '#N/A', '#N/A N/A', '#NA', '-1.#IND', '-1.#QNAN', '-NaN', '-nan', '1.#IND', '1.#QNAN', '<NA>', 'N/A', 'NA', 'NULL', 'NaN', 'None', 'n/a', 'nan', 'null',
-]);
-
-/** Whether pandas would read this cell as NaN. */
-export function isPandasNa(value: string): boolean {
-  return PANDAS_NA.has(value);
-}
+import { isPandasNa, pandasColumn } from '../scorers/vlmeval-table.js';
 
 /** One row of a VLMEvalKit TSV with its text columns and a loader for its images. */
 export interface VlmevalRow {
   readonly row: number;
   readonly index: string;
+  /** Text columns as written in the file. */
   readonly text: Readonly<Record<string, string>>;
+  /**
+   * Text columns as VLMEvalKit sees them after pandas `read_csv` (Python `str()` of the value;
+   * `null` for NaN): a numeric column with a blank cell reads as floats (`4` → `4.0`).
+   */
+  readonly pandas: Readonly<Record<string, string | null>>;
   readonly images: () => Promise<PolicyImage[]>;
   readonly imageCount: number;
 }
@@ -67,8 +65,12 @@ export async function readVlmevalTsv(path: string, options: { imageRoot?: string
     raw.push({ row: rec.row, text, image: img });
   }
 
+  // pandas infers each column's type over the whole file, rows without an image included.
+  const typed = header.map((name) =>
+    name === 'index' || name === 'image' || name === 'image_path' ? null : pandasColumn(raw.map((r) => r.text[name] ?? null)),
+  );
   const rows: VlmevalRow[] = [];
-  for (const r of raw) {
+  for (const [k, r] of raw.entries()) {
     const index = r.text['index']!;
     let images: () => Promise<PolicyImage[]>;
     let imageCount = 1;
@@ -104,7 +106,12 @@ export async function readVlmevalTsv(path: string, options: { imageRoot?: string
     } else {
       continue;
     }
-    rows.push({ row: r.row, index, text: r.text, images, imageCount });
+    const pandas: Record<string, string | null> = {};
+    header.forEach((name, i) => {
+      const col = typed[i];
+      if (col) pandas[name] = col[k] === 'nan' ? null : col[k]!;
+    });
+    rows.push({ row: r.row, index, text: r.text, pandas, images, imageCount });
   }
   if (rows.length === 0) throw new BenchError('BAD_DATA', `${path}: no rows with an image`);
   return { header, rows };

@@ -1,6 +1,7 @@
 import type { BenchScore, ItemJudgement, ScoreVariant } from '../benchmark.js';
 import { assertAligned, countErrors, percentByKey, percentMean } from './aggregate.js';
-import { boxedFirst } from './vlmeval-mcq.js';
+import { PY_DOT } from './python-compat.js';
+import { qwenPostProcess, vlmevalPredictionCell, vlmevalPredictionColumn } from './vlmeval-table.js';
 
 /** The seven Spatial457 levels, in the official order. */
 export const SPATIAL457_LEVELS = ['L1_single', 'L2_objects', 'L3_2d_spatial', 'L4_occ', 'L4_pose', 'L5_6d_spatial', 'L5_collision'] as const;
@@ -31,11 +32,22 @@ export const SPATIAL457_ANSWERS = [
   .map((x) => x.charAt(0).toUpperCase() + x.slice(1).toLowerCase())
   .join(', ');
 
-/** Spatial457 answer extraction: the `Answer': '…'` / `Answer": "…"` / `Answer': N` patterns, else the whole response. */
-export function spatial457Extract(response: string): string {
-  const m =
-    /Answer': '(.*?)'/u.exec(response) ?? /Answer": "(.*?)"/u.exec(response) ?? /Answer': (\p{Nd})/u.exec(response);
-  return m ? m[1]! : response;
+// Python `re` semantics: `.` stops only at `\n` (it matches `\r`), `\d` is any Unicode digit.
+const OFFICIAL_PATTERNS = [new RegExp(`Answer': '(${PY_DOT}*?)'`, 'u'), new RegExp(`Answer": "(${PY_DOT}*?)"`, 'u'), /Answer': (\p{Nd})/u];
+// The clean reading: `.` stops at any line break, ASCII digits only.
+const CLEAN_PATTERNS = [/Answer': '(.*?)'/u, /Answer": "(.*?)"/u, /Answer': ([0-9])/u];
+
+/**
+ * Spatial457 answer extraction: the `Answer': '…'` / `Answer": "…"` / `Answer': N` patterns in
+ * that order, else the whole response. Python's regex semantics by default (`.` matches `\r`,
+ * `\d` any Unicode digit); `clean: true` stops at every line break and reads ASCII digits only.
+ */
+export function spatial457Extract(response: string, options: { clean?: boolean } = {}): string {
+  for (const re of options.clean ? CLEAN_PATTERNS : OFFICIAL_PATTERNS) {
+    const m = re.exec(response);
+    if (m) return m[1]!;
+  }
+  return response;
 }
 
 function sameVehicleFamily(a: string, b: string): boolean {
@@ -61,10 +73,14 @@ export interface Spatial457ScoreItem {
   readonly category: string;
 }
 
-/** Judges one response with the boxed-first rule: last `\boxed{}` content when present, else the official extraction. */
+/**
+ * Judges one response as the headline does: Qwen2-VL post-processing (last `\boxed{}` content,
+ * spaces kept), the prediction file round trip (`None` → `nan`, `\r` → `_x000D_`), then the
+ * official extraction and matcher.
+ */
 export function judgeSpatial457(item: Spatial457ScoreItem, text: string | null): ItemJudgement {
-  const t = text ?? '';
-  const pred = t.includes('\\boxed{') ? boxedFirst(t) : spatial457Extract(t);
+  if (text === null) return { extracted: '', score: 0 };
+  const pred = spatial457Extract(vlmevalPredictionCell(text, true));
   return { extracted: pred, score: spatial457Correct(item.gold, pred) ? 1 : 0 };
 }
 
@@ -79,20 +95,38 @@ function levelScores(items: readonly Spatial457ScoreItem[], hits: readonly numbe
   return out;
 }
 
-/** Scores Spatial457: headline boxed-first, `raw` = the official extraction on the whole response; per-level scores (0 for an absent level, as officially). */
+/**
+ * Scores Spatial457 as the Spatial-SSRL VLMEvalKit run does: headline = Qwen2-VL post-processing,
+ * the `.xlsx`/pandas round trip of the prediction file (so `None` scores as `nan`), the official
+ * extraction with Python regex semantics and the official matcher. Variants: `raw` (no
+ * post-processing, the robust mode on the whole response) and `clean` (post-processing without
+ * the table round trip, `.` stopping at line breaks, ASCII digits). Per-level scores (0 for an
+ * absent level, as officially).
+ */
 export function scoreSpatial457(benchmark: string, items: readonly Spatial457ScoreItem[], texts: readonly (string | null)[]): BenchScore {
   assertAligned(benchmark, items, texts);
-  const boxed = items.map((x, i) => judgeSpatial457(x, texts[i] ?? null).score);
-  const raw = items.map((x, i) => (spatial457Correct(x.gold, spatial457Extract(texts[i] ?? '')) ? 1 : 0));
+  const hits = (preds: readonly string[], clean = false) =>
+    items.map((x, i) => (texts[i] !== null && texts[i] !== undefined && spatial457Correct(x.gold, spatial457Extract(preds[i]!, { clean })) ? 1 : 0));
+  const boxed = hits(vlmevalPredictionColumn(texts, true));
+  const raw = hits(vlmevalPredictionColumn(texts, false));
+  const clean = hits(
+    texts.map((t) => qwenPostProcess(t ?? '')),
+    true,
+  );
   const boxedV: ScoreVariant = {
-    label: 'last \\boxed{} content when present, else the official Answer-pattern extraction; official matcher',
+    label: 'Qwen2-VL post-processing (last \\boxed{} content, spaces kept), prediction file round trip (.xlsx, pandas: None → nan), official Answer-pattern extraction and matcher',
     headline: percentMean(boxed),
     categories: levelScores(items, boxed),
   };
   const rawV: ScoreVariant = {
-    label: 'official Spatial457 extraction on the whole response (robust mode), official matcher',
+    label: 'official Spatial457 extraction on the whole response (robust mode, no post-processing), prediction file round trip',
     headline: percentMean(raw),
     categories: levelScores(items, raw),
+  };
+  const cleanV: ScoreVariant = {
+    label: 'post-processing without the table round trip ("None" matches "no"), "." stopping at line breaks, ASCII digits',
+    headline: percentMean(clean),
+    categories: levelScores(items, clean),
   };
   return {
     benchmark,
@@ -101,6 +135,6 @@ export function scoreSpatial457(benchmark: string, items: readonly Spatial457Sco
     categories: boxedV.categories,
     n: items.length,
     errors: countErrors(texts),
-    variants: { boxedFirst: boxedV, raw: rawV },
+    variants: { boxedFirst: boxedV, raw: rawV, clean: cleanV },
   };
 }

@@ -49,17 +49,19 @@ export function threeDsrGroupHits(
 }
 
 /**
- * Scores 3DSRBench in VLMEvalKit's four settings, each under the boxed-first and the raw rule.
- * Headline: `vanilla`, boxed-first (every row counted on its own, as in VLMEvalKit's first line).
+ * Scores 3DSRBench in VLMEvalKit's four settings, each under the headline rule (see `scoreMcq`),
+ * the raw rule (`raw/…`) and the clean rule (`clean/…`). Headline: `vanilla` (every row counted
+ * on its own, as in VLMEvalKit's first line).
  */
 export function scoreThreeDsr(benchmark: string, items: readonly ThreeDsrScoreItem[], texts: readonly (string | null)[]): BenchScore {
   assertAligned(benchmark, items, texts);
-  const { boxed, raw } = mcqHits(items, texts);
+  const { boxed, raw, clean } = mcqHits(items, texts);
   const variants: Record<string, ScoreVariant> = {};
   const notes: string[] = [];
   for (const [prefix, hits, rule] of [
-    ['', boxed, 'boxed-first'],
-    ['raw/', raw, 'raw VLMEvalKit can_infer'],
+    ['', boxed, 'Qwen2-VL post-processing, prediction file round trip, can_infer'],
+    ['raw/', raw, 'can_infer on the whole response, prediction file round trip'],
+    ['clean/', clean, 'post-processing and can_infer without the table round trip'],
   ] as const) {
     variants[`${prefix}vanilla`] = { label: `vanilla, ${rule}`, headline: percentMean(hits), categories: mcqCategories(items, hits) };
     for (const setting of ['flip_eval', 'circ_eval', 'flip_circ_eval'] as const) {
@@ -76,7 +78,7 @@ export function scoreThreeDsr(benchmark: string, items: readonly ThreeDsrScoreIt
     categories: head.categories,
     n: items.length,
     errors: countErrors(texts),
-    variants: { boxedFirst: head, raw: variants['raw/vanilla']!, ...variants },
+    variants: { boxedFirst: head, raw: variants['raw/vanilla']!, clean: variants['clean/vanilla']!, ...variants },
     ...(notes.length ? { notes } : {}),
   };
 }

@@ -51,8 +51,9 @@ export function vlmevalMcqAnswer(response: string, choices: McqChoices): string 
 }
 
 /**
- * The text a boxed-answer-first rule reads: the last `\boxed{}` content when the response has
- * one (the effect of VLMEvalKit's Qwen2-VL `post_process` option), else the whole response.
+ * The last `\boxed{}` content, trimmed, when the response has one, else the whole response (an
+ * unclosed box reads `None`). A convenience for benchmarks scored outside VLMEvalKit; VLMEvalKit
+ * benchmarks read boxed answers with `qwenPostProcess`, which keeps spaces and unclosed boxes.
  */
 export function boxedFirst(response: string): string {
   const boxed = extractBoxed(response);

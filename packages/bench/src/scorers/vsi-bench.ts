@@ -3,7 +3,7 @@ import { assertAligned, countErrors, percentByKey, percentMean } from './aggrega
 import { lastBoxedFlat } from './viewspatial.js';
 import { boxedFirst } from './vlmeval-mcq.js';
 import { pythonStrip } from '@spatial-ssrl/rewards';
-import { pyFloat, pyIsAlpha } from './python-compat.js';
+import { pyFloat, pyIsAlpha, pyLen } from './python-compat.js';
 
 /** VSI-Bench multiple-choice question types. */
 export const VSI_MCQ_TYPES = [
@@ -20,11 +20,12 @@ export const VSI_NUMERIC_TYPES = ['object_abs_distance', 'object_counting', 'obj
 /**
  * Mean relative accuracy as the Spatial-SSRL script computes it: the share of the ten
  * thresholds θ = 0.50, 0.55, …, 0.95 with `|p − g| / g < 1 − θ`; 0 when either side is not a
- * number or g is 0.
+ * number or g is 0. Numbers are read by Python's `float`, which accepts digits of any script
+ * (`٤` is 4); `unicodeDigits: false` reads ASCII digits only.
  */
-export function mraSpatialSsrl(pred: string, gold: string): number {
-  const p = pyFloat(pred);
-  const g = pyFloat(gold);
+export function mraSpatialSsrl(pred: string, gold: string, options: { unicodeDigits?: boolean } = {}): number {
+  const p = pyFloat(pred, options);
+  const g = pyFloat(gold, options);
   if (p === null || g === null || g === 0) return 0;
   let acc = 0;
   for (let i = 0; i < 20; i++) {
@@ -34,11 +35,16 @@ export function mraSpatialSsrl(pred: string, gold: string): number {
   return acc / 10;
 }
 
-/** Per-item score of the Spatial-SSRL VSI script: a one-letter prediction is compared case-insensitively, anything else by MRA. */
-export function vsiSpatialSsrlItem(response: string, gold: string, cot: boolean): { pred: string; score: number } {
-  const pred = cot ? lastBoxedFlat(response) : response;
-  if (pred.length === 1 && pyIsAlpha(pred)) return { pred, score: pred.toLowerCase() === gold.toLowerCase() ? 1 : 0 };
-  return { pred, score: mraSpatialSsrl(pred, gold) };
+/**
+ * Per-item score of the Spatial-SSRL VSI scripts: the inference script strips the decoded output
+ * (Python `str.strip()`), the scoring script reads the last `\boxed{}` with CoT; a one-letter
+ * prediction is compared case-insensitively, anything else by MRA.
+ */
+export function vsiSpatialSsrlItem(response: string, gold: string, cot: boolean, options: { unicodeDigits?: boolean } = {}): { pred: string; score: number } {
+  const stripped = pythonStrip(response);
+  const pred = cot ? lastBoxedFlat(stripped) : stripped;
+  if (pyLen(pred) === 1 && pyIsAlpha(pred)) return { pred, score: pred.toLowerCase() === gold.toLowerCase() ? 1 : 0 };
+  return { pred, score: mraSpatialSsrl(pred, gold, options) };
 }
 
 // numpy.linspace(0.5, 0.95, 10), element for element.
@@ -71,9 +77,11 @@ export function vsiThinkingInSpaceItem(answerText: string, gold: string, questio
 }
 
 /**
- * thinking-in-space aggregation: mean per question type, the three relative-direction levels
- * merged into one (their sum divided by 3, absent levels counting 0), overall = mean of the
- * resulting task scores (8 on the full benchmark). Returned as fractions 0-1.
+ * thinking-in-space aggregation: mean per question type; when the easy relative-direction level
+ * is present the three levels are merged into one (their sum divided by 3 — the official code
+ * then expects medium and hard too; an absent one counts 0 here), otherwise the levels present
+ * stay separate tasks; overall = mean of the resulting task scores (8 on the full benchmark).
+ * Returned as fractions 0-1.
  */
 export function thinkingInSpaceAggregate(types: readonly string[], scores: readonly number[]): Record<string, number> {
   const by = new Map<string, number[]>();
@@ -87,12 +95,14 @@ export function thinkingInSpaceAggregate(types: readonly string[], scores: reado
     const g = by.get(t)!;
     out[t] = g.reduce((a, b) => a + b, 0) / g.length;
   }
-  let dir = 0;
-  for (const lvl of ['object_rel_direction_easy', 'object_rel_direction_medium', 'object_rel_direction_hard']) {
-    dir += out[lvl] ?? 0;
-    delete out[lvl];
+  if (out['object_rel_direction_easy'] !== undefined) {
+    let dir = 0;
+    for (const lvl of ['object_rel_direction_easy', 'object_rel_direction_medium', 'object_rel_direction_hard']) {
+      dir += out[lvl] ?? 0;
+      delete out[lvl];
+    }
+    out['object_rel_direction'] = dir / 3;
   }
-  out['object_rel_direction'] = dir / 3;
   const vals = Object.values(out);
   out['overall'] = vals.reduce((a, b) => a + b, 0) / vals.length;
   return out;
@@ -130,15 +140,14 @@ function tisVariant(label: string, items: readonly VsiScoreItem[], answers: read
 export function scoreVsi(benchmark: string, items: readonly VsiScoreItem[], texts: readonly (string | null)[]): BenchScore {
   assertAligned(benchmark, items, texts);
   const scores = items.map((x, i) => judgeVsi(x, texts[i] ?? null).score);
+  const clean = items.map((x, i) => vsiSpatialSsrlItem(texts[i] ?? '', x.gold, x.meta.cot, { unicodeDigits: false }).score);
+  const types = items.map((x) => x.category);
   const raw = texts.map((t) => t ?? '');
   return {
     benchmark,
     headline: percentMean(scores),
-    rule: 'Spatial-SSRL VSI script: last \\boxed{}; one letter → case-insensitive match, else MRA over θ∈{.50,…,.95} with <; mean over all items',
-    categories: percentByKey(
-      items.map((x) => x.category),
-      scores,
-    ),
+    rule: 'Spatial-SSRL VSI scripts: output stripped, last \\boxed{} (CoT); one letter → case-insensitive match, else MRA over θ∈{.50,…,.95} with < (Python float: digits of any script); mean over all items',
+    categories: percentByKey(types, scores),
     n: items.length,
     errors: countErrors(texts),
     variants: {
@@ -148,6 +157,7 @@ export function scoreVsi(benchmark: string, items: readonly VsiScoreItem[], text
         raw.map(boxedFirst),
       ),
       raw: tisVariant('thinking-in-space rules on the raw response', items, raw),
+      clean: { label: 'Spatial-SSRL rule reading ASCII digits only', headline: percentMean(clean), categories: percentByKey(types, clean) },
     },
   };
 }
