@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
+import { abortableSleep } from './abort-fanout.js';
 import { BenchError } from './errors.js';
 import { buildChatContent, type ChatContentPart, type ImageWireFormat } from './openai-content.js';
 import type { Policy, PolicyCompletion, PolicyOutput, PolicyRequest, SamplingParams } from './policy.js';
@@ -149,7 +149,7 @@ export function openAiPolicy(options: OpenAiPolicyOptions): Policy {
       if (k >= o.maxRetries) return { kind: 'transient', message: `${a.message} (gave up after ${k + 1} attempts)` };
       const ceiling = Math.min(o.retryMaxDelayMs, o.retryBaseMs * 2 ** k);
       const wait = a.retryAfterMs !== undefined ? Math.min(a.retryAfterMs, o.retryMaxDelayMs) : Math.random() * ceiling;
-      await sleep(wait, undefined, signal ? { signal } : {});
+      await abortableSleep(wait, signal);
     }
   }
 

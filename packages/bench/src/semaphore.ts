@@ -1,3 +1,5 @@
+import { onAbort } from './abort-fanout.js';
+
 /** A counting semaphore bounding how many operations run at once. */
 export class Semaphore {
   private active = 0;
@@ -21,16 +23,17 @@ export class Semaphore {
     }
     await new Promise<void>((resolve, reject) => {
       const grant = () => {
-        signal?.removeEventListener('abort', onAbort);
+        off();
         resolve();
       };
-      const onAbort = () => {
-        const i = this.waiting.indexOf(grant);
-        if (i !== -1) this.waiting.splice(i, 1);
-        reject(signal!.reason);
-      };
       this.waiting.push(grant);
-      signal?.addEventListener('abort', onAbort, { once: true });
+      const off = signal
+        ? onAbort(signal, () => {
+            const i = this.waiting.indexOf(grant);
+            if (i !== -1) this.waiting.splice(i, 1);
+            reject(signal.reason);
+          })
+        : () => {};
     });
     return this.releaser();
   }

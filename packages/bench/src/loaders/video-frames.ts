@@ -80,21 +80,41 @@ export async function ffmpegAvailable(): Promise<boolean> {
   }
 }
 
-/** Loads `count` uniformly sampled frames from a folder of extracted frames. */
+/** Number of frame files in a frames folder; `NO_FRAME_SOURCE` when it holds none. */
+export async function folderFrameCount(dir: string): Promise<number> {
+  const n = (await listFrames(dir)).length;
+  if (n === 0) throw new BenchError('NO_FRAME_SOURCE', `frames folder ${dir} holds no .jpg/.png frames`);
+  return n;
+}
+
+/** Loads `count` uniformly sampled frames from a folder of extracted frames (every frame when it holds no more). */
 export async function framesFromFolder(dir: string, count: number): Promise<PolicyImage[]> {
   const files = await listFrames(dir);
   if (files.length === 0) throw new BenchError('NO_FRAME_SOURCE', `frames folder ${dir} holds no .jpg/.png frames`);
   return Promise.all(sampleFrameIndices(files.length, count).map((i) => readImageFile(files[i]!)));
 }
 
-/** Decodes `count` uniformly sampled frames of a video with ffmpeg (frame count from ffprobe), as JPEG. */
-export async function framesFromVideo(video: string, count: number): Promise<PolicyImage[]> {
-  const probe = await run('ffprobe', [
-    '-v', 'error', '-select_streams', 'v:0', '-count_packets', '-show_entries', 'stream=nb_read_packets', '-of', 'csv=p=0', video,
-  ]);
-  const total = Number.parseInt(probe.stdout.trim(), 10);
+/** Number of frames of a video's first video stream, counted by ffprobe; `NO_FRAME_SOURCE` when it finds none. */
+export async function videoFrameCount(video: string): Promise<number> {
+  let stdout: string;
+  try {
+    ({ stdout } = await run('ffprobe', [
+      '-v', 'error', '-select_streams', 'v:0', '-count_packets', '-show_entries', 'stream=nb_read_packets', '-of', 'csv=p=0', video,
+    ]));
+  } catch (err) {
+    throw new BenchError('NO_FRAME_SOURCE', `ffprobe cannot read ${video}: ${String((err as { stderr?: string }).stderr ?? (err as Error).message).trim()}`, { cause: err });
+  }
+  const total = Number.parseInt(stdout.trim(), 10);
   if (!Number.isFinite(total) || total <= 0) throw new BenchError('NO_FRAME_SOURCE', `ffprobe found no video frames in ${video}`);
-  const picks = sampleFrameIndices(total, count);
+  return total;
+}
+
+/**
+ * Decodes `count` uniformly sampled frames of a video with ffmpeg, as JPEG (every frame when the
+ * video has no more); `total` is the frame count when already known from {@link videoFrameCount}.
+ */
+export async function framesFromVideo(video: string, count: number, total?: number): Promise<PolicyImage[]> {
+  const picks = sampleFrameIndices(total ?? (await videoFrameCount(video)), count);
   const dir = await mkdtemp(join(tmpdir(), 'ssrl-frames-'));
   try {
     const select = picks.map((i) => `eq(n\\,${i})`).join('+');

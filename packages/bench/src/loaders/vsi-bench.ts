@@ -6,7 +6,7 @@ import { readJsonList } from '../io/json-files.js';
 import type { PolicyImage } from '../policy.js';
 import { COT_SUFFIX, imagePlaceholders } from '../prompts.js';
 import { judgeVsi, scoreVsi } from '../scorers/vsi-bench.js';
-import { ffmpegAvailable, findFrameFolder, findVideo, framesFromFolder, framesFromVideo } from './video-frames.js';
+import { ffmpegAvailable, findFrameFolder, findVideo, folderFrameCount, framesFromFolder, framesFromVideo, sampleFrameIndices, videoFrameCount } from './video-frames.js';
 
 /** Frames per video in the Spatial-SSRL VSI-Bench evaluation. */
 export const VSI_DEFAULT_FRAMES = 128;
@@ -74,7 +74,9 @@ export function vsiPrompt(question: string, options: readonly (string | null | u
  * Loads VSI-Bench from the Spatial-SSRL JSON list (`mp4_path, question_type, question, answer,
  * A-D`). Each item's images are `frames` frames sampled uniformly from `framesDir/<video stem>/`
  * (or `framesDir/<dataset>/<stem>/`), else decoded from `videosDir` with ffmpeg when it is on
- * PATH; a video with neither raises `NO_FRAME_SOURCE` at load time.
+ * PATH; a video with fewer frames sends them all, as the official script does, and its prompt
+ * has one placeholder per frame sent. Frames are counted at load time; a video with no frame
+ * source raises `NO_FRAME_SOURCE` then.
  */
 export async function loadVsiBench(path: string, options: LoadOptions = {}): Promise<BenchItem<VsiMeta>[]> {
   const rows = await readJsonList(path, row);
@@ -82,7 +84,7 @@ export async function loadVsiBench(path: string, options: LoadOptions = {}): Pro
   if (!Number.isInteger(frames) || frames < 1) throw new BenchError('BAD_ARGUMENT', `frames must be a positive integer, got ${frames}`);
   const cot = options.cot ?? true;
   const limited = options.limit !== undefined ? rows.slice(0, options.limit) : rows;
-  const sources = new Map<string, () => Promise<PolicyImage[]>>();
+  const sources = new Map<string, { load: () => Promise<PolicyImage[]>; sent: number }>();
   const shared = recentlyUsed(RECENT_VIDEOS);
   let ffmpeg: boolean | undefined;
   const items: BenchItem<VsiMeta>[] = [];
@@ -90,14 +92,18 @@ export async function loadVsiBench(path: string, options: LoadOptions = {}): Pro
     const stem = basename(r.mp4_path, extname(r.mp4_path));
     const dataset = basename(dirname(r.mp4_path));
     const key = `${dataset}/${stem}`;
-    let load = sources.get(key);
-    if (!load) {
+    let source = sources.get(key);
+    if (!source) {
       const folder = options.framesDir ? await findFrameFolder(options.framesDir, dataset, stem) : null;
-      if (folder) load = shared(key, () => framesFromFolder(folder, frames));
-      else {
+      if (folder) {
+        const total = await folderFrameCount(folder);
+        source = { load: shared(key, () => framesFromFolder(folder, frames)), sent: sampleFrameIndices(total, frames).length };
+      } else {
         const video = options.videosDir ? await findVideo(options.videosDir, dataset, stem) : null;
-        if (video && (ffmpeg ??= await ffmpegAvailable())) load = shared(key, () => framesFromVideo(video, frames));
-        else {
+        if (video && (ffmpeg ??= await ffmpegAvailable())) {
+          const total = await videoFrameCount(video);
+          source = { load: shared(key, () => framesFromVideo(video, frames, total)), sent: sampleFrameIndices(total, frames).length };
+        } else {
           const tried = [
             options.framesDir ? `no frames folder ${stem}/ under ${options.framesDir}` : 'no frames folder given (framesDir)',
             options.videosDir ? (video ? 'ffmpeg/ffprobe are not on PATH' : `no ${stem}.mp4 under ${options.videosDir}`) : 'no videos folder given (videosDir)',
@@ -105,13 +111,13 @@ export async function loadVsiBench(path: string, options: LoadOptions = {}): Pro
           throw new BenchError('NO_FRAME_SOURCE', `VSI-Bench video ${key} (row ${i + 1}): ${tried.join('; ')}. Extract frames to <framesDir>/<video stem>/*.jpg or install ffmpeg.`);
         }
       }
-      sources.set(key, load);
+      sources.set(key, source);
     }
     const opts = [r.A, r.B, r.C, r.D];
     items.push({
       id: String(i),
-      prompt: imagePlaceholders(frames) + vsiPrompt(r.question, opts, cot),
-      images: load,
+      prompt: imagePlaceholders(source.sent) + vsiPrompt(r.question, opts, cot),
+      images: source.load,
       gold: r.answer,
       category: r.question_type,
       meta: { cot, video: key, dataset, options: opts.filter((o): o is string => typeof o === 'string') },
