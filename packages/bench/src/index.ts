@@ -20,10 +20,14 @@ export type { OpenAiPolicyOptions } from './openai-policy.js';
 export { buildChatContent, imageDataUrl, splitPrompt } from './openai-content.js';
 export type { ChatContentPart, ImageWireFormat } from './openai-content.js';
 export { Semaphore } from './semaphore.js';
+export { EndpointPool } from './endpoint-pool.js';
+export type { EndpointLease, EndpointOutcome, EndpointPoolOptions, EndpointState } from './endpoint-pool.js';
 export { PredictionCache, promptHash, samplingHash } from './cache.js';
 export type { CacheKey, CachedPrediction } from './cache.js';
 export { cacheKeyFor, runBenchmark, scorePredictions } from './runner.js';
 export type { Prediction, RunBenchmarkOptions, RunProgress, RunResult } from './runner.js';
+export { mergeRuns, parseShard, predictionRecordSchema, predictionRecords, readPredictionRecords, runManifestSchema, shardItems } from './run-records.js';
+export type { PredictionRecord, RunManifest, Shard } from './run-records.js';
 export {
   PAPER_COLUMNS,
   PAPER_COLUMN_BENCHMARK,

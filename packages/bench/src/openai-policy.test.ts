@@ -90,6 +90,39 @@ describe('openAiPolicy over HTTP', () => {
     expect(srv.stats.byPrompt.get('question 0')).toBe(3);
   });
 
+  it('spreads requests over several servers by least outstanding requests', async () => {
+    const fastOne = await server({ latencyMs: 2 });
+    const slowOne = await server({ latencyMs: 40 });
+    const policy = openAiPolicy({ baseUrl: [fastOne.baseUrl, slowOne.baseUrl], model: 'm', concurrency: 4 });
+    const out = await policy.generate(requests(120), sampling);
+    expect(out.every((c, i) => c.outputs[0]!.text === `answer:question ${i}#11`)).toBe(true);
+    expect(fastOne.stats.maxInFlight).toBeLessThanOrEqual(4);
+    expect(slowOne.stats.maxInFlight).toBeLessThanOrEqual(4);
+    // The faster server frees its slots sooner, so it takes most of the work.
+    expect(fastOne.stats.answered).toBeGreaterThan(slowOne.stats.answered);
+    expect(fastOne.stats.answered + slowOne.stats.answered).toBe(120);
+  });
+
+  it('moves requests off a server that dies mid-run and still answers every item', async () => {
+    const alive = await server({ latencyMs: 5 });
+    let dying: OpenAiTestServer | undefined;
+    let closing: Promise<void> | undefined;
+    dying = await startOpenAiTestServer({
+      latencyMs: 5,
+      respond: (req, k) => {
+        if (dying && dying.stats.answered >= 10) closing ??= dying.close();
+        return `answer:${req.prompt}#${req.seed + k}`;
+      },
+    });
+    const policy = openAiPolicy({ baseUrl: [dying.baseUrl, alive.baseUrl], model: 'm', concurrency: 3, endpointCooldownMs: 20, ...fast });
+    const out = await policy.generate(requests(150), sampling);
+    await closing;
+    expect(out.filter((c) => c.error !== undefined)).toEqual([]);
+    expect(out.every((c, i) => c.outputs[0]!.text === `answer:question ${i}#11`)).toBe(true);
+    expect(dying.stats.answered).toBeGreaterThanOrEqual(10);
+    expect(alive.stats.answered).toBeGreaterThan(100);
+  });
+
   it('does not retry a 400 and marks it final', async () => {
     const srv = await server({ fault: () => ({ kind: 'status', status: 400, body: '{"error":{"message":"context too long"}}' }) });
     const policy = openAiPolicy({ baseUrl: srv.baseUrl, model: 'm', ...fast });

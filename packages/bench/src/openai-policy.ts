@@ -4,16 +4,19 @@ import { BenchError } from './errors.js';
 import { buildChatContent, type ChatContentPart, type ImageWireFormat } from './openai-content.js';
 import type { Policy, PolicyCompletion, PolicyOutput, PolicyRequest, SamplingParams } from './policy.js';
 import { policyError } from './policy-errors.js';
-import { Semaphore } from './semaphore.js';
+import { EndpointPool } from './endpoint-pool.js';
 
 /** Options of {@link openAiPolicy}. */
 export const openAiPolicyOptions = z.object({
-  /** Server root including the API prefix, e.g. `http://127.0.0.1:8000/v1`. */
-  baseUrl: z.string().url(),
+  /**
+   * Server root including the API prefix, e.g. `http://127.0.0.1:8000/v1`, or several servers of
+   * the same model: each request goes to the live one with the fewest requests in flight.
+   */
+  baseUrl: z.union([z.string().url(), z.array(z.string().url()).min(1)]),
   /** Model name sent in every request. */
   model: z.string().min(1),
   apiKey: z.string().optional(),
-  /** HTTP requests in flight at once (fan-out requests included); default 8. */
+  /** HTTP requests in flight at once per server (fan-out requests included); default 8. */
   concurrency: z.number().int().positive().default(8),
   /** Per-request timeout in ms (body included); default 120,000. */
   timeoutMs: z.number().int().positive().default(120_000),
@@ -27,7 +30,9 @@ export const openAiPolicyOptions = z.object({
   retryBaseMs: z.number().nonnegative().default(500),
   /** Back-off ceiling in ms (also caps `Retry-After`); default 30,000. */
   retryMaxDelayMs: z.number().nonnegative().default(30_000),
-  /** Identifier for caches and reports; default `openai:<model>`. */
+  /** Pause of a server taken out after a failed connection or a timeout, ms; doubles with each failed probe up to 60,000; default 1,000. */
+  endpointCooldownMs: z.number().nonnegative().default(1000),
+  /** Identifier for caches and reports; default `openai:<model>` (the same whatever the servers). */
   id: z.string().min(1).optional(),
 });
 /** Input of {@link openAiPolicy} (defaults applied by the schema). */
@@ -49,7 +54,7 @@ const chatResponse = z.object({
 
 type Attempt =
   | { kind: 'ok'; outputs: PolicyOutput[] }
-  | { kind: 'transient'; message: string; retryAfterMs?: number }
+  | { kind: 'transient'; message: string; retryAfterMs?: number; endpointDown?: boolean }
   | { kind: 'final'; message: string; status?: number };
 
 function retryAfterMs(header: string | null): number | undefined {
@@ -90,8 +95,9 @@ export function openAiPolicy(options: OpenAiPolicyOptions): Policy {
     throw new BenchError('BAD_ARGUMENT', `openAiPolicy: ${issue.path.join('.') || 'options'}: ${issue.message}`);
   }
   const o = parsed.data;
-  const url = `${o.baseUrl.replace(/\/+$/, '')}/chat/completions`;
-  const sem = new Semaphore(o.concurrency);
+  const urls = (Array.isArray(o.baseUrl) ? o.baseUrl : [o.baseUrl]).map((u) => u.replace(/\/+$/, ''));
+  const pool = new EndpointPool(urls, { perEndpoint: o.concurrency, cooldownMs: o.endpointCooldownMs });
+  const where = (base: string) => (urls.length > 1 ? ` (${base})` : '');
   let nSupported = o.supportsN;
 
   const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -107,27 +113,40 @@ export function openAiPolicy(options: OpenAiPolicyOptions): Policy {
       seed,
       n,
     });
-    const release = await sem.acquire(signal);
+    const lease = await pool.acquire(signal);
     let status: number;
     let text: string;
     let retryAfter: string | null;
     try {
       const timeout = AbortSignal.timeout(o.timeoutMs);
-      const res = await fetch(url, { method: 'POST', headers, body, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+      const res = await fetch(`${lease.url}/chat/completions`, { method: 'POST', headers, body, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
       status = res.status;
       retryAfter = res.headers.get('retry-after');
       text = await res.text();
     } catch (err) {
-      if (isAbort(err, signal)) throw err;
+      if (isAbort(err, signal)) {
+        lease.release('ok');
+        throw err;
+      }
+      // No connection or no answer in time: take the server out of rotation for a while.
+      lease.release('down');
       const name = (err as Error)?.name;
-      const msg = name === 'TimeoutError' ? `no response within ${o.timeoutMs} ms` : `network error: ${(err as Error)?.message ?? String(err)}`;
-      return { kind: 'transient', message: msg };
-    } finally {
-      release();
+      const cause = (err as { cause?: { code?: string; message?: string } })?.cause;
+      const detail = cause?.code ?? cause?.message ?? (err as Error)?.message ?? String(err);
+      const msg = name === 'TimeoutError' ? `no response within ${o.timeoutMs} ms` : `network error: ${detail}`;
+      return { kind: 'transient', message: msg + where(lease.url), endpointDown: true };
     }
+    // A gateway that cannot reach its model server answers 502/503/504: that server is down too.
+    const gatewayDown = status === 502 || status === 503 || status === 504;
+    lease.release(gatewayDown ? 'down' : 'ok');
     if (status === 429 || status === 408 || status >= 500) {
       const after = retryAfterMs(retryAfter);
-      return { kind: 'transient', message: `HTTP ${status}: ${excerpt(text)}`, ...(after !== undefined ? { retryAfterMs: after } : {}) };
+      return {
+        kind: 'transient',
+        message: `HTTP ${status}${where(lease.url)}: ${excerpt(text)}`,
+        ...(after !== undefined ? { retryAfterMs: after } : {}),
+        ...(gatewayDown ? { endpointDown: true } : {}),
+      };
     }
     if (status < 200 || status >= 300) return { kind: 'final', message: `HTTP ${status}: ${excerpt(text)}`, status };
     let json: unknown;
@@ -142,11 +161,20 @@ export function openAiPolicy(options: OpenAiPolicyOptions): Policy {
     return { kind: 'ok', outputs: choices.map((c) => ({ text: contentText(c.message.content), finishReason: c.finish_reason ?? 'unknown' })) };
   }
 
+  // A request whose server went down moves to another live server at once, without counting as
+  // a retry; the bound keeps a fleet whose servers all keep failing from looping.
+  const maxSwitches = 2 * urls.length;
   async function withRetries(content: ChatContentPart[], sampling: SamplingParams, n: number, seed: number, signal?: AbortSignal): Promise<Attempt> {
+    let switches = 0;
     for (let k = 0; ; k++) {
       const a = await attempt(content, sampling, n, seed, signal);
       if (a.kind !== 'transient') return a;
-      if (k >= o.maxRetries) return { kind: 'transient', message: `${a.message} (gave up after ${k + 1} attempts)` };
+      if (a.endpointDown && urls.length > 1 && switches < maxSwitches && pool.live > 0) {
+        switches++;
+        k--;
+        continue;
+      }
+      if (k >= o.maxRetries) return { kind: 'transient', message: `${a.message} (gave up after ${k + 1 + switches} attempts)` };
       const ceiling = Math.min(o.retryMaxDelayMs, o.retryBaseMs * 2 ** k);
       const wait = a.retryAfterMs !== undefined ? Math.min(a.retryAfterMs, o.retryMaxDelayMs) : Math.random() * ceiling;
       await abortableSleep(wait, signal);
