@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCompareArgs, parseRunArgs } from './args.js';
+import { parseCompareArgs, parseMergeArgs, parseRunArgs } from './args.js';
 import { UsageError } from './model-spec.js';
 
 const base = ['--model', 'openai:http://127.0.0.1:8000/v1#Qwen2.5-VL-7B', '--out', 'runs/x'];
@@ -7,7 +7,7 @@ const base = ['--model', 'openai:http://127.0.0.1:8000/v1#Qwen2.5-VL-7B', '--out
 describe('parseRunArgs', () => {
   it('reads the model spec, per-benchmark data and sampling defaults', () => {
     const a = parseRunArgs([...base, '--bench', 'viewspatial,vsi-bench', '--data', 'viewspatial=/d/vs', '--data', 'vsi-bench=/d/vsi.json', '--frames', '16', '--n', '4'], {});
-    expect(a.model).toEqual({ kind: 'openai', baseUrl: 'http://127.0.0.1:8000/v1', model: 'Qwen2.5-VL-7B' });
+    expect(a.model).toEqual({ kind: 'openai', baseUrls: ['http://127.0.0.1:8000/v1'], model: 'Qwen2.5-VL-7B' });
     expect([...a.data]).toEqual([
       ['viewspatial', '/d/vs'],
       ['vsi-bench', '/d/vsi.json'],
@@ -37,6 +37,23 @@ describe('parseRunArgs', () => {
     bad([...base, '--bench', 'viewspatial', '--data', '/x', '--n', 'two'], /--n must be an integer/);
     bad([...base, '--bench', 'viewspatial', '--data', '/x', '--colour'], /Unknown option '--colour'/);
     expect(() => parseRunArgs([...base, '--bench', 'viewspatial', '--data', '/x', '--limit', '0'], {})).toThrow(UsageError);
+    bad([...base, '--bench', 'viewspatial', '--data', '/x', '--shard', '4/4'], /--shard 4\/4: K must be in 0…N−1/);
+    bad([...base, '--bench', 'viewspatial', '--data', '/x', '--shard', 'first'], /--shard must look like K\/N/);
+    bad(['--model', 'openai:http://a:1/v1,ftp://b/v1#m', '--out', 'o', '--bench', 'viewspatial', '--data', '/x'], /"ftp:\/\/b\/v1" is not an http\(s\) URL/);
+  });
+
+  it('reads several server URLs and a shard', () => {
+    const a = parseRunArgs(['--model', 'openai:http://10.0.0.1:8000/v1,http://10.0.0.2:8000/v1#Qwen', '--out', 'o', '--bench', 'viewspatial', '--data', '/x', '--shard', '2/8'], {});
+    expect(a.model).toEqual({ kind: 'openai', baseUrls: ['http://10.0.0.1:8000/v1', 'http://10.0.0.2:8000/v1'], model: 'Qwen' });
+    expect(a.shard).toEqual({ index: 2, count: 8 });
+  });
+});
+
+describe('parseMergeArgs', () => {
+  it('takes shard folders and a required output folder', () => {
+    expect(parseMergeArgs(['s0', 's1', '--out', 'all'])).toEqual({ runs: ['s0', 's1'], out: 'all' });
+    expect(() => parseMergeArgs(['s0'])).toThrow(/--out/);
+    expect(() => parseMergeArgs(['--out', 'x'])).toThrow(/run folders/);
   });
 });
 

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { BENCHMARKS } from '@spatial-ssrl/bench';
+import { BENCHMARKS, parseShard, type Shard } from '@spatial-ssrl/bench';
 import { z } from 'zod';
 import { parseModelSpec, type ModelSpec, UsageError } from './model-spec.js';
 
@@ -8,13 +8,16 @@ export const USAGE = `ssrl-eval — evaluate a checkpoint or an OpenAI-compatibl
 
 ssrl-eval run --model <spec> --bench <name>[,<name>…] --data <path> | --data <name>=<path> … --out <dir> [options]
   --model openai:<base-url>#<model-name>   e.g. openai:http://127.0.0.1:8000/v1#Qwen2.5-VL-7B-Instruct
+          openai:<url>,<url>,…#<model-name> several servers of one model: each request goes to the
+                                           live one with the fewest in flight; a dead one is retried later
           checkpoint:<dir>                 a local checkpoint, or a training run folder holding
                                            checkpoint/ (needs @spatial-ssrl/model)
   --bench       comma-separated: ${Object.keys(BENCHMARKS).join(', ')}
   --data        one path when one benchmark is run, else one --data <name>=<path> per benchmark
   --out         run folder: cache.jsonl (resumable), predictions.jsonl, scores.json, report.md
   --temperature (0)  --top-p (1)  --max-tokens (2048)  --seed (0)  --n (1)
-  --concurrency (8)  --timeout-ms (120000)  --max-retries (5)  --api-key (or OPENAI_API_KEY)
+  --concurrency (8, per server)  --timeout-ms (120000)  --max-retries (5)  --api-key (or OPENAI_API_KEY)
+  --shard K/N   evaluate items i with i % N = K (K in 0…N−1), e.g. one Slurm array task; then merge
   --no-n        the server does not support n > 1: send one request per sample
   --image-format original|png|jpeg (original; images are never resized by the client)
   --limit N     first N items of each benchmark
@@ -23,7 +26,8 @@ ssrl-eval run --model <spec> --bench <name>[,<name>…] --data <path> | --data <
   --whatsup-subset A|B (A)   --shuffle-seed N (What'sUp: shuffle options, track the answer)
   --no-resize   ViewSpatial-Bench: keep original image sizes instead of the official 420×280
 
-ssrl-eval compare <run-dir> <run-dir>… [--out compare.md]
+ssrl-eval merge <shard-dir>… --out <dir>   combine the shards of one run: the scores of a single run
+ssrl-eval compare <run-dir> <run-dir>… [--out compare.md]   also writes compare.png and compare.svg
 ssrl-eval list    known benchmarks`;
 
 const int = (name: string, min: number) =>
@@ -76,6 +80,17 @@ const runSchema = z.object({
   'whatsup-subset': z.enum(['A', 'B']).optional(),
   'shuffle-seed': int('shuffle-seed', 0).optional(),
   'no-resize': z.boolean().default(false),
+  shard: z
+    .string()
+    .transform((v, ctx) => {
+      try {
+        return parseShard(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: `--shard ${(err as Error).message.replace(/^shard /, '')}` });
+        return z.NEVER;
+      }
+    })
+    .optional(),
 });
 
 /** A validated `run` command. */
@@ -87,6 +102,7 @@ export interface RunArgs {
   readonly sampling: { temperature: number; topP: number; maxTokens: number; seed: number; n: number };
   readonly client: { apiKey?: string; concurrency: number; timeoutMs: number; maxRetries: number; supportsN: boolean; imageFormat: 'original' | 'png' | 'jpeg' };
   readonly cot: boolean;
+  readonly shard?: Shard;
   readonly load: {
     limit?: number;
     frames?: number;
@@ -134,6 +150,7 @@ export function parseRunArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
         'whatsup-subset': { type: 'string' },
         'shuffle-seed': { type: 'string' },
         'no-resize': { type: 'boolean' },
+        shard: { type: 'string' },
       },
     }));
   } catch (err) {
@@ -173,6 +190,7 @@ export function parseRunArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
       imageFormat: v['image-format'],
     },
     cot: !v['no-cot'],
+    ...(v.shard ? { shard: v.shard } : {}),
     load: {
       ...(v.limit !== undefined ? { limit: v.limit } : {}),
       ...(v.frames !== undefined ? { frames: v.frames } : {}),
@@ -195,4 +213,17 @@ export function parseCompareArgs(argv: readonly string[]): { runs: string[]; out
   }
   if (parsed.positionals.length === 0) throw new UsageError('compare needs at least one run folder');
   return { runs: parsed.positionals, ...(parsed.values.out ? { out: parsed.values.out } : {}) };
+}
+
+/** Parses the arguments after `merge`. */
+export function parseMergeArgs(argv: readonly string[]): { runs: string[]; out: string } {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], strict: true, allowPositionals: true, options: { out: { type: 'string' } } });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if (parsed.positionals.length === 0) throw new UsageError('merge needs the run folders of the shards');
+  if (!parsed.values.out) throw new UsageError('merge needs --out <dir> for the combined run folder');
+  return { runs: parsed.positionals, out: parsed.values.out };
 }

@@ -167,7 +167,7 @@ describe('ssrl-eval (built CLI) against a local OpenAI-compatible server', () =>
   it('explains bad command lines (exit 2) and unusable inputs (exit 1)', async () => {
     const bad = await cli(['run', '--model', 'openai:nohash', '--bench', 'viewspatial', '--data', viewDir, '--out', join(root, 'x')]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('expected openai:<base-url>#<model-name>');
+    expect(bad.stderr).toContain('expected openai:<base-url>[,<base-url>…]#<model-name>');
     const unknown = await cli(['run', '--model', `openai:${good.baseUrl}#m`, '--bench', 'nope', '--data', viewDir, '--out', join(root, 'x')]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown benchmark nope');

@@ -2,8 +2,9 @@
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { BENCHMARKS, BenchError } from '@spatial-ssrl/bench';
-import { parseCompareArgs, parseRunArgs, USAGE } from './args.js';
+import { parseCompareArgs, parseMergeArgs, parseRunArgs, USAGE } from './args.js';
 import { compareCommand } from './compare-command.js';
+import { mergeCommand } from './merge-command.js';
 import { UsageError } from './model-spec.js';
 import { runCommand } from './run-command.js';
 
@@ -27,12 +28,19 @@ export async function main(argv: readonly string[], io = { stdout: process.stdou
       io.stdout.write(out ? `wrote ${out}\n` : md);
       return 0;
     }
+    if (command === 'merge') {
+      const { runs, out } = parseMergeArgs(rest);
+      const summary = await mergeCommand(runs, out);
+      const heads = Object.entries(summary.benchmarks).map(([k, s]) => `${k} ${s.headline.toFixed(2)}`);
+      io.stdout.write(`${heads.join(', ')}\nwrote ${out}/predictions.jsonl, scores.json, report.md, run.json\n`);
+      return 0;
+    }
     if (command === 'run') {
       const args = parseRunArgs(rest);
       process.once('SIGINT', onSigint);
       const summary = await runCommand(args, { stderr: io.stderr, signal: controller.signal });
       const heads = Object.entries(summary.benchmarks).map(([k, s]) => `${k} ${s.headline.toFixed(2)}`);
-      io.stdout.write(`${heads.join(', ')}\nwrote ${args.out}/predictions.jsonl, scores.json, report.md\n`);
+      io.stdout.write(`${heads.join(', ')}\nwrote ${args.out}/predictions.jsonl, scores.json, report.md, run.json\n`);
       return 0;
     }
     throw new UsageError(`unknown command "${command}"`);

@@ -1,17 +1,25 @@
 import { openAiPolicy, type Policy } from '@spatial-ssrl/bench';
 
 /** A parsed `--model` value. */
-export type ModelSpec = { kind: 'openai'; baseUrl: string; model: string } | { kind: 'checkpoint'; dir: string };
+export type ModelSpec = { kind: 'openai'; baseUrls: string[]; model: string } | { kind: 'checkpoint'; dir: string };
 
-/** Parses `openai:<base-url>#<model-name>` or `checkpoint:<dir>`. */
+/** Parses `openai:<base-url>[,<base-url>…]#<model-name>` or `checkpoint:<dir>`. */
 export function parseModelSpec(value: string): ModelSpec {
   if (value.startsWith('openai:')) {
     const rest = value.slice('openai:'.length);
     const hash = rest.lastIndexOf('#');
     if (hash <= 0 || hash === rest.length - 1) {
-      throw new UsageError(`--model ${value}: expected openai:<base-url>#<model-name>, e.g. openai:http://127.0.0.1:8000/v1#Qwen2.5-VL-7B-Instruct`);
+      throw new UsageError(`--model ${value}: expected openai:<base-url>[,<base-url>…]#<model-name>, e.g. openai:http://127.0.0.1:8000/v1#Qwen2.5-VL-7B-Instruct`);
     }
-    return { kind: 'openai', baseUrl: rest.slice(0, hash), model: rest.slice(hash + 1) };
+    const baseUrls = rest
+      .slice(0, hash)
+      .split(',')
+      .map((u) => u.trim());
+    for (const u of baseUrls) {
+      if (!URL.canParse(u) || !/^https?:$/.test(new URL(u).protocol)) throw new UsageError(`--model ${value}: "${u}" is not an http(s) URL`);
+    }
+    if (new Set(baseUrls).size !== baseUrls.length) throw new UsageError(`--model ${value}: a server URL is listed twice`);
+    return { kind: 'openai', baseUrls, model: rest.slice(hash + 1) };
   }
   if (value.startsWith('checkpoint:') && value.length > 'checkpoint:'.length) return { kind: 'checkpoint', dir: value.slice('checkpoint:'.length) };
   throw new UsageError(`--model ${value}: expected openai:<base-url>#<model-name> or checkpoint:<dir>`);
@@ -39,7 +47,7 @@ export interface ClientOptions {
 export async function createPolicy(spec: ModelSpec, client: ClientOptions): Promise<Policy> {
   if (spec.kind === 'openai') {
     return openAiPolicy({
-      baseUrl: spec.baseUrl,
+      baseUrl: spec.baseUrls.length === 1 ? spec.baseUrls[0]! : spec.baseUrls,
       model: spec.model,
       concurrency: client.concurrency,
       timeoutMs: client.timeoutMs,

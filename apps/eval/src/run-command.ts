@@ -6,9 +6,13 @@ import {
   PAPER_TABLE,
   PAPER_TABLE_SOURCE,
   PredictionCache,
+  type PredictionRecord,
+  predictionRecords,
+  type RunManifest,
   type RunResult,
   type RunSummary,
   runBenchmark,
+  shardItems,
   summaryRow,
 } from '@spatial-ssrl/bench';
 import type { RunArgs } from './args.js';
@@ -21,8 +25,11 @@ function fmt(v: number): string {
 }
 
 /** The `report.md` of a run: paper-layout table, the paper's reference rows, then each benchmark's rules and variants. */
-export function renderReport(summary: RunSummary, results: readonly RunResult[]): string {
+export function renderReport(summary: RunSummary, results: readonly RunResult[], manifest?: RunManifest): string {
   let md = `# ssrl-eval run: ${summary.model}\n\n`;
+  if (manifest?.shard) {
+    md += `Shard ${manifest.shard.index}/${manifest.shard.count}: ${manifest.benchmarks.map((b) => `${b.name} ${b.items} of ${b.total} items`).join(', ')}. These scores cover this shard only; \`ssrl-eval merge\` combines the shards.\n\n`;
+  }
   md += `Sampling: temperature ${summary.sampling.temperature}, top-p ${summary.sampling.topP}, max tokens ${summary.sampling.maxTokens}, seed ${summary.sampling.seed}, n ${summary.sampling.n}; chain of thought: ${summary.cot ? 'yes' : 'no'}.\n\n`;
   md += markdownTable([summaryRow(summary)]);
   md += `\nReference (${PAPER_TABLE_SOURCE}):\n\n${markdownTable(PAPER_TABLE)}`;
@@ -38,16 +45,35 @@ export function renderReport(summary: RunSummary, results: readonly RunResult[])
   return md;
 }
 
-/** Runs every requested benchmark, resuming from `<out>/cache.jsonl`, and writes the run folder. */
+/** Writes a run folder atomically: `predictions.jsonl`, `scores.json`, `report.md` and `run.json`. */
+export async function writeRunFolder(out: string, summary: RunSummary, results: readonly RunResult[], records: readonly PredictionRecord[], manifest: RunManifest): Promise<void> {
+  const lines = records.map((r) => JSON.stringify(r));
+  await writeFileAtomic(join(out, 'predictions.jsonl'), lines.join('\n') + (lines.length ? '\n' : ''));
+  await writeFileAtomic(join(out, 'scores.json'), JSON.stringify(summary, null, 2) + '\n');
+  await writeFileAtomic(join(out, 'report.md'), renderReport(summary, results, manifest));
+  await writeFileAtomic(join(out, 'run.json'), JSON.stringify(manifest, null, 2) + '\n');
+}
+
+/** The `scores.json` summary of run results. */
+export function runSummary(model: string, cot: boolean, sampling: RunSummary['sampling'], results: readonly RunResult[]): RunSummary {
+  return { model, cot, sampling, benchmarks: Object.fromEntries(results.map((r) => [r.benchmark, r.score as RunSummary['benchmarks'][string]])) };
+}
+
+/** Runs every requested benchmark (the shard's items only with `--shard`), resuming from `<out>/cache.jsonl`, and writes the run folder. */
 export async function runCommand(args: RunArgs, io: { stderr: NodeJS.WriteStream; signal: AbortSignal }): Promise<RunSummary> {
   const policy = await createPolicy(args.model, args.client);
   const cache = await PredictionCache.open(join(args.out, 'cache.jsonl'));
   const progress = progressReporter(io.stderr);
   const results: RunResult[] = [];
+  const records: PredictionRecord[] = [];
+  const counts: RunManifest['benchmarks'] = [];
   try {
     for (const name of args.benches) {
-      const { benchmark, items } = await loadBenchmark(name, args.data.get(name)!, { ...args.load, cot: args.cot });
-      io.stderr.write(`${benchmark.title}: ${items.length} items from ${args.data.get(name)}\n`);
+      const loaded = await loadBenchmark(name, args.data.get(name)!, { ...args.load, cot: args.cot });
+      const { benchmark } = loaded;
+      const { items, positions } = shardItems(loaded.items, args.shard);
+      const part = args.shard ? ` (shard ${args.shard.index}/${args.shard.count}: ${items.length} of ${loaded.items.length})` : '';
+      io.stderr.write(`${benchmark.title}: ${loaded.items.length} items from ${args.data.get(name)}${part}\n`);
       const result = await runBenchmark({
         policy,
         benchmark,
@@ -59,6 +85,8 @@ export async function runCommand(args: RunArgs, io: { stderr: NodeJS.WriteStream
       });
       progress.end();
       results.push(result);
+      records.push(...predictionRecords(result, items, positions));
+      counts.push({ name, total: loaded.items.length, items: items.length });
       io.stderr.write(`${benchmark.title}: ${fmt(result.score.headline)} (${result.score.rule})\n`);
       const failed = result.predictions.filter((p) => p.error !== undefined);
       if (failed.length) io.stderr.write(`${benchmark.title}: ${failed.length} items failed and count as wrong; first: ${failed[0]!.id}: ${failed[0]!.error}\n`);
@@ -67,29 +95,8 @@ export async function runCommand(args: RunArgs, io: { stderr: NodeJS.WriteStream
     progress.end();
     cache.close();
   }
-  const summary: RunSummary = {
-    model: policy.id,
-    cot: args.cot,
-    sampling: args.sampling,
-    benchmarks: Object.fromEntries(results.map((r) => [r.benchmark, r.score as RunSummary['benchmarks'][string]])),
-  };
-  const lines = results.flatMap((r) =>
-    r.predictions.map((p) =>
-      JSON.stringify({
-        benchmark: r.benchmark,
-        id: p.id,
-        category: p.category,
-        gold: p.gold,
-        extracted: p.extracted,
-        score: p.score,
-        outputs: p.outputs,
-        ...(p.error !== undefined ? { error: p.error } : {}),
-        cached: p.cached,
-      }),
-    ),
-  );
-  await writeFileAtomic(join(args.out, 'predictions.jsonl'), lines.join('\n') + (lines.length ? '\n' : ''));
-  await writeFileAtomic(join(args.out, 'scores.json'), JSON.stringify(summary, null, 2) + '\n');
-  await writeFileAtomic(join(args.out, 'report.md'), renderReport(summary, results));
+  const summary = runSummary(policy.id, args.cot, args.sampling, results);
+  const manifest: RunManifest = { model: policy.id, cot: args.cot, sampling: args.sampling, ...(args.shard ? { shard: args.shard } : {}), benchmarks: counts };
+  await writeRunFolder(args.out, summary, results, records, manifest);
   return summary;
 }
