@@ -27,7 +27,9 @@ ssrl-eval run --model <spec> --bench <name>[,<name>…] --data <path> | --data <
   --no-resize   ViewSpatial-Bench: keep original image sizes instead of the official 420×280
 
 ssrl-eval merge <shard-dir>… --out <dir>   combine the shards of one run: the scores of a single run
-ssrl-eval compare <run-dir> <run-dir>… [--out compare.md]   also writes compare.png and compare.svg
+ssrl-eval compare <run-dir> <run-dir>… [--out compare.md] [--figure compare]
+              tables in Markdown; with --out (or --figure) also a figure, compare.svg and
+              compare.png: every benchmark and category, each run's score with its 95 % interval
 ssrl-eval list    known benchmarks`;
 
 const int = (name: string, min: number) =>
@@ -204,15 +206,16 @@ export function parseRunArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
 }
 
 /** Parses the arguments after `compare`. */
-export function parseCompareArgs(argv: readonly string[]): { runs: string[]; out?: string } {
+export function parseCompareArgs(argv: readonly string[]): { runs: string[]; out?: string; figure?: string } {
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], strict: true, allowPositionals: true, options: { out: { type: 'string' } } });
+    parsed = parseArgs({ args: [...argv], strict: true, allowPositionals: true, options: { out: { type: 'string' }, figure: { type: 'string' } } });
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
   if (parsed.positionals.length === 0) throw new UsageError('compare needs at least one run folder');
-  return { runs: parsed.positionals, ...(parsed.values.out ? { out: parsed.values.out } : {}) };
+  const figure = parsed.values.figure?.replace(/\.(svg|png)$/i, '');
+  return { runs: parsed.positionals, ...(parsed.values.out ? { out: parsed.values.out } : {}), ...(figure ? { figure } : {}) };
 }
 
 /** Parses the arguments after `merge`. */

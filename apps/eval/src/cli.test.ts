@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { startOpenAiTestServer, type OpenAiTestServer, type TestChatRequest } from '@spatial-ssrl/bench/testing';
-import { createRgb, encodeImage } from '@spatial-ssrl/image';
+import { createRgb, encodeImage, imageSize } from '@spatial-ssrl/image';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
@@ -149,7 +149,13 @@ describe('ssrl-eval (built CLI) against a local OpenAI-compatible server', () =>
     const target = join(root, 'compare.md');
     const r = await cli(['compare', join(root, 'run-good'), out2, '--out', target]);
     expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`wrote ${target}, ${join(root, 'compare.svg')}, ${join(root, 'compare.png')}\n`);
     const md = await readFile(target, 'utf8');
+    expect(md.startsWith('![Scores per benchmark and category with 95 % intervals](compare.png)\n')).toBe(true);
+    const svg = await readFile(join(root, 'compare.svg'), 'utf8');
+    for (const label of ['ssrl-tasks', 'viewspatial', 'openai:scripted-good', 'openai:scripted-other', 'shuffle']) expect(svg).toContain(label);
+    const size = await imageSize(new Uint8Array(await readFile(join(root, 'compare.png'))));
+    expect(size).toMatchObject({ width: 1000, height: 56 + 2 * 266 + 8 });
     expect(md).toContain('| openai:scripted-good | yes |');
     expect(md).toContain('| openai:scripted-other | yes | – | – | – | – | – | 0.00 | – | 0.00* | 0.00 |');
     expect(md).toContain('### ssrl-tasks');

@@ -23,9 +23,13 @@ export async function main(argv: readonly string[], io = { stdout: process.stdou
       return 0;
     }
     if (command === 'compare') {
-      const { runs, out } = parseCompareArgs(rest);
-      const md = await compareCommand(runs, out);
-      io.stdout.write(out ? `wrote ${out}\n` : md);
+      const { runs, out, figure } = parseCompareArgs(rest);
+      const { markdown, figures } = await compareCommand(runs, out, figure);
+      if (out) io.stdout.write(`wrote ${[out, ...figures].join(', ')}\n`);
+      else {
+        io.stdout.write(markdown);
+        if (figures.length) io.stderr.write(`wrote ${figures.join(', ')}\n`);
+      }
       return 0;
     }
     if (command === 'merge') {

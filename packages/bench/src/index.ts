@@ -36,10 +36,13 @@ export {
   compareRuns,
   markdownTable,
   readRunSummary,
+  runLabels,
   runSummarySchema,
   summaryRow,
 } from './report.js';
 export type { PaperColumn, ResultRow, RunSummary } from './report.js';
+export { compareFigureSvg, itemScoresInterval, readCompareFigureData } from './compare-figure.js';
+export type { CompareFigureData, CompareFigureOptions } from './compare-figure.js';
 export { BENCHMARKS, getBenchmark, loadBenchmark } from './registry.js';
 export { openTsv, readTsvCell } from './io/tsv.js';
 export type { TsvCell, TsvLazyCell, TsvRecord } from './io/tsv.js';

@@ -136,6 +136,13 @@ function categoryTable(name: string, labels: readonly string[], scores: readonly
   return lines.join('\n') + '\n';
 }
 
+/** Labels of compared runs: the model id, with the folder added when two runs share a model. */
+export function runLabels(summaries: readonly RunSummary[], runDirs: readonly string[]): string[] {
+  const counts = new Map<string, number>();
+  for (const s of summaries) counts.set(s.model, (counts.get(s.model) ?? 0) + 1);
+  return summaries.map((s, i) => ((counts.get(s.model) ?? 0) > 1 ? `${s.model} (${runDirs[i]})` : s.model));
+}
+
 /**
  * Compares run folders: the paper-layout table with one row per run, then per-benchmark
  * category tables side by side. Runs are labelled by model id, suffixed with the folder when
@@ -144,9 +151,7 @@ function categoryTable(name: string, labels: readonly string[], scores: readonly
 export async function compareRuns(runDirs: readonly string[]): Promise<string> {
   if (runDirs.length === 0) throw new BenchError('BAD_ARGUMENT', 'compareRuns needs at least one run folder');
   const summaries = await Promise.all(runDirs.map(readRunSummary));
-  const counts = new Map<string, number>();
-  for (const s of summaries) counts.set(s.model, (counts.get(s.model) ?? 0) + 1);
-  const labels = summaries.map((s, i) => ((counts.get(s.model) ?? 0) > 1 ? `${s.model} (${runDirs[i]})` : s.model));
+  const labels = runLabels(summaries, runDirs);
   let out = '## Headline scores\n\n' + markdownTable(summaries.map((s, i) => summaryRow(s, labels[i])));
   const names = [...new Set(summaries.flatMap((s) => Object.keys(s.benchmarks)))].sort();
   for (const name of names) out += '\n' + categoryTable(name, labels, summaries.map((s) => s.benchmarks[name]));

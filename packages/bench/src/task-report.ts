@@ -1,3 +1,4 @@
+import { type BarGroup, drawBarPanel, drawLegend, f1, svgHeader } from './bar-chart.js';
 import { BenchError } from './errors.js';
 import { differenceVerdict, newcombePairedDifference, wilsonInterval, type Interval, type PairedCounts } from './stats.js';
 
@@ -250,12 +251,6 @@ export function answerSpreadTable(spread: AnswerSpread): string {
   return lines.join('\n') + '\n' + (notes.length ? '\n' + notes.join('\n') + '\n' : '');
 }
 
-function escapeXml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
-const BAR_COLOURS = ['#4c78a8', '#f58518', '#54a24b', '#e45756', '#72b7b2', '#b279a2'];
-
 /** Options of `accuracyBarChart`. */
 export interface BarChartOptions {
   readonly title?: string;
@@ -263,8 +258,6 @@ export interface BarChartOptions {
   readonly width?: number;
   readonly height?: number;
 }
-
-const f1 = (x: number): string => x.toFixed(1);
 
 /**
  * A grouped bar chart (SVG) of held-out accuracy per task: one bar per run, whiskers for the
@@ -276,54 +269,25 @@ export function accuracyBarChart(report: TaskReport, options: BarChartOptions = 
   const width = options.width ?? 900;
   const height = options.height ?? 440;
   const m = { left: 56, right: 16, top: 64, bottom: 48 };
-  const plotW = width - m.left - m.right;
-  const plotH = height - m.top - m.bottom;
-  const groups = [...reportTasks(report), ALL_TASKS];
-  const groupW = plotW / groups.length;
-  const barW = (groupW * 0.8) / report.runs.length;
-  const y = (v: number): number => m.top + plotH * (1 - v);
-  const out: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
-    `<rect width="${width}" height="${height}" fill="#fff"/>`,
-    `<text x="${f1(width / 2)}" y="20" text-anchor="middle" font-size="15">${escapeXml(options.title ?? `Held-out accuracy per task (${Math.round(confidence * 100)} % Wilson intervals)`)}</text>`,
-  ];
-  for (let t = 0; t <= 100; t += 20) {
-    const yy = f1(y(t / 100));
-    out.push(`<line x1="${m.left}" y1="${yy}" x2="${width - m.right}" y2="${yy}" stroke="#e5e5e5"/>`);
-    out.push(`<text x="${m.left - 6}" y="${yy}" text-anchor="end" dominant-baseline="middle">${t}</text>`);
-  }
-  out.push(
-    `<text x="14" y="${f1(m.top + plotH / 2)}" text-anchor="middle" transform="rotate(-90 14 ${f1(m.top + plotH / 2)})">accuracy (%)</text>`,
-  );
-  groups.forEach((task, g) => {
-    const x0 = m.left + g * groupW + groupW * 0.1;
-    report.runs.forEach((run, r) => {
-      const c = countsOf(run, task);
-      if (!c || c.n === 0) return;
-      const ci = wilsonInterval(c.correct, c.n, confidence);
-      const x = x0 + r * barW;
-      const cx = f1(x + barW / 2);
-      const colour = BAR_COLOURS[r % BAR_COLOURS.length];
-      out.push(`<rect x="${f1(x + 1)}" y="${f1(y(ci.estimate))}" width="${f1(Math.max(1, barW - 2))}" height="${f1(plotH * ci.estimate)}" fill="${colour}"/>`);
-      const cap = Math.min(6, barW / 4);
-      const lo = f1(y(ci.lower));
-      const hi = f1(y(ci.upper));
-      const left = f1(x + barW / 2 - cap);
-      out.push(`<path d="M${cx} ${lo}V${hi}M${left} ${lo}h${f1(2 * cap)}M${left} ${hi}h${f1(2 * cap)}" stroke="#222" fill="none"/>`);
-    });
+  const groups: BarGroup[] = [...reportTasks(report), ALL_TASKS].map((task) => {
     const chance = chanceOf(report, task);
-    if (chance !== undefined) {
-      out.push(`<line x1="${f1(x0 - 2)}" y1="${f1(y(chance))}" x2="${f1(x0 + groupW * 0.8 + 2)}" y2="${f1(y(chance))}" stroke="#000" stroke-dasharray="4 3"/>`);
-    }
-    out.push(`<text x="${f1(m.left + (g + 0.5) * groupW)}" y="${f1(m.top + plotH + 18)}" text-anchor="middle">${escapeXml(task)}</text>`);
+    return {
+      label: task,
+      bars: report.runs.map((run) => {
+        const c = countsOf(run, task);
+        return c && c.n > 0 ? wilsonInterval(c.correct, c.n, confidence) : undefined;
+      }),
+      ...(chance !== undefined ? { reference: chance } : {}),
+    };
   });
-  out.push(`<line x1="${m.left}" y1="${f1(y(0))}" x2="${width - m.right}" y2="${f1(y(0))}" stroke="#222"/>`);
-  let lx = m.left;
-  report.runs.forEach((run, r) => {
-    out.push(`<rect x="${f1(lx)}" y="34" width="12" height="12" fill="${BAR_COLOURS[r % BAR_COLOURS.length]}"/>`);
-    out.push(`<text x="${f1(lx + 16)}" y="44">${escapeXml(run.label)}</text>`);
-    lx += 28 + 7 * run.label.length;
-  });
+  const out = svgHeader(width, height, options.title ?? `Held-out accuracy per task (${Math.round(confidence * 100)} % Wilson intervals)`);
+  drawBarPanel(out, { left: m.left, top: m.top, width: width - m.left - m.right, height: height - m.top - m.bottom }, groups, report.runs.length, 'accuracy (%)');
+  const lx = drawLegend(
+    out,
+    m.left,
+    34,
+    report.runs.map((r) => r.label),
+  );
   out.push(`<line x1="${f1(lx)}" y1="40" x2="${f1(lx + 22)}" y2="40" stroke="#000" stroke-dasharray="4 3"/>`);
   out.push(`<text x="${f1(lx + 26)}" y="44">chance</text>`);
   out.push('</svg>');
