@@ -65,6 +65,7 @@ export { countImagePlaceholders, loadSsrlTasks, spatialSsrlTasksBenchmark, ssrlT
 export { boxedFirst, canInfer, canInferOption, canInferText, vlmevalMcqAnswer } from './scorers/vlmeval-mcq.js';
 export type { McqChoices } from './scorers/vlmeval-mcq.js';
 export { judgeMcq, scoreMcq } from './scorers/mcq-score.js';
+export { pandasColumn, qwenPostProcess, vlmevalPredictionColumn, xlsxRoundTrip } from './scorers/vlmeval-table.js';
 export { THREEDSR_SETTINGS, scoreThreeDsr, threeDsrGroupHits } from './scorers/threedsr.js';
 export type { ThreeDsrSetting } from './scorers/threedsr.js';
 export { SPATIAL457_LEVELS, scoreSpatial457, spatial457Correct, spatial457Extract } from './scorers/spatial457.js';
