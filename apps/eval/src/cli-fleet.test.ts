@@ -1,15 +1,13 @@
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { startOpenAiTestServer, type OpenAiTestServer, type TestChatRequest } from '@spatial-ssrl/bench/testing';
 import { createRgb, encodeImage } from '@spatial-ssrl/image';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './__fixtures__/run-cli.js';
 
-const run = promisify(execFile);
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const EXCERPT = fileURLToPath(new URL('./__fixtures__/viewspatial-excerpt.json', import.meta.url));
 const excerpt = JSON.parse(readFileSync(EXCERPT, 'utf8')) as { image_path: string[] }[];
@@ -30,15 +28,7 @@ function respond(req: TestChatRequest): string {
   ][(h >>> 3) % 6]!;
 }
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env: { ...process.env, OPENAI_API_KEY: '' } });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = (args: string[]) => runCli(CLI, args);
 
 let root: string;
 let mcqPath: string;

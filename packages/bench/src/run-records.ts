@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { BenchItem, BenchMeta } from './benchmark.js';
-import { BenchError, DataFormatError } from './errors.js';
-import { parseRow, readJsonLines } from './io/json-files.js';
+import { BenchError } from './errors.js';
+import { parseRow, readJsonFile, readJsonLines } from './io/json-files.js';
 import { getBenchmark } from './registry.js';
 import { type Prediction, type RunResult, scorePredictions } from './runner.js';
 
@@ -87,20 +86,7 @@ export function predictionRecords(result: RunResult, items: readonly BenchItem[]
 
 async function readManifest(dir: string): Promise<RunManifest> {
   const file = join(dir, 'run.json');
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new BenchError('MISSING_FILE', `${file}: no such file (is ${dir} a finished run folder?)`, { cause: err });
-    throw err;
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new DataFormatError(file, `not valid JSON (${(err as Error).message})`, {}, { cause: err });
-  }
-  return parseRow(file, runManifestSchema, json, 1);
+  return parseRow(file, runManifestSchema, await readJsonFile(file), 1);
 }
 
 /** Reads a run folder's `predictions.jsonl`; a malformed line names the file and line. */

@@ -6,6 +6,7 @@ import { readImageFile } from '../io/images.js';
 import { readJsonList } from '../io/json-files.js';
 import { COT_SUFFIX, imagePlaceholders } from '../prompts.js';
 import { judgeWhatsUp, scoreWhatsUp } from '../scorers/whatsup.js';
+import { mulberry32 } from '../random.js';
 
 /** Per-item data of What'sUp items. */
 export interface WhatsUpMeta {
@@ -39,18 +40,6 @@ export function whatsUpPrompt(options: readonly string[], cot: boolean): string 
     ? `Based on the image, choose the correct option from the list below.${COT_SUFFIX}`
     : 'Based on the image, choose the correct option from the list below. Only respond the corresponding letter (e.g., C).\n\n';
   return head + options.map((o, i) => `${LETTERS[i]}: ${o}`).join('\n');
-}
-
-// A small seeded generator (mulberry32) so shuffled option orders are the same on every machine.
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** The option order of item `index` under `seed`: a permutation of 0-3 (Fisher-Yates); position `k` shows caption `perm[k]`. */

@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { pythonEnv, workspaceRoot } from '@spatial-ssrl/dev-env';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadVlmevalMcq } from '../loaders/mcq.js';
+import { mulberry32 as rng } from '../random.js';
 import { loadSpatial457 } from '../loaders/spatial457.js';
 import { mcqHits, scoreMcq, type McqScoreItem } from './mcq-score.js';
 import { qspatialGoldCm, qspatialParse, scoreQspatial } from './qspatial.js';
@@ -28,17 +29,6 @@ const SOURCES = process.env['SSRL_OFFICIAL_SOURCES'];
 const DRIVER = fileURLToPath(new URL('../../parity/official_scores.py', import.meta.url));
 const PACKAGES = ['pandas==2.3.3', 'openpyxl==3.1.5', 'xlsxwriter==3.2.9'];
 
-// mulberry32: a small seeded generator, so the scripted responses are the same on every run.
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
 
 let python: { python: string; env: NodeJS.ProcessEnv } | string;
