@@ -44,6 +44,7 @@ export {
   withFormatInstruction,
   countImagePlaceholders,
   plainImagePlaceholders,
+  promptWords,
   PromptPlaceholderError,
 } from './prompts.js';
 export { shuffleTask, shuffleParams } from './tasks/shuffle/shuffle.js';

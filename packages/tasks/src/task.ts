@@ -76,6 +76,13 @@ export interface Task<P = unknown> {
    * Tasks without it are never mirrored. Applying it twice must give the answer back.
    */
   mirrorAnswer?(sample: MirrorInput): string | null;
+  /**
+   * Optional, for reading data written elsewhere (the Spatial-SSRL-81k release, trainer
+   * exports): the variant of a prompt this task writes, given the prompt's words as
+   * `promptWords` returns them (placeholders and the RL format instruction removed, whitespace
+   * collapsed); `null` for any other prompt.
+   */
+  recognizePrompt?(words: string): string | null;
 }
 
 /** Type guard for a rejection. */

@@ -1,5 +1,5 @@
 import { scoreResponse } from '@spatial-ssrl/rewards';
-import { countImagePlaceholders } from '../prompts.js';
+import { countImagePlaceholders, plainImagePlaceholders, promptWords, withFormatInstruction } from '../prompts.js';
 import type { Task, TaskResult, TaskSample } from '../task.js';
 import { isRejection } from '../task.js';
 
@@ -156,5 +156,20 @@ export function mirrorProblems<P>(task: Task<P>, params: P, sample: TaskSample):
   }
   const twice = task.mirrorAnswer({ variant: sample.variant, answer: once, meta: sample.meta });
   if (twice !== sample.answer) problems.push(`mirroring twice gives ${JSON.stringify(twice)}, not the answer ${JSON.stringify(sample.answer)}`);
+  return problems;
+}
+
+/**
+ * Problems with a task's `recognizePrompt` on one sample: the sample's own prompt (also with
+ * plain placeholders and with the RL format instruction appended) must be recognised as its
+ * variant. Empty when the task declares no recogniser.
+ */
+export function recognitionProblems<P>(task: Task<P>, sample: TaskSample): string[] {
+  if (!task.recognizePrompt) return [];
+  const problems: string[] = [];
+  for (const prompt of [sample.prompt, plainImagePlaceholders(sample.prompt), withFormatInstruction(sample.prompt)]) {
+    const got = task.recognizePrompt(promptWords(prompt));
+    if (got !== sample.variant) problems.push(`prompt ${JSON.stringify(prompt.slice(0, 50))}… is recognised as ${JSON.stringify(got)}, not '${sample.variant}'`);
+  }
   return problems;
 }

@@ -2,7 +2,7 @@ import { createRgb, type DepthMap } from '@spatial-ssrl/image';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng, deriveSeed } from '../rng.js';
 import { isRejection, type Task, type TaskInput, type TaskResult, type TaskSample } from '../task.js';
-import { answerBalance, determinismProblems, mirrorProblems, rejectionProblems, rewardProblems, sampleProblems } from './checks.js';
+import { answerBalance, determinismProblems, mirrorProblems, recognitionProblems, rejectionProblems, rewardProblems, sampleProblems } from './checks.js';
 import { syntheticInputs } from './synthetic-source.js';
 
 /** Options of {@link describeTask}. */
@@ -142,6 +142,12 @@ export function describeTask<P>(task: Task<P>, options: DescribeTaskOptions = {}
     if (task.mirrorAnswer) {
       it('maps answers under mirroring into the answer space, and back when mirrored twice', () => {
         for (const s of samples) expect(mirrorProblems(task, params, s), `sample with answer ${s.answer}`).toEqual([]);
+      });
+    }
+
+    if (task.recognizePrompt) {
+      it('recognises its own prompts by their wording', () => {
+        for (const s of samples) expect(recognitionProblems(task, s), `sample with variant ${s.variant}`).toEqual([]);
       });
     }
 

@@ -1,6 +1,6 @@
 import { cloneRgb, fillRect, meanAbsDiff, type Rect } from '@spatial-ssrl/image';
 import { z } from 'zod';
-import { IMAGE_PLACEHOLDER } from '../../prompts.js';
+import { IMAGE_PLACEHOLDER, promptWords } from '../../prompts.js';
 import { defineTask, type Task } from '../../task.js';
 import { checkMinSize, checkRgb } from '../input-checks.js';
 import { minPatchSide } from '../patch-style.js';
@@ -63,6 +63,8 @@ export const cropTask: Task<CropParams> = defineTask<CropParams>({
   // counter-clockwise turn of the mirror). The composite prompt says where the hole and the
   // options are, which mirroring would contradict.
   mirrorAnswer: ({ variant, answer }) => (variant === 'separate' && CROP_LETTERS.includes(answer) ? answer : null),
+  recognizePrompt: (words) =>
+    words === promptWords(CROP_PROMPT) ? 'separate' : words === promptWords(CROP_COMPOSITE_PROMPT) ? 'composite' : null,
   generate(input, params, rng) {
     const bad = checkRgb(input.rgb) ?? checkMinSize(input.rgb, 2 * params.minSide, 2 * params.minSide, 'a hole of the minimum side');
     if (bad) return bad;

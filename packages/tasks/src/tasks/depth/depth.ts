@@ -1,6 +1,6 @@
 import { cloneRgb, drawMarker, markerRadiusFor } from '@spatial-ssrl/image';
 import { z } from 'zod';
-import { IMAGE_PLACEHOLDER } from '../../prompts.js';
+import { IMAGE_PLACEHOLDER, promptWords } from '../../prompts.js';
 import { defineTask, type Task } from '../../task.js';
 import { checkRgb, requireDepth } from '../input-checks.js';
 import { markerStyle } from '../marker-geometry.js';
@@ -95,6 +95,7 @@ export const depthTask: Task<DepthParams> = defineTask<DepthParams>({
   answerSpace: () => ANSWERS,
   // Mirroring moves the markers, not their depths: the order of the labels stays.
   mirrorAnswer: ({ answer }) => (ANSWERS.includes(answer) ? answer : null),
+  recognizePrompt: (words) => (words === promptWords(DEPTH_PROMPT) ? '3-regions' : null),
   generate(input, params, rng) {
     const bad = checkRgb(input.rgb);
     if (bad) return bad;

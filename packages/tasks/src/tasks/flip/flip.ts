@@ -1,6 +1,6 @@
 import { cropRgb, flipRgb, meanAbsDiff, pasteRgb } from '@spatial-ssrl/image';
 import { z } from 'zod';
-import { IMAGE_PLACEHOLDER } from '../../prompts.js';
+import { IMAGE_PLACEHOLDER, promptWords } from '../../prompts.js';
 import { defineTask, type Task } from '../../task.js';
 import { gridOf } from '../grid.js';
 import { checkMinSize, checkRgb } from '../input-checks.js';
@@ -61,6 +61,7 @@ export const flipTask: Task<FlipParams> = defineTask<FlipParams>({
     const m = /^([0-3])-([01])$/.exec(answer);
     return m ? `${Number(m[1]) ^ 1}-${m[2]}` : null;
   },
+  recognizePrompt: (words) => (words === promptWords(FLIP_PROMPT) ? '2x2' : null),
   generate(input, params, rng) {
     const bad = checkRgb(input.rgb) ?? checkMinSize(input.rgb, 2 * params.minPatchSize, 2 * params.minPatchSize, 'a 2×2 grid');
     if (bad) return bad;

@@ -1,5 +1,6 @@
 import { cloneRgb, drawMarker, markerRadiusFor } from '@spatial-ssrl/image';
 import { z } from 'zod';
+import { promptWords } from '../../prompts.js';
 import { defineTask, type Task } from '../../task.js';
 import { checkRgb, requireDepth } from '../input-checks.js';
 import { markerStyle, minMarkerDistance } from '../marker-geometry.js';
@@ -91,6 +92,22 @@ export function positionPrompt(camera: number, facing: Facing, target: number, o
   );
 }
 
+const OPTION_SENTINEL = '\u0001';
+
+// The words of every prompt form (each facing, far and near) as a pattern: the camera and
+// target labels and the four option names vary, the rest is verbatim.
+const PROMPT_FORMS: readonly { readonly kind: PairKind; readonly pattern: RegExp }[] = (['far', 'near'] as const).flatMap((kind) =>
+  FACINGS.map((facing) => {
+    const words = promptWords(positionPrompt(7, facing, 8, [OPTION_SENTINEL, OPTION_SENTINEL, OPTION_SENTINEL, OPTION_SENTINEL], kind));
+    const source = words
+      .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+      .replace("'7'", "'[12]'")
+      .replace("'8'", "'[12]'")
+      .replaceAll(OPTION_SENTINEL, '[A-Za-z-]+');
+    return { kind, pattern: new RegExp(`^${source}$`) };
+  }),
+);
+
 /**
  * Relative 3D position prediction: two flat regions are marked 1 and 2; one becomes an imagined
  * camera facing a given way and the answer is the letter of the option naming where the other
@@ -104,6 +121,7 @@ export const positionTask: Task<PositionParams> = defineTask<PositionParams>({
   variants: () => ['far', 'near'],
   imageCount: () => 1,
   answerSpace: () => LETTERS,
+  recognizePrompt: (words) => PROMPT_FORMS.find((f) => f.pattern.test(words))?.kind ?? null,
   generate(input, params, rng) {
     const bad = checkRgb(input.rgb);
     if (bad) return bad;

@@ -1,7 +1,7 @@
 import { createRgb, cropRgb, fillRect, pasteRgb } from '@spatial-ssrl/image';
 import { z } from 'zod';
 import { defineTask, type Task } from '../../task.js';
-import { IMAGE_PLACEHOLDER } from '../../prompts.js';
+import { IMAGE_PLACEHOLDER, promptWords } from '../../prompts.js';
 import { argsort, gridOf, permutations } from '../grid.js';
 import { checkMinSize, checkRgb } from '../input-checks.js';
 import { decoratePatch, minPatchSide } from '../patch-style.js';
@@ -92,6 +92,7 @@ export const shuffleTask: Task<ShuffleParams> = defineTask<ShuffleParams>({
     if (slots.length !== pieces || new Set(slots).size !== pieces || !slots.every((v) => Number.isInteger(v) && v >= 0 && v < pieces)) return null;
     return mirroredArrangement(slots, cols).join('-');
   },
+  recognizePrompt: (words) => SHUFFLE_VARIANTS.find((v) => promptWords(shufflePromptText(v)) === words) ?? null,
   generate(input, params, rng) {
     const bad = checkRgb(input.rgb);
     if (bad) return bad;
