@@ -2,14 +2,16 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { UsageError, type Command, type CommandIo } from './command.js';
+import { exportCommand } from './commands/export.js';
 import { generateCommand } from './commands/generate.js';
 import { grpoCommand } from './commands/grpo.js';
+import { importCommand } from './commands/import.js';
 import { pipelineCommand } from './commands/pipeline.js';
 import { previewCommand } from './commands/preview.js';
 import { sftCommand } from './commands/sft.js';
 
 /** The subcommands of `ssrl-train`, in help order. */
-export const commands: readonly Command[] = [generateCommand, previewCommand, sftCommand, grpoCommand, pipelineCommand];
+export const commands: readonly Command[] = [generateCommand, previewCommand, exportCommand, importCommand, sftCommand, grpoCommand, pipelineCommand];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

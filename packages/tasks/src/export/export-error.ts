@@ -1,0 +1,26 @@
+/** Machine-readable reasons an export or import stops. */
+export type ExportErrorCode =
+  | 'invalid-options'
+  | 'not-a-dataset'
+  | 'dataset-incomplete'
+  | 'shard-mismatch'
+  | 'placeholder-mismatch'
+  | 'image-tokens'
+  | 'image-missing'
+  | 'image-unreadable'
+  | 'output-exists'
+  | 'not-parquet'
+  | 'missing-columns'
+  | 'no-rows'
+  | 'aborted';
+
+/** An export or import failed; `code` says why, and the message names the row when one is at fault. */
+export class ExportError extends Error {
+  override readonly name = 'ExportError';
+  readonly code: ExportErrorCode;
+
+  constructor(code: ExportErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}

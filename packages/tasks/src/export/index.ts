@@ -1,0 +1,15 @@
+export { exportDataset } from './export-dataset.js';
+export type { ExportOptions, ExportProgress, ExportResult, ExportShard, SplitChoice, TokenStats } from './export-dataset.js';
+export { importDataset } from './import-dataset.js';
+export type { ImportOptions, ImportResult, ImportRowError, ImportSource } from './import-dataset.js';
+export { ExportError } from './export-error.js';
+export type { ExportErrorCode } from './export-error.js';
+export { EXPORT_TARGETS } from './formats/format.js';
+export type { AuxFile, ExportTarget, ImageMode } from './formats/format.js';
+export { DEFAULT_SFT_TARGET } from './formats/llamafactory.js';
+export type { LlamaFactoryStyle } from './formats/llamafactory.js';
+export { VERL_DATA_SOURCE } from './formats/verl.js';
+export { MODEL_FAMILIES, imageTokenSettings, smartResize, imagePadTokens, imagePromptTokens } from './image-tokens.js';
+export type { ImageTokenSettings, ModelFamily } from './image-tokens.js';
+export { ParquetStream, huggingFaceMetadata, parquetSchema, t as parquetTypes } from './parquet-stream.js';
+export type { ColumnSpec, FieldType, ParquetStreamOptions } from './parquet-stream.js';
