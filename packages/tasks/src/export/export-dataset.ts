@@ -333,7 +333,12 @@ async function preflight(
   let position = -1;
   const pending: Promise<void>[] = [];
   const checkRow = async (record: SampleRecord, dir: string): Promise<void> => {
-    const prompt = format ? format.prompt(record) : sftPrompt(record);
+    let prompt: string;
+    try {
+      prompt = format ? format.prompt(record) : sftPrompt(record);
+    } catch (error) {
+      throw rowError('placeholder-mismatch', record, `its prompt's placeholders are out of order (${(error as Error).message})`);
+    }
     const placeholders = countPlainPlaceholders(prompt);
     if (placeholders !== record.images.length) {
       throw rowError('placeholder-mismatch', record, `the prompt has ${placeholders} <image> placeholders but the row has ${record.images.length} images`);
@@ -363,18 +368,16 @@ async function preflight(
       if (rowTokens > s.maxImageTokens) {
         throw rowError('image-tokens', record, `its ${record.images.length} images take ${rowTokens} image tokens, above the limit of ${s.maxImageTokens} (raise --max-image-tokens or lower --max-pixels)`);
       }
-      const t = tokens!.get(record.task) ?? { rows: 0, min: Infinity, max: 0, sum: 0 };
+      const t = tokens!.get(record.task)!;
       t.rows++;
       t.min = Math.min(t.min, rowTokens);
       t.max = Math.max(t.max, rowTokens);
       t.sum += rowTokens;
-      tokens!.set(record.task, t);
       maxRowTokens = Math.max(maxRowTokens, rowTokens);
     }
-    const sp = bySplit.get(record.split) ?? { rows: 0, bytes: 0 };
+    const sp = bySplit.get(record.split)!;
     sp.rows++;
     sp.bytes += bytes;
-    bySplit.set(record.split, sp);
   };
   for await (const { record, dir } of sourceRecords(sources)) {
     position++;
@@ -384,16 +387,29 @@ async function preflight(
     const task = byTask.get(record.task) ?? {};
     task[record.split] = (task[record.split] ?? 0) + 1;
     byTask.set(record.task, task);
-    pending.push(checkRow(record, dir));
+    // Entries are made here, in row order, so their order never depends on which check ends first.
+    if (tokens && !tokens.has(record.task)) tokens.set(record.task, { rows: 0, min: Infinity, max: 0, sum: 0 });
+    if (!bySplit.has(record.split)) bySplit.set(record.split, { rows: 0, bytes: 0 });
+    const check = checkRow(record, dir);
+    // Observed at once: the loop awaits file reads before settleAll looks at it.
+    check.catch(() => undefined);
+    pending.push(check);
     if (pending.length >= 64) {
-      await Promise.all(pending.splice(0));
+      await settleAll(pending.splice(0));
       report(position + 1);
       checkAbort(signal);
     }
   }
-  await Promise.all(pending);
+  await settleAll(pending);
   report(position + 1);
   return { rows, bySplit, byTask, tokens, maxRowTokens: s.tokens ? maxRowTokens : undefined, maxImages };
+}
+
+// Waits for every check, then throws the first failure in row order (no rejection is left unobserved).
+async function settleAll(checks: readonly Promise<void>[]): Promise<void> {
+  const results = await Promise.allSettled(checks);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 interface Written {
@@ -437,8 +453,12 @@ async function* withImages(
   type Item = { record: SampleRecord; images: RowImage[]; position: number };
   let batch: { record: SampleRecord; dir: string; position: number }[] = [];
   let ahead: Promise<Item[]> | undefined;
-  const start = (b: typeof batch): Promise<Item[]> =>
-    Promise.all(b.map(async (x) => ({ record: x.record, position: x.position, images: await load(x.record, x.dir) })));
+  const start = (b: typeof batch): Promise<Item[]> => {
+    const p = Promise.all(b.map(async (x) => ({ record: x.record, position: x.position, images: await load(x.record, x.dir) })));
+    // Observed here too, so a batch read ahead of a failing writer is not an unhandled rejection.
+    p.catch(() => undefined);
+    return p;
+  };
   let position = -1;
   for await (const { record, dir } of sourceRecords(sources)) {
     position++;

@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
 import type { ColumnSource } from 'hyparquet-writer';
 
@@ -184,13 +184,12 @@ export class ParquetStream {
     this.rows += rows.length;
   }
 
-  /** Writes the footer, syncs and closes the file. */
+  /** Writes the footer and closes the file. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
     try {
       void this.parquet.finish();
-      fsyncSync(this.fd);
     } finally {
       closeSync(this.fd);
     }
