@@ -169,7 +169,7 @@ for r in rows:
     problem.append(r["prompt"].replace("<image1>", "<image>").replace("<image2>", "<image>").replace("<image3>", "<image>").replace("<image4>", "<image>").replace("<image5>", "<image>"))
     answer.append(r["answer"])
     images.append(["data/" + p for p in r["images"]])
-first = rows[0]
+first = next(r for r in rows if len(r["images"]) == 1)
 problem.append("<image><image>" + first["prompt"].replace("<image>", ""))
 answer.append(first["answer"]); images.append(["data/" + first["images"][0]])
 problem.append(first["prompt"]); answer.append(first["answer"]); images.append(["data/images/nowhere.png"])

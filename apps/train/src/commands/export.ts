@@ -3,6 +3,7 @@ import { exportDataset, ExportError, type ExportProgress } from '@spatial-ssrl/t
 import { z } from 'zod';
 import { parseCommandArgs, type Command } from '../command.js';
 import { createProgress, type Progress } from '../progress.js';
+import { int } from './generate-args.js';
 import { formatExportSummary } from './interop-summary.js';
 
 const HELP = `Usage: ssrl-train export --data DIR --to easyr1|verl|llamafactory|trl --out DIR [options]
@@ -64,13 +65,6 @@ const FLAGS = {
   quiet: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
-
-const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
-  z
-    .string()
-    .regex(/^\d+$/, 'must be a whole number')
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max));
 
 const exportArgs = z.object({
   data: z.array(z.string().min(1)).min(1, 'is required'),

@@ -22,7 +22,8 @@ export const GENERATE_FLAGS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+/** A flag holding a whole number in `[min, max]`. */
+export const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
   z
     .string()
     .regex(/^\d+$/, 'must be a whole number')
