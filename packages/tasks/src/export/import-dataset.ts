@@ -220,9 +220,9 @@ function splitFromFileName(file: string): SplitName {
 
 /**
  * Imports an EasyR1 or verl parquet (file or folder) into a dataset directory that
- * `ssrl-train sft/grpo/export` and `ssrl-eval --bench ssrl-tasks` read. Rows carry their task
- * and variant when the file says (exports of this project do); otherwise a registered task
- * claims the prompt by its wording. A row with a missing field, a missing or undecodable image,
+ * `ssrl-train sft/grpo/export` and `ssrl-eval --bench ssrl-tasks` read. Rows keep the task
+ * and variant the file gives (exports of this project do, plugin tasks included); otherwise a
+ * registered task claims the prompt by its wording. A row with a missing field, a missing or undecodable image,
  * a placeholder count unlike its image count or a prompt no task claims is skipped and counted
  * by code; the rest is imported. A file that is not parquet stops the import.
  */
@@ -285,7 +285,7 @@ export async function importDataset(options: ImportOptions): Promise<ImportResul
           try {
             const raw = options.from === 'easyr1' ? easyr1Row(rows[i], promptKey) : verlRow(rows[i]);
             const record = await buildRecord(raw, rowIndex, input.path, fileSplit, imageDirs, registry, tmp, madeDirs, formats, imported, total, ids);
-            if (raw.task === undefined || !registry.has(raw.task)) inferred++;
+            if (raw.task === undefined || raw.variant === undefined) inferred++;
             lines.push({ index: record.index, line: JSON.stringify(record) });
             ids.add(record.id);
             counts.addSample(record);
@@ -393,9 +393,11 @@ async function buildRecord(
   if (placeholders !== raw.images.length) {
     throw new RowError('placeholder-mismatch', `the prompt has ${placeholders} image placeholders but the row has ${raw.images.length} images`);
   }
-  let task = raw.task !== undefined && registry.has(raw.task) ? raw.task : undefined;
-  let variant = task !== undefined ? raw.variant : undefined;
+  let task = raw.task;
+  let variant = raw.variant;
   if (task === undefined || variant === undefined) {
+    task = undefined;
+    variant = undefined;
     const words = promptWords(prompt);
     for (const t of registry.list()) {
       const v = t.recognizePrompt?.(words);
