@@ -111,6 +111,8 @@ async function main(): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'ssrl-bench-export-'));
   try {
     const ours = await childExport(data, join(work, 'ours'));
+    // Each output is as large as the images: remove one before writing the other.
+    await rm(join(work, 'ours'), { recursive: true, force: true });
     const script = join(work, 'pyarrow_export.py');
     await writeFile(script, PYARROW);
     const { stdout } = await run(env.python, [script, data, join(work, 'pyarrow'), String(ROWS_PER_SHARD), String(GROUP_BYTES)], { maxBuffer: 16 << 20, timeout: 3_600_000 });
