@@ -17,7 +17,8 @@ Writes a dataset in a trainer's format, with what that trainer needs next to the
                 llamafactory_sft.yaml
   trl           data/ parquet (conversational prompt, images, solution, task), trl_grpo.py
 Every row is checked before anything is written: its <image> placeholders match its images
-and, with --model-family, its image tokens fit the limit. The folder appears whole or not at all.
+and, with --model-family, its image tokens fit the limit. The folder appears whole or not at
+all; an interrupted parquet export resumes at its first unfinished data file when run again.
 
 Options:
   --data DIR             dataset directory; repeat it for the shards of one sharded run  [required]
@@ -136,7 +137,7 @@ export const exportCommand: Command = {
     } catch (error) {
       for (const b of bars.values()) b.finish();
       if (error instanceof ExportError && error.code === 'aborted') {
-        io.err.write('interrupted: nothing was written\n');
+        io.err.write('interrupted: run the same command again to resume (finished data files are kept)\n');
         return 130;
       }
       throw error;

@@ -29,6 +29,7 @@ export function formatExportSummary(result: ExportResult, displayOut: string = r
   lines.push(...table(rows));
   for (const s of result.shards) lines.push(`  ${s.path}: ${s.rows} rows, ${mib(s.bytes)}`);
   if (result.imageFiles > 0) lines.push(`  images/: ${result.imageFiles} files`);
+  if (result.resumedShards > 0) lines.push(`  resumed: ${result.resumedShards} data files kept from the interrupted run`);
   lines.push(`  also: ${result.files.join(', ')}`);
   if (result.tokens) {
     lines.push(`image tokens per row (${result.family}, incl. vision start/end):`);

@@ -223,6 +223,36 @@ describe('sharded runs', () => {
   }, 120_000);
 });
 
+describe('resuming', () => {
+  it('keeps the finished data files of a stopped export and ends byte for byte as an uninterrupted one', async () => {
+    const root = await tempDir();
+    const fresh = join(root, 'fresh');
+    await exportDataset({ data, to: 'easyr1', out: fresh, rowsPerShard: 6 });
+    const out = join(root, 'stopped');
+    const controller = new AbortController();
+    const err = await exportDataset({
+      data,
+      to: 'easyr1',
+      out,
+      rowsPerShard: 6,
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.phase === 'write' && p.done > 0) controller.abort();
+      },
+    }).catch((e: unknown) => e);
+    expect((err as ExportError).code).toBe('aborted');
+    expect(existsSync(out)).toBe(false);
+    const again = await exportDataset({ data, to: 'easyr1', out, rowsPerShard: 6 });
+    expect(again.resumedShards).toBe(1);
+    expect(await folderFiles(out)).toEqual(await folderFiles(fresh));
+    // Other options do not reuse the stopped run's files.
+    const other = join(root, 'other');
+    const controller2 = new AbortController();
+    await exportDataset({ data, to: 'easyr1', out: other, rowsPerShard: 6, signal: controller2.signal, onProgress: (p) => p.phase === 'write' && p.done > 0 && controller2.abort() }).catch(() => undefined);
+    expect((await exportDataset({ data, to: 'easyr1', out: other, rowsPerShard: 7 })).resumedShards).toBe(0);
+  });
+});
+
 describe('export then import', () => {
   it('gives back the same samples.jsonl and image bytes from EasyR1 and verl exports', async () => {
     for (const [to, images] of [

@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { imageSize } from '@spatial-ssrl/image';
 import type { SampleRecord, SplitName } from '../dataset/schema.js';
+import { canonicalJson } from '../dataset/files.js';
 import { generatorVersions } from '../dataset/versions.js';
 import { balancedSubset } from './cold-start.js';
 import { ExportError } from './export-error.js';
@@ -67,7 +69,7 @@ export interface ExportOptions {
   /** The reward function files shipped next to the data (file name and text). */
   readonly rewardFiles?: (target: ExportTarget) => readonly AuxFile[];
   readonly onProgress?: (progress: ExportProgress) => void;
-  /** Aborting stops the export; nothing is left at `out`. */
+  /** Aborting stops the export; nothing appears at `out`, and running it again resumes at the first unfinished data file. */
   readonly signal?: AbortSignal;
 }
 
@@ -106,6 +108,8 @@ export interface ExportResult {
   readonly family?: ModelFamily;
   /** Other files written next to the data. */
   readonly files: readonly string[];
+  /** Data files kept from an interrupted run of the same export. */
+  readonly resumedShards: number;
   readonly elapsedMs: number;
 }
 
@@ -165,7 +169,7 @@ function wanted(split: SplitChoice, record: SampleRecord): boolean {
 }
 
 function checkAbort(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new ExportError('aborted', 'export stopped; nothing was written');
+  if (signal?.aborted) throw new ExportError('aborted', 'export stopped; run the same command again to resume it');
 }
 
 interface Checked {
@@ -208,13 +212,17 @@ export async function exportDataset(options: ExportOptions): Promise<ExportResul
     throw new ExportError('no-rows', `no rows to export${settings.split !== 'all' ? ` in split "${settings.split}"` : ''}`);
   }
 
-  const tmp = join(dirname(out), `.${basename(out)}.tmp-${process.pid}`);
-  await rm(tmp, { recursive: true, force: true });
+  // The folder is built next to `out` under a fixed name: a run stopped part-way (Ctrl-C, a
+  // crash, a full disk) leaves its finished shards there, and the same command resumes them.
+  const tmp = join(dirname(out), `.${basename(out)}.partial`);
+  const key = format ? await resumeKey(sources, settings, options) : '';
+  const state = format ? await readState(tmp, key) : undefined;
+  if (!state) await rm(tmp, { recursive: true, force: true });
   await mkdir(tmp, { recursive: true });
   try {
     const written = format
-      ? await writeParquet(sources, format, settings, checked, options.rowsPerShard, include, tmp, (d) => progress('write', d), options.signal)
-      : await writeLlamaFactory(sources, settings, chosen !== undefined, include, tmp, (d) => progress('write', d), options.signal);
+      ? await writeParquet(sources, format, settings, checked, options.rowsPerShard, include, tmp, { key, state }, (d) => progress('write', d), options.signal)
+      : { ...(await writeLlamaFactory(sources, settings, chosen !== undefined, include, tmp, (d) => progress('write', d), options.signal)), resumedShards: 0 };
     const filesByPath = new Map<string, string>();
     const context: ExportContext = {
       target: settings.target,
@@ -278,12 +286,25 @@ export async function exportDataset(options: ExportOptions): Promise<ExportResul
       tokens,
       family: options.modelFamily,
       files: [...filesByPath.keys()].sort(),
+      resumedShards: written.resumedShards,
       elapsedMs: performance.now() - started,
     };
   } catch (error) {
-    await rm(tmp, { recursive: true, force: true });
+    // Parquet exports keep their finished shards for the next run; JSON exports start again.
+    if (!format) await rm(tmp, { recursive: true, force: true });
     throw error;
   }
+}
+
+// Everything that decides the bytes of an export: its settings and its input datasets.
+async function resumeKey(sources: readonly SourceDataset[], s: Settings, o: ExportOptions): Promise<string> {
+  const inputs = [];
+  for (const src of sources) {
+    const st = await stat(join(src.dir, 'samples.jsonl'));
+    inputs.push({ manifest: src.manifest, samplesBytes: st.size });
+  }
+  const decided = { version: 1, settings: s, rowsPerShard: o.rowsPerShard ?? null, tasks: generatorVersions()['@spatial-ssrl/tasks'], inputs };
+  return createHash('sha256').update(canonicalJson(decided)).digest('hex');
 }
 
 async function selectColdStart(
@@ -476,6 +497,28 @@ async function* withImages(
   if (last) yield* await last;
 }
 
+/** What a partial export folder has finished: data files (with their copied images) per shard. */
+interface ResumeState {
+  readonly key: string;
+  readonly shards: readonly (ExportShard & { readonly imageFiles: number })[];
+}
+
+const STATE_FILE = '.export-state.json';
+
+async function readState(partial: string, key: string): Promise<ResumeState | undefined> {
+  try {
+    const state = JSON.parse(await readFile(join(partial, STATE_FILE), 'utf8')) as ResumeState;
+    if (state.key !== key || !Array.isArray(state.shards)) return undefined;
+    for (const shard of state.shards) {
+      const st = await stat(join(partial, shard.path)).catch(() => undefined);
+      if (st?.size !== shard.bytes) return undefined;
+    }
+    return state;
+  } catch {
+    return undefined;
+  }
+}
+
 async function writeParquet(
   sources: readonly SourceDataset[],
   format: ParquetFormat,
@@ -484,69 +527,93 @@ async function writeParquet(
   rowsPerShard: number | undefined,
   include: (record: SampleRecord, position: number) => boolean,
   tmp: string,
+  resume: { readonly key: string; readonly state?: ResumeState },
   report: (done: number) => void,
   signal: AbortSignal | undefined,
-): Promise<Written> {
+): Promise<Written & { resumedShards: number }> {
   const columns = format.columns(s.images);
   const createdBy = `spatial-ssrl export ${generatorVersions()['@spatial-ssrl/tasks'] ?? 'unknown'} (hyparquet-writer)`;
-  const shards: ExportShard[] = [];
+  const finished = new Map((resume.state?.shards ?? []).map((sh) => [sh.path, sh]));
+  const resumedShards = finished.size;
   const made = new Set<string>();
-  let imageFiles = 0;
   interface SplitWriter {
     readonly split: SplitName;
     readonly perShard: number;
     readonly count: number;
-    index: number;
+    readonly total: number;
+    /** Rows of this split seen so far (written or skipped). */
+    seen: number;
     stream?: ParquetStream;
     path?: string;
     rows: Record<string, unknown>[];
     groupBytes: number;
+    images: number;
   }
   const writers = new Map<SplitName, SplitWriter>();
   for (const [split, info] of [...checked.bySplit].sort(([a], [b]) => (a === 'train' ? -1 : b === 'train' ? 1 : 0))) {
     const auto = Math.max(1, Math.ceil((s.images === 'embed' ? info.bytes : 0) / SHARD_TARGET_BYTES), Math.ceil(info.rows / 1_000_000));
     const perShard = rowsPerShard ?? Math.ceil(info.rows / auto);
-    writers.set(split, { split, perShard, count: Math.ceil(info.rows / perShard), index: 0, rows: [], groupBytes: 0 });
+    writers.set(split, { split, perShard, count: Math.ceil(info.rows / perShard), total: info.rows, seen: 0, rows: [], groupBytes: 0, images: 0 });
   }
+  const saveState = async (): Promise<void> => {
+    const state: ResumeState = { key: resume.key, shards: [...finished.values()] };
+    await writeFile(join(tmp, `${STATE_FILE}.tmp`), JSON.stringify(state));
+    await rename(join(tmp, `${STATE_FILE}.tmp`), join(tmp, STATE_FILE));
+  };
   const flushGroup = (w: SplitWriter): void => {
     if (w.rows.length === 0) return;
-    if (!w.stream) {
-      w.path = format.shardPath(w.split, w.index, w.count);
-      const file = join(tmp, w.path);
-      if (!made.has(dirname(file))) made.add(dirname(file));
-      w.stream = new ParquetStream(file, { columns, createdBy });
-    }
-    w.stream.writeRowGroup(w.rows);
+    w.stream!.writeRowGroup(w.rows);
     w.rows = [];
     w.groupBytes = 0;
   };
+  // A shard is written under a temporary name and renamed when complete, then recorded as
+  // finished: a resumed export keeps it and skips its rows.
   const closeShard = async (w: SplitWriter): Promise<void> => {
     flushGroup(w);
     if (!w.stream) return;
     w.stream.close();
-    const bytes = (await stat(join(tmp, w.path!))).size;
-    shards.push({ split: w.split, path: w.path!, rows: w.stream.rows, bytes });
+    const file = join(tmp, w.path!);
+    await rename(`${file}.partial`, file);
+    const bytes = (await stat(file)).size;
+    finished.set(w.path!, { split: w.split, path: w.path!, rows: w.stream.rows, bytes, imageFiles: w.images });
     w.stream = undefined;
-    w.index++;
+    w.images = 0;
+    await saveState();
   };
   for (const w of writers.values()) await mkdir(dirname(join(tmp, format.shardPath(w.split, 0, w.count))), { recursive: true });
+  // The write pass reads only the rows of unfinished shards.
+  const pending = (record: SampleRecord, position: number): boolean => {
+    if (!include(record, position)) return false;
+    const w = writers.get(record.split)!;
+    const k = Math.floor(w.seen++ / w.perShard);
+    return !finished.has(format.shardPath(w.split, k, w.count));
+  };
+  for (const w of writers.values()) w.seen = 0;
+  const position = new Map<SplitName, number>();
   let done = 0;
   try {
     const load = (record: SampleRecord, dir: string): Promise<RowImage[]> =>
-      s.images === 'embed'
-        ? readImages(record, dir, true)
-        : copyImages(record, dir, tmp, made).then((n) => {
-            imageFiles += n;
-            return readImages(record, dir, false);
-          });
-    for await (const { record, images, position } of withImages(sources, include, load)) {
+      s.images === 'embed' ? readImages(record, dir, true) : copyImages(record, dir, tmp, made).then(() => readImages(record, dir, false));
+    for await (const { record, images, position: at } of withImages(sources, pending, load)) {
       const w = writers.get(record.split)!;
+      // This row's place in its split: rows of finished shards before it were skipped.
+      let i = position.get(record.split) ?? 0;
+      while (finished.has(format.shardPath(w.split, Math.floor(i / w.perShard), w.count))) i += w.perShard - (i % w.perShard);
+      const k = Math.floor(i / w.perShard);
+      if (!w.stream) {
+        w.path = format.shardPath(w.split, k, w.count);
+        w.stream = new ParquetStream(`${join(tmp, w.path)}.partial`, { columns, createdBy });
+      }
       w.rows.push(format.row(record, images, s.images));
       w.groupBytes += images.reduce((n, img) => n + (img.bytes?.length ?? 0), 0) + record.prompt.length;
-      const inShard = (w.stream?.rows ?? 0) + w.rows.length;
-      if (inShard >= w.perShard) await closeShard(w);
-      else if (w.rows.length >= ROW_GROUP_ROWS || w.groupBytes >= ROW_GROUP_BYTES) flushGroup(w);
-      done = position + 1;
+      if (s.images === 'files') w.images += images.length;
+      position.set(record.split, i + 1);
+      done = at + 1;
+      if ((i + 1) % w.perShard === 0 || i + 1 === w.total) {
+        await closeShard(w);
+        report(done);
+        checkAbort(signal);
+      } else if (w.rows.length >= ROW_GROUP_ROWS || w.groupBytes >= ROW_GROUP_BYTES) flushGroup(w);
       if (done % 256 === 0) {
         report(done);
         checkAbort(signal);
@@ -558,8 +625,10 @@ async function writeParquet(
     throw error;
   }
   report(done);
-  shards.sort((a, b) => a.path.localeCompare(b.path));
-  return { shards, imageFiles };
+  const shards = [...finished.values()].map(({ imageFiles: _n, ...shard }) => shard).sort((a, b) => a.path.localeCompare(b.path));
+  const imageFiles = [...finished.values()].reduce((n, sh) => n + sh.imageFiles, 0);
+  await rm(join(tmp, STATE_FILE), { force: true });
+  return { shards, imageFiles, resumedShards };
 }
 
 async function writeLlamaFactory(
