@@ -115,6 +115,15 @@ else:
             else:
                 n = sum(1 for part in row["prompt"][0]["content"] if part["type"] == "image")
             check(row["images"], n)
+# The reward shims the trainer config names must import in a plain Python with the packages it has.
+import importlib.util
+shims = {"easyr1": ["reward.py"], "verl": ["verl_reward.py", "verl_reward_async.py"], "trl": ["trl_reward.py"], "llamafactory": []}[kind]
+out["shims"] = {}
+for name in shims:
+    spec = importlib.util.spec_from_file_location(name[:-3], os.path.join(folder, name))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    out["shims"][name] = callable(getattr(module, "compute_score", None)) and (kind != "easyr1" or module.REWARD_TYPE == "batch")
 print(json.dumps(out))
 `;
 
@@ -145,6 +154,8 @@ describe('exports load in Python datasets', () => {
       expect(got.mismatch).toBe(0);
       expect(got.bad_images).toBe(0);
       expect(got.decoded).toBe(stats.images);
+      const shims = { easyr1: ['reward.py'], verl: ['verl_reward.py', 'verl_reward_async.py'], trl: ['trl_reward.py'], llamafactory: [] }[target];
+      expect(got.shims).toEqual(Object.fromEntries(shims.map((f) => [f, true])));
       if (target === 'llamafactory') {
         expect(got.info_ok).toBe(true);
         expect(got.splits).toEqual({ spatial_ssrl_train: stats.train, spatial_ssrl_test: stats.test });

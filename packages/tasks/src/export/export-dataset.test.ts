@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
+import { rewardShims } from '@spatial-ssrl/rewards';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSamples } from '../dataset/reader.js';
 import type { SampleRecord } from '../dataset/schema.js';
@@ -171,6 +172,24 @@ describe('exportDataset', () => {
     await expect(exportDataset({ data, to: 'llamafactory', out, images: 'embed' })).rejects.toThrow(/always files/);
     await expect(exportDataset({ data, to: 'easyr1', out, coldStart: 5 })).rejects.toThrow(/--to llamafactory/);
     await expect(exportDataset({ data, to: 'easyr1', out, maxImageTokens: 5 })).rejects.toThrow(/model family/);
+  });
+});
+
+describe('reward shims next to the data', () => {
+  it('ships the reward-server shims under the names each config points at', async () => {
+    const shims = new Map(rewardShims().map((s) => [s.name, s.text]));
+    const expected = {
+      easyr1: { 'reward.py': shims.get('easyr1') },
+      verl: { 'verl_reward.py': shims.get('verl'), 'verl_reward_async.py': shims.get('verl-async') },
+      trl: { 'trl_reward.py': shims.get('trl') },
+      llamafactory: {},
+    } as const;
+    for (const [to, files] of Object.entries(expected)) {
+      const out = join(await tempDir(), `shims-${to}`);
+      const result = await exportDataset({ data, to: to as keyof typeof expected, out, split: 'test' });
+      expect(result.files.filter((f) => f.endsWith('.py') && f !== 'trl_grpo.py')).toEqual(Object.keys(files));
+      for (const [file, text] of Object.entries(files)) expect(await readFile(join(out, file), 'utf8')).toBe(text);
+    }
   });
 });
 

@@ -16,6 +16,7 @@ import { trlFormat } from './formats/trl.js';
 import { verlFormat } from './formats/verl.js';
 import { imagePromptTokens, imageTokenSettings, type ImageTokenSettings, type ModelFamily } from './image-tokens.js';
 import { ParquetStream } from './parquet-stream.js';
+import { rewardFiles } from './reward-files.js';
 import { countPlainPlaceholders } from './trainer-prompt.js';
 
 const PARQUET_FORMATS: Readonly<Record<Exclude<ExportTarget, 'llamafactory'>, ParquetFormat>> = {
@@ -66,7 +67,7 @@ export interface ExportOptions {
   readonly maxImageTokens?: number;
   /** Replace an existing output folder. */
   readonly force?: boolean;
-  /** The reward function files shipped next to the data (file name and text). */
+  /** The reward function files shipped next to the data; default: the reward-server shims of `@spatial-ssrl/rewards` (`reward.py` for EasyR1, `verl_reward.py` and `verl_reward_async.py` for verl, `trl_reward.py` for TRL). */
   readonly rewardFiles?: (target: ExportTarget) => readonly AuxFile[];
   readonly onProgress?: (progress: ExportProgress) => void;
   /** Aborting stops the export; nothing appears at `out`, and running it again resumes at the first unfinished data file. */
@@ -239,7 +240,7 @@ export async function exportDataset(options: ExportOptions): Promise<ExportResul
     const aux = format
       ? format.files(context)
       : llamaFactoryFiles(written.datasets ?? [], settings.style, options.modelFamily, settings.tokens?.maxPixels);
-    for (const f of [...aux, ...(options.rewardFiles?.(settings.target) ?? [])]) filesByPath.set(f.path, f.text);
+    for (const f of [...aux, ...(options.rewardFiles ?? rewardFiles)(settings.target)]) filesByPath.set(f.path, f.text);
     const tokens = checked.tokens
       ? Object.fromEntries(
           [...checked.tokens].map(([task, s]) => [task, { rows: s.rows, min: s.min, max: s.max, mean: s.sum / s.rows }]),

@@ -5,6 +5,7 @@ export type { ImportOptions, ImportResult, ImportRowError, ImportSource } from '
 export { ExportError } from './export-error.js';
 export type { ExportErrorCode } from './export-error.js';
 export { EXPORT_TARGETS } from './formats/format.js';
+export { rewardFiles } from './reward-files.js';
 export type { AuxFile, ExportTarget, ImageMode } from './formats/format.js';
 export { DEFAULT_SFT_TARGET } from './formats/llamafactory.js';
 export type { LlamaFactoryStyle } from './formats/llamafactory.js';
