@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { exportDataset, ExportError, type ExportProgress } from '@spatial-ssrl/tasks/export';
+import type { ExportProgress } from '@spatial-ssrl/tasks/export';
 import { z } from 'zod';
 import { parseCommandArgs, type Command } from '../command.js';
 import { createProgress, type Progress } from '../progress.js';
@@ -99,6 +99,8 @@ export const exportCommand: Command = {
       return 0;
     }
     const args = parseCommandArgs('export', argv, FLAGS, exportArgs);
+    // Loaded here so the other commands do not pay for the parquet libraries at start-up.
+    const { exportDataset, ExportError } = await import('@spatial-ssrl/tasks/export');
     const bars = new Map<string, Progress>();
     const onProgress = args.quiet
       ? undefined

@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { ExportError, importDataset } from '@spatial-ssrl/tasks/export';
 import { z } from 'zod';
 import { parseCommandArgs, type Command } from '../command.js';
 import { createProgress, type Progress } from '../progress.js';
@@ -60,6 +59,7 @@ export const importCommand: Command = {
       return 0;
     }
     const args = parseCommandArgs('import', argv, FLAGS, importArgs, ['input']);
+    const { importDataset, ExportError } = await import('@spatial-ssrl/tasks/export');
     let bar: Progress | undefined;
     try {
       const result = await importDataset({
