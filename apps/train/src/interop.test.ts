@@ -3,7 +3,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { loadSsrlTasks } from '@spatial-ssrl/bench';
 import { pythonEnv } from '@spatial-ssrl/dev-env';
+import { buildImageCache, readDataset } from '@spatial-ssrl/model';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { assertBuilt, runCli } from './__fixtures__/run-cli.js';
 
@@ -208,9 +210,15 @@ describe('import', () => {
     for (const [i, r] of back.entries()) {
       for (const [k, img] of r.images.entries()) expect((await readFile(join(out, img))).equals(await readFile(join(data, original[i].images[k])))).toBe(true);
     }
-    // The imported directory is a dataset the other commands read.
+    // The imported directory is a dataset the other commands read: export and the SFT / GRPO
+    // dataset reader with its image cache.
     const again = await runCli(['export', '--data', out, '--to', 'verl', '--out', join(root, 'reexport'), '--quiet']);
     expect(again.code, again.stderr).toBe(0);
+    const dataset = await readDataset(out);
+    expect(dataset.records).toHaveLength(50);
+    const cache = await buildImageCache(dataset, 16);
+    expect(cache.slots.size).toBe(back.reduce((n, r) => n + r.images.length, 0));
+
   }, 600_000);
 
   it('round-trips an export: same samples.jsonl, same image bytes', async () => {
@@ -220,6 +228,8 @@ describe('import', () => {
     const res = await runCli(['import', '--from', 'easyr1', out, '--out', back, '--quiet']);
     expect(res.code, res.stderr).toBe(0);
     expect(await readFile(join(back, 'samples.jsonl'), 'utf8')).toBe(await readFile(join(data, 'samples.jsonl'), 'utf8'));
+    // ssrl-eval's held-out task benchmark reads it.
+    expect(await loadSsrlTasks(back)).toHaveLength((await sampleStats()).test);
   }, 600_000);
 
   it('names a file that is not parquet', async () => {
