@@ -9,7 +9,9 @@ export type ModelErrorCode =
   | 'dataset-invalid'
   | 'image-missing'
   | 'backend-unavailable'
-  | 'worker-failed';
+  | 'worker-failed'
+  | 'queue-full'
+  | 'shut-down';
 
 /** Base class of every error this package throws on purpose; `code` says why. */
 export class ModelError extends Error {
@@ -63,5 +65,17 @@ export class DatasetError extends ModelError {
   constructor(code: 'dataset-invalid' | 'image-missing', path: string, message: string, options?: { cause?: unknown }) {
     super(code, `${path}: ${message}`, options);
     this.path = path;
+  }
+}
+
+/** A generation scheduler's queue is full; `retryAfterMs` estimates when it will have room. */
+export class QueueFullError extends ModelError {
+  override readonly name = 'QueueFullError';
+  /** Suggested wait before retrying, in ms. */
+  readonly retryAfterMs: number;
+
+  constructor(message: string, retryAfterMs: number) {
+    super('queue-full', message);
+    this.retryAfterMs = retryAfterMs;
   }
 }

@@ -48,16 +48,28 @@ function transpose(src: Float32Array, rows: number, cols: number): Float32Array 
   return out;
 }
 
+/** Options of `buildEncoderFeed`. */
+export interface EncoderFeedOptions {
+  /** Also build the transposed patches (training). */
+  readonly transposed?: boolean;
+  /**
+   * Pad the conditioning of every row to at least this many tokens. With a fixed length (e.g.
+   * `maxPromptTokens`) each row's memory is laid out the same whatever other rows share the
+   * batch, so its results are bit-identical alone or batched.
+   */
+  readonly conditionLength?: number;
+}
+
 /**
  * Builds the encoder arrays of a batch. Throws `ContextLengthError` when a row has more images
  * than `maxImages` or more conditioning tokens than `maxPromptTokens`.
  */
-export function buildEncoderFeed(config: ModelConfig, inputs: readonly ModelInput[], options: { transposed?: boolean } = {}): EncoderFeed {
+export function buildEncoderFeed(config: ModelConfig, inputs: readonly ModelInput[], options: EncoderFeedOptions = {}): EncoderFeed {
   if (inputs.length === 0) throw new ModelError('bad-input', 'a batch needs at least one row');
   const t = imageTokenCount(config);
   const dim = patchDim(config);
   let imagesPerRow = 0;
-  let conditionLength = 1;
+  let conditionLength = Math.max(1, options.conditionLength ?? 1);
   for (const input of inputs) {
     if (input.images.length > config.maxImages) {
       throw new ContextLengthError('a prompt with these images (image tokens)', input.images.length, config.maxImages);

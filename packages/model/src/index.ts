@@ -11,7 +11,7 @@ export {
   mlpWidth,
 } from './config.js';
 export type { ModelConfig, ModelPreset } from './config.js';
-export { ModelError, ContextLengthError, CheckpointError, DatasetError } from './errors.js';
+export { ModelError, ContextLengthError, CheckpointError, DatasetError, QueueFullError } from './errors.js';
 export type { ModelErrorCode } from './errors.js';
 export { TEXT_TOKENS, TEXT_VOCAB_SIZE, PAD_ID, BOS_ID, EOS_ID, UNK_ID, encodeText, decodeText } from './tokenizer.js';
 export { CONDITION_TOKENS, CONDITION_VOCAB_SIZE, conditionPrompt } from './conditioning.js';
@@ -19,13 +19,22 @@ export type { Conditioning, ConditionHints } from './conditioning.js';
 export { mirrorPrepared, prepareImage, resizeArea, writePatches } from './image-features.js';
 export type { PreparedImage } from './image-features.js';
 export { buildEncoderFeed, buildTokenFeed, memoryLength } from './feed.js';
-export type { ModelInput, EncoderFeed, TokenFeed } from './feed.js';
+export type { ModelInput, EncoderFeed, EncoderFeedOptions, TokenFeed } from './feed.js';
 export { paramSpecs, countParameters, initialWeights } from './params.js';
 export type { ParamSpec } from './params.js';
 export { PolicyModel } from './model.js';
 export type { ForwardOptions, Memory, CreateModelOptions } from './model.js';
-export { sample, pickToken } from './sampling.js';
-export type { SampleOptions, SampledSequence } from './sampling.js';
+export { sample, pickToken, SamplingRun } from './sampling.js';
+export type { SampleOptions, SampledSequence, RowSampling } from './sampling.js';
+export { createGenerationScheduler, requestKey } from './generation-scheduler.js';
+export type {
+  GenerationJob,
+  GenerationResult,
+  GeneratedSample,
+  GenerationScheduler,
+  GenerationSchedulerOptions,
+  SchedulerStats,
+} from './generation-scheduler.js';
 export { AdamW, optimizerConfig, learningRate } from './optimizer.js';
 export type { OptimizerConfig, UpdateInfo } from './optimizer.js';
 export {

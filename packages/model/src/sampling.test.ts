@@ -79,6 +79,35 @@ describe('sample', () => {
     }
   });
 
+  it('takes settings per row, and rows padded to one conditioning length give bit-identical log-probs in any batch', () => {
+    const mixed: ModelInput[] = inputs(4).map((input, r) => ({ ...input, condition: input.condition.slice(0, 1 + (r % 2)) }));
+    const rows = [
+      { temperature: 1, topP: 1, maxTokens: 12, seed: 5 },
+      { temperature: 0, topP: 1, maxTokens: 3, seed: 0 },
+      { temperature: 0.7, topP: 0.9, maxTokens: 12, seed: 6 },
+      { temperature: 1.3, topP: 1, maxTokens: 8, seed: 7 },
+    ];
+    const fixed = { conditionLength: config.maxPromptTokens };
+    const shared = { temperature: 1, topP: 1, maxTokens: 12, seed: 0 };
+    const all = sample(model, buildEncoderFeed(config, mixed, fixed), { ...shared, rows, rowKeys: [10, 11, 12, 13] });
+    expect(all[1].tokens.length).toBeLessThanOrEqual(3);
+    mixed.forEach((input, r) => {
+      const alone = sample(model, buildEncoderFeed(config, [input], fixed), { ...shared, rows: [rows[r]], rowKeys: [10 + r] });
+      expect(alone[0].tokens).toEqual(all[r].tokens);
+      expect(alone[0].logProbs).toEqual(all[r].logProbs);
+    });
+  });
+
+  it('ends a row at its first stop text and keeps the text before it', () => {
+    const feed = buildEncoderFeed(config, inputs(1));
+    const [free] = sample(model, feed, { temperature: 0, topP: 1, maxTokens: 12, seed: 0 });
+    expect(free.text.length).toBeGreaterThan(2);
+    const stop = free.text.slice(1, 3);
+    const [cut] = sample(model, feed, { temperature: 0, topP: 1, maxTokens: 12, seed: 0, rows: [{ temperature: 0, topP: 1, maxTokens: 12, seed: 0, stop: ['zzz', stop] }] });
+    expect(cut).toMatchObject({ text: free.text.slice(0, free.text.indexOf(stop)), finishReason: 'stop' });
+    expect(cut.tokens).toEqual(free.tokens.slice(0, cut.tokens.length));
+  });
+
   it('rejects bad sampling settings', () => {
     const feed = buildEncoderFeed(config, inputs(1));
     expect(() => sample(model, feed, { temperature: -1, topP: 1, maxTokens: 4, seed: 0 })).toThrow(ModelError);

@@ -17,8 +17,11 @@ export interface SampleOptions {
   readonly maxTokens: number;
   /** Seed of the sampling streams. */
   readonly seed: number;
-  /** Samples drawn per input row (the memory is encoded once and shared). Default 1. */
-  readonly samplesPerInput?: number;
+  /**
+   * Samples drawn per input row (the memory is encoded once and shared): one count for every row,
+   * or one per input row. Default 1.
+   */
+  readonly samplesPerInput?: number | readonly number[];
   /**
    * Stream key per output row (input row `i`, sample `j` → `keys[i·n + j]`); rows with equal
    * keys and seed draw equal samples whatever the batch. Default: the output row index.
@@ -26,6 +29,25 @@ export interface SampleOptions {
   readonly rowKeys?: readonly number[];
   /** Reuse the self-attention keys and values of earlier tokens (default true); false recomputes the prefix every step. */
   readonly cache?: boolean;
+  /**
+   * Settings of each output row (length `rows·samplesPerInput`), overriding the shared
+   * temperature, top-p, token budget and stream seed; rows of one batch may differ in all of them.
+   */
+  readonly rows?: readonly RowSampling[];
+}
+
+/** The sampling settings of one output row, for batches whose rows differ. */
+export interface RowSampling {
+  /** Softmax temperature; 0 is greedy. */
+  readonly temperature: number;
+  /** Nucleus size in (0, 1]. */
+  readonly topP: number;
+  /** Most tokens to generate for this row, EOS included; capped at the model's `maxAnswerTokens`. */
+  readonly maxTokens: number;
+  /** Seed of this row's stream (its key is `rowKeys[row]`, or the row index). */
+  readonly seed: number;
+  /** Texts that end this row when generated; the text returned stops before the first of them. */
+  readonly stop?: readonly string[];
 }
 
 /** One generated answer. */
@@ -40,16 +62,29 @@ export interface SampledSequence {
   readonly logProbs: readonly number[];
   /** Decoded text of the tokens before EOS. */
   readonly text: string;
-  /** `stop` when EOS was generated, `length` when `maxTokens` ran out. */
+  /** `stop` when EOS or a stop text was generated, `length` when `maxTokens` ran out (or the row was ended early). */
   readonly finishReason: 'stop' | 'length';
 }
 
-function checkOptions(o: SampleOptions): void {
-  if (!(o.temperature >= 0) || !Number.isFinite(o.temperature)) throw new ModelError('bad-input', `temperature must be ≥ 0, got ${o.temperature}`);
-  if (!(o.topP > 0 && o.topP <= 1)) throw new ModelError('bad-input', `topP must be in (0, 1], got ${o.topP}`);
-  if (!Number.isInteger(o.maxTokens) || o.maxTokens < 1) throw new ModelError('bad-input', `maxTokens must be a positive integer, got ${o.maxTokens}`);
-  const n = o.samplesPerInput ?? 1;
-  if (!Number.isInteger(n) || n < 1) throw new ModelError('bad-input', `samplesPerInput must be a positive integer, got ${n}`);
+function checkRow(o: { temperature: number; topP: number; maxTokens: number }, where = ''): void {
+  if (!(o.temperature >= 0) || !Number.isFinite(o.temperature)) throw new ModelError('bad-input', `${where}temperature must be ≥ 0, got ${o.temperature}`);
+  if (!(o.topP > 0 && o.topP <= 1)) throw new ModelError('bad-input', `${where}topP must be in (0, 1], got ${o.topP}`);
+  if (!Number.isInteger(o.maxTokens) || o.maxTokens < 1) throw new ModelError('bad-input', `${where}maxTokens must be a positive integer, got ${o.maxTokens}`);
+}
+
+function checkOptions(o: SampleOptions, rows: number): void {
+  checkRow(o);
+  const counts = typeof o.samplesPerInput === 'object' ? o.samplesPerInput : [o.samplesPerInput ?? 1];
+  for (const n of counts) {
+    if (!Number.isInteger(n) || n < 1) throw new ModelError('bad-input', `samplesPerInput must be a positive integer, got ${n}`);
+  }
+  if (o.rowKeys && o.rowKeys.length !== rows) {
+    throw new ModelError('bad-input', `rowKeys has ${o.rowKeys.length} keys for ${rows} output rows`);
+  }
+  if (o.rows) {
+    if (o.rows.length !== rows) throw new ModelError('bad-input', `rows has ${o.rows.length} settings for ${rows} output rows`);
+    o.rows.forEach((r, i) => checkRow(r, `rows[${i}].`));
+  }
 }
 
 /** Log-softmax of one row of logits, in float64. */
@@ -126,17 +161,29 @@ interface LayerWeights {
   values?: tf.Tensor3D;
 }
 
-function tileRows(mem: Memory, n: number): Memory {
-  if (n === 1) return mem;
+// Input row `i` repeated `counts[i]` times.
+function tileRows(mem: Memory, counts: readonly number[]): Memory {
+  if (counts.every((c) => c === 1)) return mem;
   const idx = tf.tensor1d(
-    Array.from({ length: mem.rows * n }, (_, r) => Math.floor(r / n)),
+    counts.flatMap((c, i) => Array.from({ length: c }, () => i)),
     'int32',
   );
+  const rows = idx.size;
   const d = mem.memory.shape[1];
   const flat = tf.reshape(mem.memory, [mem.rows, mem.length * d]);
-  const memory = tf.reshape(tf.gather(flat, idx), [mem.rows * n * mem.length, d]) as tf.Tensor2D;
+  const memory = tf.reshape(tf.gather(flat, idx), [rows * mem.length, d]) as tf.Tensor2D;
   const bias = mem.bias ? (tf.gather(mem.bias, idx) as tf.Tensor2D) : undefined;
-  return { memory, bias, rows: mem.rows * n, length: mem.length };
+  return { memory, bias, rows, length: mem.length };
+}
+
+function sampleCounts(feed: EncoderFeed, samplesPerInput: SampleOptions['samplesPerInput']): number[] {
+  if (typeof samplesPerInput === 'object') {
+    if (samplesPerInput.length !== feed.rows) {
+      throw new ModelError('bad-input', `samplesPerInput has ${samplesPerInput.length} counts for ${feed.rows} input rows`);
+    }
+    return [...samplesPerInput];
+  }
+  return Array.from({ length: feed.rows }, () => samplesPerInput ?? 1);
 }
 
 /** Incremental decoder: one token per row per step, self-attention keys/values cached per layer. */
@@ -252,6 +299,147 @@ class Stepper {
 }
 
 /**
+ * A batch being decoded one step at a time: the memory is encoded once (and shared by the
+ * `samplesPerInput` samples of each row), then every `step()` draws one token for each unfinished
+ * row with a key/value cache. Every row has its own counter-based random stream keyed by
+ * `(seed, rowKeys[row])`, so what a row generates does not depend on the other rows of the batch
+ * (as long as the encoder feed lays the row out the same way). Call `dispose()` when done.
+ */
+export class SamplingRun {
+  /** Output rows: input rows × samples per input, input row by input row. */
+  readonly rows: number;
+  private readonly model: PolicyModel;
+  private readonly settings: readonly RowSampling[];
+  private readonly limits: Int32Array;
+  private readonly streams: CounterRng[];
+  private readonly tokens: number[][];
+  private readonly logProbs: number[][];
+  private readonly texts: string[];
+  private readonly reasons: (SampledSequence['finishReason'] | 'abort' | undefined)[];
+  private readonly ids: Int32Array;
+  private readonly mem: Memory;
+  private readonly stepper?: Stepper;
+  private readonly row: Float64Array;
+  private readonly longest: number;
+  private t = 0;
+  private disposed = false;
+
+  constructor(model: PolicyModel, feed: EncoderFeed, options: SampleOptions) {
+    const counts = sampleCounts(feed, options.samplesPerInput);
+    this.rows = counts.reduce((a, b) => a + b, 0);
+    checkOptions(options, this.rows);
+    this.model = model;
+    const cap = model.config.maxAnswerTokens;
+    const shared: RowSampling = { temperature: options.temperature, topP: options.topP, maxTokens: options.maxTokens, seed: options.seed };
+    this.settings = options.rows ?? Array.from({ length: this.rows }, () => shared);
+    this.limits = Int32Array.from(this.settings, (s) => Math.min(s.maxTokens, cap));
+    this.longest = Math.max(...this.limits);
+    this.streams = this.settings.map((s, r) => new CounterRng(hashKey(s.seed, options.rowKeys?.[r] ?? r)));
+    this.tokens = Array.from({ length: this.rows }, () => []);
+    this.logProbs = Array.from({ length: this.rows }, () => []);
+    this.texts = Array.from({ length: this.rows }, () => '');
+    this.reasons = new Array(this.rows).fill(undefined);
+    this.ids = new Int32Array(this.rows).fill(BOS_ID);
+    this.row = new Float64Array(TEXT_VOCAB_SIZE);
+    this.mem = tf.tidy(() => {
+      const m = tileRows(model.encode(feed), counts);
+      return { ...m, memory: tf.keep(m.memory), bias: m.bias ? tf.keep(m.bias) : undefined };
+    });
+    this.stepper = options.cache ?? true ? new Stepper(model, this.mem) : undefined;
+  }
+
+  /** Whether every row has finished. */
+  get done(): boolean {
+    return this.reasons.every((r) => r !== undefined);
+  }
+
+  /** Whether output row `r` has finished. */
+  finished(r: number): boolean {
+    return this.reasons[r] !== undefined;
+  }
+
+  /** The text output row `r` has generated so far (stop texts excluded). */
+  text(r: number): string {
+    return this.texts[r];
+  }
+
+  /** Ends output row `r` now (its result stops being useful, e.g. its client left); it reads `length`. */
+  abort(r: number): void {
+    if (this.reasons[r] === undefined) this.reasons[r] = 'abort';
+  }
+
+  /**
+   * Draws the next token of every unfinished row; returns the rows that produced text in this
+   * step (EOS and the end of a stop text produce none). Does nothing once every row has finished.
+   */
+  step(): number[] {
+    if (this.disposed) throw new ModelError('bad-input', 'this sampling run has been disposed');
+    const changed: number[] = [];
+    if (this.done) return changed;
+    const t = this.t++;
+    const logitsT = this.stepper ? this.stepper.step(this.ids, t) : lastLogits(this.model, this.mem, this.tokens, t);
+    const logits = logitsT.dataSync() as Float32Array;
+    logitsT.dispose();
+    const v = TEXT_VOCAB_SIZE;
+    for (let r = 0; r < this.rows; r++) {
+      if (this.reasons[r] !== undefined) {
+        this.ids[r] = PAD_ID;
+        continue;
+      }
+      const s = this.settings[r];
+      logSoftmaxRow(logits, r * v, v, this.row);
+      const tok = pickToken(this.row, s.temperature, s.topP, this.streams[r].next());
+      this.tokens[r].push(tok);
+      this.logProbs[r].push(this.row[tok]);
+      this.ids[r] = tok;
+      if (tok === EOS_ID) {
+        this.reasons[r] = 'stop';
+        continue;
+      }
+      const before = this.texts[r].length;
+      const text = this.texts[r] + decodeText([tok]);
+      const cut = s.stop ? stopIndex(text, s.stop, before) : -1;
+      this.texts[r] = cut === -1 ? text : text.slice(0, cut);
+      if (cut !== -1) this.reasons[r] = 'stop';
+      else if (this.tokens[r].length >= this.limits[r]) this.reasons[r] = 'length';
+      if (this.texts[r].length > before) changed.push(r);
+    }
+    if (this.t >= this.longest) for (let r = 0; r < this.rows; r++) this.reasons[r] ??= 'length';
+    return changed;
+  }
+
+  /** What output row `r` has generated so far (an unfinished row reads `length`). */
+  sequence(r: number): SampledSequence {
+    const reason = this.reasons[r];
+    return { tokens: [...this.tokens[r]], logProbs: [...this.logProbs[r]], text: this.texts[r], finishReason: reason === 'stop' ? 'stop' : 'length' };
+  }
+
+  /** The sequences generated so far, in output row order. */
+  results(): SampledSequence[] {
+    return this.tokens.map((_, r) => this.sequence(r));
+  }
+
+  /** Frees the tensors of the run. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.stepper?.dispose();
+    tf.dispose([this.mem.memory, this.mem.bias].filter((t) => t !== undefined));
+  }
+}
+
+// Where the first stop text in `text` starts, looking only at matches that end after `from`.
+function stopIndex(text: string, stops: readonly string[], from: number): number {
+  let best = -1;
+  for (const stop of stops) {
+    if (stop === '') continue;
+    const at = text.indexOf(stop, Math.max(0, from - stop.length + 1));
+    if (at !== -1 && (best === -1 || at < best)) best = at;
+  }
+  return best;
+}
+
+/**
  * Generates answers for a batch: the memory is encoded once (and shared by the
  * `samplesPerInput` samples of each row), then tokens are drawn one step at a time with a
  * key/value cache. Every row has its own counter-based random stream keyed by
@@ -259,60 +447,13 @@ class Stepper {
  * input row by input row, `samplesPerInput` consecutive samples each.
  */
 export function sample(model: PolicyModel, feed: EncoderFeed, options: SampleOptions): SampledSequence[] {
-  checkOptions(options);
-  const n = options.samplesPerInput ?? 1;
-  const rows = feed.rows * n;
-  if (options.rowKeys && options.rowKeys.length !== rows) {
-    throw new ModelError('bad-input', `rowKeys has ${options.rowKeys.length} keys for ${rows} output rows`);
-  }
-  const maxTokens = Math.min(options.maxTokens, model.config.maxAnswerTokens);
-  const streams = Array.from({ length: rows }, (_, r) => new CounterRng(hashKey(options.seed, options.rowKeys?.[r] ?? r)));
-  const tokens: number[][] = Array.from({ length: rows }, () => []);
-  const logProbs: number[][] = Array.from({ length: rows }, () => []);
-  const done = new Uint8Array(rows);
-  const v = TEXT_VOCAB_SIZE;
-  const row = new Float64Array(v);
-  const mem = tf.tidy(() => {
-    const m = tileRows(model.encode(feed), n);
-    return { ...m, memory: tf.keep(m.memory), bias: m.bias ? tf.keep(m.bias) : undefined };
-  });
-  const useCache = options.cache ?? true;
-  const stepper = useCache ? new Stepper(model, mem) : undefined;
+  const run = new SamplingRun(model, feed, options);
   try {
-    const ids = new Int32Array(rows).fill(BOS_ID);
-    for (let t = 0; t < maxTokens; t++) {
-      const logitsT = stepper ? stepper.step(ids, t) : lastLogits(model, mem, tokens, t);
-      const logits = logitsT.dataSync() as Float32Array;
-      logitsT.dispose();
-      let active = 0;
-      for (let r = 0; r < rows; r++) {
-        if (done[r]) {
-          ids[r] = PAD_ID;
-          continue;
-        }
-        logSoftmaxRow(logits, r * v, v, row);
-        const tok = pickToken(row, options.temperature, options.topP, streams[r].next());
-        tokens[r].push(tok);
-        logProbs[r].push(row[tok]);
-        ids[r] = tok;
-        if (tok === EOS_ID) done[r] = 1;
-        else active++;
-      }
-      if (active === 0) break;
-    }
+    while (!run.done) run.step();
+    return run.results();
   } finally {
-    stepper?.dispose();
-    tf.dispose([mem.memory, mem.bias].filter((t) => t !== undefined));
+    run.dispose();
   }
-  return tokens.map((seq, r) => {
-    const stopped = seq[seq.length - 1] === EOS_ID;
-    return {
-      tokens: seq,
-      logProbs: logProbs[r],
-      text: decodeText(stopped ? seq.slice(0, -1) : seq),
-      finishReason: stopped ? 'stop' : 'length',
-    };
-  });
 }
 
 // Without a cache: re-runs the decoder over the whole prefix and keeps the last position's logits.
