@@ -2,7 +2,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from './options.js';
-import { parseServeArgs, SERVE_HELP, serveRewards } from './serve-command.js';
+import { parseServeArgs, SERVE_HELP, startServe } from './serve-command.js';
 import { SHIMS_HELP, shimsCommand } from './shims-command.js';
 
 /** Where the CLI writes and what it listens to. */
@@ -14,7 +14,7 @@ export interface CliIo {
   readonly stopSignal: Promise<string>;
 }
 
-const USAGE = `Usage: ssrl-serve [serve] [options]     reward server (see ssrl-serve serve --help)
+const USAGE = `Usage: ssrl-serve [serve] [options]     model, task, reward and page server (see ssrl-serve serve --help)
        ssrl-serve shims --out DIR         write the Python reward shims
 
 ${SERVE_HELP}
@@ -38,8 +38,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       io.out(SERVE_HELP);
       return 0;
     }
-    const server = await serveRewards(settings, io.err);
-    io.out(`ssrl-serve: listening on ${server.url} (grader ${settings.grader}, format weight ${settings['format-weight']})`);
+    const server = await startServe(settings, io.err, io.cwd);
+    const serving = server.model ? `model ${server.model.name}` : 'no model (--checkpoint)';
+    io.out(`ssrl-serve: listening on ${server.url} (${serving}, grader ${settings.grader}, format weight ${settings['format-weight']})`);
     const signal = await io.stopSignal;
     io.err(`ssrl-serve: ${signal}: refusing new connections, finishing ${server.inFlight()} in-flight request(s)`);
     await server.close();

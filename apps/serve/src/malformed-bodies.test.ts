@@ -1,12 +1,12 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from './http/http-server.js';
-import { parseServeArgs, serveRewards } from './serve-command.js';
+import { parseServeArgs, startServe } from './serve-command.js';
 
 let server: RunningServer;
 
 beforeAll(async () => {
-  server = await serveRewards(parseServeArgs(['--port', '0', '--max-body-bytes', '65536', '--max-batch', '50']), () => {});
+  server = await startServe(parseServeArgs(['--port', '0', '--max-body-bytes', '65536', '--max-batch', '50']), () => {});
 });
 afterAll(() => server.close());
 
@@ -52,7 +52,7 @@ describe('malformed bodies get a 400 that names the problem', () => {
   }
 
   it('a grader error is a 400 too', async () => {
-    const strict = await serveRewards(parseServeArgs(['--port', '0', '--grader', 'pairwise']), () => {});
+    const strict = await startServe(parseServeArgs(['--port', '0', '--grader', 'pairwise']), () => {});
     try {
       const reply = await new Promise<{ status: number; text: string }>((resolve, reject) => {
         const req = request(`${strict.url}/verl/compute_score`, { method: 'POST' }, (res) => {

@@ -4,6 +4,8 @@ import { z } from 'zod';
 /** One command-line flag: its value schema (from the string parseArgs gives) and its help line. */
 export interface Flag {
   readonly type: 'string' | 'boolean';
+  /** The flag may be given several times; its value is then an array. */
+  readonly multiple?: boolean;
   readonly schema: z.ZodType;
   readonly help: string;
 }
@@ -33,7 +35,7 @@ export function numberFlag(min: number, max: number) {
 
 /** The help lines of `flags`, aligned. */
 export function flagHelp(flags: Readonly<Record<string, Flag>>): string {
-  const names = Object.keys(flags).map((name) => `--${name}${flags[name].type === 'string' ? ' <value>' : ''}`);
+  const names = Object.keys(flags).map((name) => `--${name}${flags[name].type === 'string' ? ' <value>' : ''}${flags[name].multiple ? ' …' : ''}`);
   const width = Math.max(...names.map((n) => n.length));
   return Object.values(flags)
     .map((flag, i) => `  ${names[i].padEnd(width)}  ${flag.help}`)
@@ -48,7 +50,7 @@ export function parseFlags<F extends Readonly<Record<string, Flag>>>(argv: reado
       args: [...argv],
       strict: true,
       allowPositionals: false,
-      options: Object.fromEntries(Object.entries(flags).map(([name, flag]) => [name, { type: flag.type }])),
+      options: Object.fromEntries(Object.entries(flags).map(([name, flag]) => [name, { type: flag.type, multiple: flag.multiple ?? false }])),
     }));
   } catch (error) {
     throw new UsageError((error as Error).message.split('\n')[0]);

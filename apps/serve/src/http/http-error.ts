@@ -3,10 +3,14 @@ import type { z } from 'zod';
 /** Machine-readable kind of an HTTP error, in the `error.type` field of the body. */
 export type HttpErrorType =
   | 'invalid_request_error'
+  | 'authentication_error'
   | 'payload_too_large'
+  | 'unsupported_media_type'
   | 'not_found'
   | 'method_not_allowed'
+  | 'rate_limit_exceeded'
   | 'timeout'
+  | 'service_unavailable'
   | 'shutting_down'
   | 'server_error';
 
@@ -22,6 +26,8 @@ export class HttpError extends Error {
     message: string,
     readonly param: string | null = null,
     readonly code: string | null = null,
+    /** Seconds a client should wait before retrying (`Retry-After`), for 429 and 503 answers. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }

@@ -1,13 +1,17 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { HttpError } from './http-error.js';
-import { readJsonBody } from './json-body.js';
+import { readBody, readJsonBody } from './json-body.js';
 
-/** What a route handler gets: the parsed JSON body (for `body: 'json'` routes) and an abort signal. */
+/** What a route handler gets: the body (parsed JSON for `body: 'json'`, bytes for `body: 'raw'`), path parameters, the query and an abort signal. */
 export interface RouteContext {
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
   readonly body: unknown;
+  /** Values of the `:name` segments of the route's path. */
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: URLSearchParams;
   /** Aborted when the per-request timeout fires or the client goes away. */
   readonly signal: AbortSignal;
 }
@@ -15,11 +19,19 @@ export interface RouteContext {
 /** Returned by a handler that wrote the response itself (a stream, a page). */
 export const HANDLED: unique symbol = Symbol('handled');
 
-/** One route: method, exact path, whether it reads a JSON body, and the handler whose value is sent as JSON 200. */
+/**
+ * One route: method, path (exact, or with `:name` segments and a final `*name` rest segment),
+ * what body it reads, and the handler whose value is sent as JSON 200.
+ */
 export interface Route {
   readonly method: 'GET' | 'POST';
   readonly path: string;
-  readonly body?: 'json' | 'none';
+  /** `json` parses the body as JSON; `raw` hands over its bytes; default none. */
+  readonly body?: 'json' | 'raw' | 'none';
+  /** Content types the body may have (checked before reading it; others get a 415). Default: any. */
+  readonly accepts?: readonly string[];
+  /** Whether the server's API key (when one is set) must be presented as `Authorization: Bearer KEY`. */
+  readonly auth?: boolean;
   /** One line for `GET /health` and the README. */
   readonly summary: string;
   handle(ctx: RouteContext): unknown;
@@ -54,6 +66,8 @@ export interface HttpServerOptions {
   readonly limits: HttpLimits;
   /** Extra fields of the `GET /health` reply. */
   readonly health?: () => Record<string, unknown>;
+  /** The key routes with `auth` require; none when unset. */
+  readonly apiKey?: string;
   /** Where unexpected errors are reported (one line each). */
   readonly log?: (line: string) => void;
 }
@@ -77,6 +91,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   let inFlight = 0;
   let closing = false;
   const table = new Map<string, Route>();
+  const patterns: { route: Route; match: (path: string) => Record<string, string> | null }[] = [];
   const healthRoute: Route = {
     method: 'GET',
     path: '/health',
@@ -93,6 +108,21 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     const key = `${route.method} ${route.path}`;
     if (table.has(key)) throw new Error(`route ${key} is declared twice`);
     table.set(key, route);
+    if (/[:*]/.test(route.path)) patterns.push({ route, match: pathMatcher(route.path) });
+  }
+
+  function lookup(method: string | undefined, path: string): { route: Route; params: Record<string, string> } | { allowed: string[] } {
+    const exact = table.get(`${method} ${path}`);
+    if (exact && !/[:*]/.test(exact.path)) return { route: exact, params: {} };
+    const allowed: string[] = [];
+    for (const p of patterns) {
+      const params = p.match(path);
+      if (!params) continue;
+      if (p.route.method === method) return { route: p.route, params };
+      allowed.push(p.route.method);
+    }
+    for (const r of table.values()) if (r.path === path && !/[:*]/.test(r.path)) allowed.push(r.method);
+    return { allowed };
   }
 
   const server: Server = createServer({ requestTimeout: limits.timeoutMs, headersTimeout: Math.min(60_000, limits.timeoutMs) });
@@ -108,7 +138,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       headers.Connection = 'close';
       req.resume();
     }
-    if (reply.status === 503) headers['Retry-After'] = '1';
+    if (reply.status === 503 || reply.status === 429) headers['Retry-After'] = String(reply.retryAfterSeconds ?? 1);
     send(res, reply.status, reply.toJSON(), headers);
   }
 
@@ -126,14 +156,25 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
-    const route = table.get(`${req.method} ${path}`);
-    if (!route) {
-      const allowed = [...table.values()].filter((r) => r.path === path).map((r) => r.method);
+    const query = new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
+    const found = lookup(req.method, path);
+    if ('allowed' in found) {
+      const { allowed } = found;
       if (allowed.length > 0) {
         fail(req, res, new HttpError(405, 'method_not_allowed', `${req.method} is not allowed on ${path}; use ${allowed.join(' or ')}`, null, 'method_not_allowed'));
       } else {
         fail(req, res, new HttpError(404, 'not_found', `no route ${req.method} ${path}; routes: ${[...table.keys()].join(', ')}`, null, 'not_found'));
       }
+      return;
+    }
+    const { route, params } = found;
+    if (route.auth && options.apiKey !== undefined && !authorised(req, options.apiKey)) {
+      fail(req, res, new HttpError(401, 'authentication_error', 'missing or wrong API key: send the key the server was started with (--api-key) as "Authorization: Bearer KEY"', null, 'invalid_api_key'));
+      return;
+    }
+    if (route.accepts && !route.accepts.includes(mediaType(req))) {
+      const got = req.headers['content-type'] ? `Content-Type ${req.headers['content-type']}` : 'no Content-Type';
+      fail(req, res, new HttpError(415, 'unsupported_media_type', `${req.method} ${path} takes ${route.accepts.join(' or ')}, got ${got}`, 'Content-Type', 'unsupported_media_type'));
       return;
     }
     const controller = new AbortController();
@@ -147,8 +188,13 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     };
     res.once('close', onClose);
     try {
-      const body = route.body === 'json' ? await readJsonBody(req, limits.maxBodyBytes, controller.signal) : undefined;
-      const value = await route.handle({ req, res, body, signal: controller.signal });
+      const body =
+        route.body === 'json'
+          ? await readJsonBody(req, limits.maxBodyBytes, controller.signal)
+          : route.body === 'raw'
+            ? await readBody(req, limits.maxBodyBytes, controller.signal)
+            : undefined;
+      const value = await route.handle({ req, res, body, params, query, signal: controller.signal });
       if (value !== HANDLED) send(res, 200, value);
     } catch (error) {
       fail(req, res, error);
@@ -191,5 +237,62 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       });
       return closed;
     },
+  };
+}
+
+/** `text/html` for `Content-Type: text/html; charset=utf-8`; empty when absent. */
+function mediaType(req: IncomingMessage): string {
+  return (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+}
+
+// The key comes as `Authorization: Bearer KEY`, or (for images the web page shows) as cookie `ssrl_api_key`.
+function authorised(req: IncomingMessage, key: string): boolean {
+  const header = req.headers.authorization ?? '';
+  const cookie = /(?:^|;\s*)ssrl_api_key=([^;]*)/.exec(req.headers.cookie ?? '');
+  let fromCookie = '';
+  try {
+    fromCookie = cookie ? decodeURIComponent(cookie[1]) : '';
+  } catch {
+    fromCookie = '';
+  }
+  const want = Buffer.from(key);
+  const same = (text: string): boolean => {
+    const given = Buffer.from(text);
+    return given.length === want.length && timingSafeEqual(given, want);
+  };
+  return same(header.startsWith('Bearer ') ? header.slice(7).trim() : '') || same(fromCookie);
+}
+
+// `/v1/tasks/:id/sample` matches `/v1/tasks/flip/sample` with { id: 'flip' }; a last segment
+// `*rest` takes the rest of the path (at least one segment).
+function pathMatcher(pattern: string): (path: string) => Record<string, string> | null {
+  const parts = pattern.split('/');
+  return (path) => {
+    const segments = path.split('/');
+    const params: Record<string, string> = {};
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i];
+      if (part.startsWith('*')) {
+        const rest = segments.slice(i);
+        if (rest.length === 0 || rest.some((s) => s === '')) return null;
+        try {
+          params[part.slice(1)] = rest.map(decodeURIComponent).join('/');
+        } catch {
+          return null;
+        }
+        return params;
+      }
+      const segment = segments[i];
+      if (segment === undefined) return null;
+      if (part.startsWith(':')) {
+        if (segment === '') return null;
+        try {
+          params[part.slice(1)] = decodeURIComponent(segment);
+        } catch {
+          return null;
+        }
+      } else if (part !== segment) return null;
+    }
+    return segments.length === parts.length ? params : null;
   };
 }

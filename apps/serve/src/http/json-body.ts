@@ -4,15 +4,12 @@ import { HttpError } from './http-error.js';
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * Reads a request body of at most `maxBytes` and parses it as JSON. A declared or actual size
- * over the limit is a 413; an empty body, bytes that are not UTF-8 or text that is not JSON a
- * 400 saying which. Resolves once the whole body is in; rejects when `signal` aborts.
+ * Reads a request body of at most `maxBytes` (a declared or actual size over it is a 413);
+ * resolves once the whole body is in; rejects when `signal` aborts.
  */
-export function readJsonBody(req: IncomingMessage, maxBytes: number, signal: AbortSignal): Promise<unknown> {
+export async function readBody(req: IncomingMessage, maxBytes: number, signal: AbortSignal): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    return Promise.reject(tooLarge(declared, maxBytes));
-  }
+  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(declared, maxBytes);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -33,11 +30,7 @@ export function readJsonBody(req: IncomingMessage, maxBytes: number, signal: Abo
     };
     const onEnd = () => {
       cleanup();
-      try {
-        resolve(parse(Buffer.concat(chunks, size)));
-      } catch (error) {
-        reject(error);
-      }
+      resolve(Buffer.concat(chunks, size));
     };
     const onError = (error: Error) => fail(new HttpError(400, 'invalid_request_error', `could not read the body: ${error.message}`));
     const onAbort = () => fail(signal.reason);
@@ -46,6 +39,15 @@ export function readJsonBody(req: IncomingMessage, maxBytes: number, signal: Abo
     req.on('error', onError);
     signal.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/**
+ * Reads a request body of at most `maxBytes` and parses it as JSON. A declared or actual size
+ * over the limit is a 413; an empty body, bytes that are not UTF-8 or text that is not JSON a
+ * 400 saying which. Resolves once the whole body is in; rejects when `signal` aborts.
+ */
+export async function readJsonBody(req: IncomingMessage, maxBytes: number, signal: AbortSignal): Promise<unknown> {
+  return parse(await readBody(req, maxBytes, signal));
 }
 
 function tooLarge(size: number, maxBytes: number): HttpError {
