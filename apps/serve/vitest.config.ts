@@ -3,5 +3,5 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: { conditions: ['@spatial-ssrl/source'] },
   ssr: { resolve: { conditions: ['@spatial-ssrl/source'] } },
-  test: { include: ['src/**/*.test.ts'], testTimeout: 30_000 },
+  test: { include: ['src/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 120_000, globalSetup: ['src/testing/global-setup.ts'] },
 });
