@@ -88,14 +88,14 @@ export function runsView(): { open(): void; close(): void } {
         .then(async (r) => {
           runs = r;
           const keep = select.value;
-          select.replaceChildren(...r.runs.map((run) => h('option', { value: run.name }, `${run.name} (${run.kind}, step ${run.step})`)));
+          select.replaceChildren(...r.runs.map((run) => h('option', { value: run.name }, `${run.name === '.' ? 'the runs folder itself' : run.name} (${run.kind}, step ${run.step})`)));
           if (keep) select.value = keep;
           status.textContent = r.runs.length === 0 ? 'No run folder (metrics.jsonl) found yet.' : '';
           const reportsShown = r.reports.length > 0;
           byId('reports-title').hidden = !reportsShown;
           byId('reports-form').hidden = !reportsShown;
           const keepReport = reportSelect.value;
-          reportSelect.replaceChildren(...r.reports.map((p) => h('option', { value: p.name }, p.name)));
+          reportSelect.replaceChildren(...r.reports.map((p) => h('option', { value: p.name }, p.name === '.' ? 'the runs folder itself' : p.name)));
           if (keepReport) reportSelect.value = keepReport;
           schedule();
           await refresh();

@@ -89,7 +89,7 @@ export function tasksView(health: Health): void {
 
   function card(reply: SampleReply): HTMLElement {
     if (reply.object === 'task.rejection') {
-      return h('article', { className: 'card', 'aria-label': `${reply.task}: rejected` }, h('h3', {}, reply.task), h('p', { className: 'rejected' }, `The task rejected this image (${reply.code}): ${reply.reason}`));
+      return h('article', { className: 'card', 'aria-label': `${reply.task}: rejected` }, h('h3', {}, reply.task), h('p', { className: 'rejected' }, `No sample: ${reply.reason} (${reply.code})`));
     }
     const { meta } = reply;
     return h(
@@ -127,6 +127,9 @@ export function tasksView(health: Health): void {
       tasks.map(async (task) => {
         try {
           if (synthetic) return await postJson<SampleReply>(`/v1/tasks/${task.id}/sample`, { synthetic: { seed: sceneSeed }, seed });
+          if (task.needs === 'rgbd' && !depth) {
+            return { object: 'task.rejection', task: task.id, code: 'needs depth', reason: 'this task needs depth: add a depth file (.npy or HDF5) to the image' } as const;
+          }
           const body = new FormData();
           body.append('image', image!);
           if (depth) body.append('depth', depth);
