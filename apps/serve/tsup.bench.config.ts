@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/bench/serve-rewards-bench.ts'],
+  entry: ['src/bench/serve-rewards-bench.ts', 'src/bench/serve-model-bench.ts'],
   outDir: '.bench',
   format: ['esm'],
   dts: false,

@@ -114,7 +114,7 @@ describe('over load', () => {
       const limited = replies.filter((r) => r.status === 429);
       expect(limited.length).toBeGreaterThan(0);
       expect(Number(limited[0].headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-      expect((await limited[0].json()).error).toMatchObject({ type: 'rate_limit_exceeded', code: 'queue_full' });
+      expect(((await limited[0].json()) as { error: unknown }).error).toMatchObject({ type: 'rate_limit_exceeded', code: 'queue_full' });
       const after = await fetch(`${busy.url}/v1/chat/completions`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: chat() });
       expect(after.status).toBe(200);
     } finally {

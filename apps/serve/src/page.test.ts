@@ -17,6 +17,10 @@ let unavailable: string | undefined;
 let upload: string;
 const problems: string[] = [];
 
+/** A page-side check (run in the browser) that every image matching `selector` exists and has loaded. */
+const imagesLoaded = (selector: string) =>
+  `(() => { const all = [...document.querySelectorAll(${JSON.stringify(selector)})]; return all.length > 0 && all.every((i) => i.complete && i.naturalWidth > 0); })()`;
+
 beforeAll(async () => {
   const installed = await debianPrograms([{ program: 'chromium', pkg: 'chromium' }], { log: (l) => console.log(l) });
   if (!installed.ok) {
@@ -58,7 +62,7 @@ describe('the web page in Chromium', () => {
     await page.getByText(/tasks made a sample from synthetic scene 3/).waitFor();
     const titles = await page.locator('#samples article h3').allTextContents();
     expect(titles.map((t) => t.split(' ')[0])).toEqual(['shuffle', 'flip', 'crop', 'depth', 'position']);
-    await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('#samples img')].every((i) => i.complete && i.naturalWidth > 0));
+    await page.waitForFunction(imagesLoaded('#samples img'));
     await page.screenshot({ path: join(SHOTS, 'page-1-synthetic-tasks.png'), fullPage: true });
 
     await page.getByLabel('Image (PNG, JPEG, WebP)').setInputFiles(upload);
@@ -96,25 +100,19 @@ describe('the web page in Chromium', () => {
     const ids = await page.locator('#data-records article h3').allTextContents();
     expect(ids.length).toBeGreaterThan(0);
     for (const id of ids) expect(id).toMatch(/^flip-\d+ flip · 2x2 · test$/);
-    await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('#data-records img')].every((i) => i.complete && i.naturalWidth > 0));
+    await page.waitForFunction(imagesLoaded('#data-records img'));
     await page.screenshot({ path: join(SHOTS, 'page-3-dataset.png'), fullPage: true });
 
     await page.getByRole('tab', { name: 'Dataset' }).focus();
     await page.keyboard.press('ArrowRight');
     expect(await page.getByRole('tab', { name: 'Runs' }).getAttribute('aria-selected')).toBe('true');
     await page.getByText(/sft: SFT, \d+ metrics lines, last step 12/).waitFor();
-    await page.waitForFunction(() => {
-      const img = document.querySelector<HTMLImageElement>('#run-curve');
-      return img !== null && img.complete && img.naturalWidth > 0;
-    });
+    await page.waitForFunction(imagesLoaded('#run-curve'));
     expect(await page.getByRole('table', { name: 'Latest metrics' }).isVisible()).toBe(true);
     // The pipeline report, rendered with its figure.
     await page.getByRole('heading', { name: 'A pipeline report' }).waitFor();
     expect(await page.locator('#report table td').allTextContents()).toEqual(['flip', '0.25']);
-    await page.waitForFunction(() => {
-      const img = document.querySelector<HTMLImageElement>('#report img');
-      return img !== null && img.complete && img.naturalWidth > 0;
-    });
+    await page.waitForFunction(imagesLoaded('#report img'));
     await page.screenshot({ path: join(SHOTS, 'page-4-runs.png'), fullPage: true });
     expect(problems).toEqual([]);
   });

@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { decodeImage } from '@spatial-ssrl/image';
 import { imageTokenCount } from './config.js';
 import { conditionPrompt } from './conditioning.js';
-import { hashKey, hashText, mix32 } from './counter-rng.js';
+import { hashKey } from './counter-rng.js';
 import { ContextLengthError, ModelError, QueueFullError } from './errors.js';
 import { buildEncoderFeed, type ModelInput } from './feed.js';
 import { prepareImage } from './image-features.js';
@@ -42,8 +43,13 @@ export interface GenerationResult {
 export interface GenerationSchedulerOptions {
   /** Policy id of the scheduler's `policy`; default `spatial-ssrl-tfjs`. */
   readonly id?: string;
-  /** How long the first job of an idle scheduler waits for others to share its batch, in ms; default 5. */
+  /** How long the first job of an idle scheduler waits for others to share its batch, in ms (counted from its arrival); default 5. */
   readonly windowMs?: number;
+  /**
+   * At the end of the window, and between batches, how long the scheduler waits at most for jobs
+   * that have arrived but are still being prepared (images decoding), in ms; default 25.
+   */
+  readonly prepareWaitMs?: number;
   /** Most output rows (jobs × `n`) in one batch; a job with more rows runs alone. Default 64. 1 serves one job at a time. */
   readonly maxBatchRows?: number;
   /** Most rows `submit` lets wait (queued or being prepared); more is a {@link QueueFullError}. Default unbounded. */
@@ -100,27 +106,30 @@ function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('generation aborted', 'AbortError');
 }
 
-function hashBytes(bytes: Uint8Array, h: number): number {
-  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193) >>> 0;
-  return h;
-}
-
 /**
- * The key of a request's random streams: a hash of its prompt text and image bytes in the order
- * the prompt places them (`<image>` takes the next image, `<imageK>` image K), so the same
- * question sent as a `Policy` request or rebuilt from an OpenAI chat message gets the same key.
+ * The key of a request's random streams: the first 32 bits of the SHA-256 of its prompt text and
+ * image bytes in the order the prompt places them (`<image>` takes the next image, `<imageK>`
+ * image K), so the same question sent as a `Policy` request or rebuilt from an OpenAI chat
+ * message gets the same key.
  */
 export function requestKey(prompt: string, images: readonly { readonly data: Uint8Array }[]): number {
-  let h = 0x811c9dc5;
+  const hash = createHash('sha256');
+  const part = (kind: number, bytes: Uint8Array): void => {
+    const head = Buffer.alloc(5);
+    head[0] = kind;
+    head.writeUInt32LE(bytes.length, 1);
+    hash.update(head).update(bytes);
+  };
   let last = 0;
   let next = 0;
   for (const m of prompt.matchAll(/<image(\d*)>/g)) {
-    h = mix32(h ^ hashText(prompt.slice(last, m.index)));
+    part(0, Buffer.from(prompt.slice(last, m.index), 'utf8'));
     const k = m[1] ? Number(m[1]) - 1 : next++;
-    h = mix32(h ^ hashBytes(images[k]?.data ?? new Uint8Array(0), 0x811c9dc5));
+    part(1, images[k]?.data ?? new Uint8Array(0));
     last = m.index + m[0].length;
   }
-  return mix32(h ^ hashText(prompt.slice(last))) >>> 0;
+  part(0, Buffer.from(prompt.slice(last), 'utf8'));
+  return hash.digest().readUInt32LE(0);
 }
 
 /** Validates sampling settings, throwing `ModelError` (`bad-input`) naming the field. */
@@ -147,6 +156,7 @@ function checkSampling(s: SamplingParams): void {
 export function createGenerationScheduler(model: PolicyModel, options: GenerationSchedulerOptions = {}): GenerationScheduler {
   const config = model.config;
   const windowMs = options.windowMs ?? 5;
+  const prepareWaitMs = options.prepareWaitMs ?? 25;
   const maxBatchRows = options.maxBatchRows ?? 64;
   const maxQueueRows = options.maxQueueRows ?? Infinity;
   const maxImagePixels = options.maxImagePixels;
@@ -157,7 +167,9 @@ export function createGenerationScheduler(model: PolicyModel, options: Generatio
   const queue: Entry[] = [];
   let preparingRows = 0;
   let preparing = 0;
-  let timer = false;
+  // `window`: the first job's window is open; `prepare`: it has closed and jobs still being prepared are awaited.
+  let gathering: 'idle' | 'window' | 'prepare' = 'idle';
+  let prepared: (() => void)[] = [];
   let running = false;
   let runningRows = 0;
   let closed = false;
@@ -230,13 +242,44 @@ export function createGenerationScheduler(model: PolicyModel, options: Generatio
       }
       queue.push(entry);
     }
-    if (!running && !timer && queue.length > 0) {
-      timer = true;
+    if (queue.length > 0) arm();
+  }
+
+  function arm(): void {
+    if (running || gathering !== 'idle') return;
+    gathering = 'window';
+    setTimer(() => {
+      if (gathering !== 'window') return;
+      if (preparing === 0) return launch();
+      gathering = 'prepare';
       setTimer(() => {
-        timer = false;
-        void drainQueue();
-      }, windowMs);
-    }
+        if (gathering === 'prepare') launch();
+      }, prepareWaitMs);
+    }, windowMs);
+  }
+
+  function launch(): void {
+    gathering = 'idle';
+    void drainQueue();
+  }
+
+  // Called whenever a job has finished preparing (queued or failed).
+  function preparedOne(): void {
+    if (preparing > 0) return;
+    if (gathering === 'prepare') launch();
+    const waiting = prepared;
+    prepared = [];
+    for (const w of waiting) w();
+    notifyIdle();
+  }
+
+  /** Resolves once no job is being prepared, or after `prepareWaitMs`. */
+  function awaitPrepared(): Promise<void> {
+    if (preparing === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      prepared.push(resolve);
+      setTimer(resolve, prepareWaitMs);
+    });
   }
 
   function takeBatch(): Entry[] {
@@ -345,7 +388,11 @@ export function createGenerationScheduler(model: PolicyModel, options: Generatio
     if (running) return;
     running = true;
     try {
-      while (queue.length > 0) await runBatch(takeBatch());
+      while (queue.length > 0) {
+        await runBatch(takeBatch());
+        // Jobs of clients answered during the batch are arriving: let them join the next one.
+        await awaitPrepared();
+      }
     } finally {
       running = false;
       notifyIdle();
@@ -353,7 +400,7 @@ export function createGenerationScheduler(model: PolicyModel, options: Generatio
   }
 
   function notifyIdle(): void {
-    if (running || timer || preparing > 0 || queue.length > 0) return;
+    if (running || gathering !== 'idle' || preparing > 0 || queue.length > 0) return;
     const waiting = idle;
     idle = [];
     for (const w of waiting) w();
@@ -373,18 +420,23 @@ export function createGenerationScheduler(model: PolicyModel, options: Generatio
     }
     preparingRows += rows;
     preparing++;
-    let prepared;
+    arm();
+    let ready: { input: ModelInput; promptTokens: number };
     try {
-      prepared = await prepare(job.request);
+      ready = await prepare(job.request);
     } catch (error) {
-      if (error instanceof ModelError) throw error;
-      throw new ModelError('bad-input', (error as Error)?.message ?? String(error), { cause: error });
-    } finally {
       preparingRows -= rows;
       preparing--;
-      notifyIdle();
+      preparedOne();
+      if (error instanceof ModelError) throw error;
+      throw new ModelError('bad-input', (error as Error)?.message ?? String(error), { cause: error });
     }
-    return new Promise<GenerationResult>((resolve, reject) => enqueue([entryFor(job, prepared, resolve, reject)]));
+    return new Promise<GenerationResult>((resolve, reject) => {
+      enqueue([entryFor(job, ready, resolve, reject)]);
+      preparingRows -= rows;
+      preparing--;
+      preparedOne();
+    });
   }
 
   const policy: Policy = {

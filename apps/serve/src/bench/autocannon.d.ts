@@ -3,9 +3,17 @@ declare module 'autocannon' {
     url: string;
     connections?: number;
     amount?: number;
+    /** Seconds to run. */
+    duration?: number;
     timeout?: number;
     pipelining?: number;
-    requests?: { method?: string; path?: string; body?: string; headers?: Record<string, string> }[];
+    requests?: {
+      method?: string;
+      path?: string;
+      body?: string;
+      headers?: Record<string, string>;
+      onResponse?: (status: number, body: string, context: Record<string, unknown>, headers: Record<string, string>) => void;
+    }[];
   }
   interface Histogram {
     p50: number;

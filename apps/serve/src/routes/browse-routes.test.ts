@@ -66,7 +66,7 @@ describe('the dataset browser routes (--data)', () => {
     await writeFile(join(copy, 'samples.jsonl'), `${lines.slice(0, 10).join('\n')}\n${lines[10].slice(0, 20)}`);
     const growing = await startServe(parseServeArgs(['--port', '0', '--data', copy]), () => {});
     try {
-      const count = async () => (await (await fetch(`${growing.url}/v1/data`)).json()).records;
+      const count = async () => ((await (await fetch(`${growing.url}/v1/data`)).json()) as { records: number }).records;
       expect(await count()).toBe(10);
       await appendFile(join(copy, 'samples.jsonl'), `${lines[10].slice(20)}\n${lines.slice(11, 15).join('\n')}\n`);
       expect(await count()).toBe(15);
@@ -119,8 +119,8 @@ describe('the run viewer routes (--runs)', () => {
     try {
       const data = await fetch(`${bare.url}/v1/data`);
       expect(data.status).toBe(404);
-      expect((await data.json()).error.message).toMatch(/--data DIR/);
-      expect((await (await fetch(`${bare.url}/v1/runs`)).json()).error.message).toMatch(/--runs DIR/);
+      expect(((await data.json()) as any).error.message).toMatch(/--data DIR/);
+      expect(((await (await fetch(`${bare.url}/v1/runs`)).json()) as any).error.message).toMatch(/--runs DIR/);
     } finally {
       await bare.close();
     }

@@ -131,9 +131,10 @@ describe('dynamic batching', () => {
       n: 1 + (i % 3),
       seed: 100 + i,
     }));
-    const before = (await (await fetch(`${batching.url}/health`)).json()).model.load.batches as number;
+    const batches = async () => ((await (await fetch(`${batching.url}/health`)).json()) as { model: { load: { batches: number } } }).model.load.batches;
+    const before = await batches();
     const together = await Promise.all(requests.map((r) => client(batching).chat.completions.create(r)));
-    const after = (await (await fetch(`${batching.url}/health`)).json()).model.load.batches as number;
+    const after = await batches();
     // Twelve requests of two image counts cannot take fewer than two batches; sharing means fewer than twelve.
     expect(after - before).toBeLessThan(12);
     for (const [i, r] of requests.entries()) {

@@ -22,7 +22,7 @@ const dataUrl = (bytes: Uint8Array, mime: string) => `data:${mime};base64,${Buff
 
 describe('GET /v1/tasks', () => {
   it('lists the built-in tasks and the plugin tasks with needs, JSON Schema params and answer spaces', async () => {
-    const list = await (await fetch(`${server.url}/v1/tasks`)).json();
+    const list = (await (await fetch(`${server.url}/v1/tasks`)).json()) as any;
     expect(list.data.map((t: { id: string }) => t.id)).toEqual(['shuffle', 'flip', 'crop', 'depth', 'position', 'halves']);
     const byId = Object.fromEntries(list.data.map((t: { id: string }) => [t.id, t]));
     expect(byId.depth.needs).toBe('rgbd');
