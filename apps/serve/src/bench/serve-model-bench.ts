@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
@@ -10,6 +9,7 @@ import { ensureBackend, modelPresets, PolicyModel, saveCheckpoint } from '@spati
 import { syntheticSource } from '@spatial-ssrl/scenes';
 import { builtinTasks, createRng, isRejection, withFormatInstruction } from '@spatial-ssrl/tasks';
 import autocannon from 'autocannon';
+import { cpuSeconds, freePort, rssKiB, waitUp } from './bench-process.js';
 
 const require = createRequire(import.meta.url);
 const appDir = fileURLToPath(new URL('..', import.meta.url));
@@ -48,10 +48,6 @@ interface Row {
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-function rssKiB(pid: number): number {
-  return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
-}
-
 /** A checkpoint of the `small` preset (the CPU configuration) with seeded initial weights: the serving cost does not depend on what the weights learned. */
 async function smallCheckpoint(dir: string): Promise<void> {
   await ensureBackend({ log: false });
@@ -85,43 +81,19 @@ async function requestBodies(count: number): Promise<string[]> {
   return bodies;
 }
 
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 async function start(name: string, checkpoint: string, extra: string[]): Promise<Server> {
   const port = await freePort();
   const child = spawn(process.execPath, [join(appDir, 'dist/cli.js'), '--checkpoint', checkpoint, '--served-model-name', 'bench', '--port', String(port), '--max-queue', '4096', ...extra], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 600; i++) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${url}/health`)).ok) return { name, url, child };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${name} did not come up`);
+  await waitUp(url, child, name);
+  return { name, url, child };
 }
 
 async function schedulerLoad(server: Server): Promise<{ batches: number; rows: number }> {
   const health = (await (await fetch(`${server.url}/health`)).json()) as { model: { load: { batches: number; rows: number } } };
   return health.model.load;
-}
-
-/** CPU seconds (user + system) the process has used so far. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 async function load(server: Server, bodies: readonly string[], connections: number, seconds: number) {
