@@ -1,0 +1,46 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { replaceDirAtomic, writeFileAtomic } from './atomic-write.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'ssrl-atomic-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('writeFileAtomic', () => {
+  it('survives many concurrent writes to one file and leaves no temp file behind', async () => {
+    const file = path.join(dir, 'deep', 'x.json');
+    const values = Array.from({ length: 64 }, (_, i) => `value ${i}\n`);
+    await Promise.all(values.map((v) => writeFileAtomic(file, v)));
+    expect(values).toContain(await readFile(file, 'utf8'));
+    expect(await readdir(path.dirname(file))).toEqual(['x.json']);
+  });
+
+  it('removes its temp file when the write fails', async () => {
+    const target = path.join(dir, 'is-a-dir');
+    await writeFileAtomic(path.join(target, 'inside'), 'x');
+    await expect(writeFileAtomic(target, 'y')).rejects.toThrow();
+    expect((await readdir(dir)).filter((n) => n.includes('.tmp-'))).toEqual([]);
+  });
+});
+
+describe('replaceDirAtomic', () => {
+  it('swaps a directory for a new one, and keeps the old one when filling fails', async () => {
+    const target = path.join(dir, 'ckpt');
+    await replaceDirAtomic(target, (tmp) => writeFile(path.join(tmp, 'a'), '1'));
+    await replaceDirAtomic(target, (tmp) => writeFile(path.join(tmp, 'b'), '2'));
+    expect(await readdir(target)).toEqual(['b']);
+    await expect(
+      replaceDirAtomic(target, async () => {
+        throw new Error('disk full');
+      }),
+    ).rejects.toThrow('disk full');
+    expect(await readdir(target)).toEqual(['b']);
+    expect((await readdir(dir)).filter((n) => n.startsWith('ckpt'))).toEqual(['ckpt']);
+  });
+});

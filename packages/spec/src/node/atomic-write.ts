@@ -1,0 +1,55 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { threadId } from 'node:worker_threads';
+
+// Unique per process, per thread and per call: worker threads share the pid.
+function tempTag(): string {
+  return `${process.pid}-${threadId}-${randomBytes(6).toString('hex')}`;
+}
+
+/**
+ * Writes `data` to `file` atomically: a sibling temp file named by pid, thread id and random
+ * bytes, then a rename over the target, so readers see the old content or the new, never a
+ * half-written file. Creates the parent directory; removes the temp file on failure.
+ */
+export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.tmp-${tempTag()}`;
+  try {
+    await writeFile(tmp, data);
+    await rename(tmp, file);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+/**
+ * Replaces directory `dir` atomically with one filled by `fill(tmpDir)`: the new content is
+ * written to a sibling temp directory, the old directory (if any) is moved aside, the new one
+ * renamed into place, and the old one deleted. A crash leaves either the old or the new
+ * directory at `dir` (plus a stray temp directory, never a half-written one).
+ */
+export async function replaceDirAtomic(dir: string, fill: (tmpDir: string) => Promise<void>): Promise<void> {
+  await mkdir(path.dirname(dir), { recursive: true });
+  const tag = tempTag();
+  const tmp = `${dir}.tmp-${tag}`;
+  const old = `${dir}.old-${tag}`;
+  await mkdir(tmp, { recursive: true });
+  try {
+    await fill(tmp);
+  } catch (err) {
+    await rm(tmp, { recursive: true, force: true });
+    throw err;
+  }
+  let moved = false;
+  try {
+    await rename(dir, old);
+    moved = true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  await rename(tmp, dir);
+  if (moved) await rm(old, { recursive: true, force: true });
+}
