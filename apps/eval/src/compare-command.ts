@@ -1,7 +1,7 @@
 import { basename, dirname, extname, join, relative } from 'node:path';
 import { compareFigureSvg, compareRuns, readCompareFigureData, readRunSummary, runLabels } from '@spatial-ssrl/bench';
 import { decodeImage, encodeImage } from '@spatial-ssrl/image';
-import { writeFileAtomic } from './files.js';
+import { writeFileAtomic } from '@spatial-ssrl/spec/node';
 
 /** What `compare` wrote. */
 export interface CompareOutput {

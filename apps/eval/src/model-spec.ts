@@ -1,4 +1,6 @@
-import { openAiPolicy, type Policy } from '@spatial-ssrl/bench';
+import { openAiPolicy } from '@spatial-ssrl/bench';
+import { loadPolicy } from '@spatial-ssrl/model';
+import type { Policy } from '@spatial-ssrl/spec';
 
 /** A parsed `--model` value. */
 export type ModelSpec = { kind: 'openai'; baseUrls: string[]; model: string } | { kind: 'checkpoint'; dir: string };
@@ -43,7 +45,7 @@ export interface ClientOptions {
   readonly imageFormat: 'original' | 'png' | 'jpeg';
 }
 
-/** Builds the policy a model spec names; a checkpoint needs `@spatial-ssrl/model` (loaded on demand). */
+/** Builds the policy a model spec names: an OpenAI-compatible client, or a local checkpoint loaded with `loadPolicy`. */
 export async function createPolicy(spec: ModelSpec, client: ClientOptions): Promise<Policy> {
   if (spec.kind === 'openai') {
     return openAiPolicy({
@@ -57,17 +59,8 @@ export async function createPolicy(spec: ModelSpec, client: ClientOptions): Prom
       ...(client.apiKey ? { apiKey: client.apiKey } : {}),
     });
   }
-  let mod: { loadPolicy?: unknown };
   try {
-    mod = (await import('@spatial-ssrl/model')) as { loadPolicy?: unknown };
-  } catch (err) {
-    throw new Error(`cannot load checkpoint ${spec.dir}: the @spatial-ssrl/model package is not available (${(err as Error).message})`, { cause: err });
-  }
-  if (typeof mod.loadPolicy !== 'function') {
-    throw new Error(`cannot load checkpoint ${spec.dir}: @spatial-ssrl/model does not export loadPolicy(dir, options)`);
-  }
-  try {
-    return (await (mod.loadPolicy as (dir: string, options: object) => Promise<Policy>)(spec.dir, {})) as Policy;
+    return await loadPolicy(spec.dir);
   } catch (err) {
     throw new Error(`cannot load checkpoint ${spec.dir}: ${(err as Error).message}`, { cause: err });
   }

@@ -16,7 +16,7 @@ import {
   summaryRow,
 } from '@spatial-ssrl/bench';
 import type { RunArgs } from './args.js';
-import { writeFileAtomic } from './files.js';
+import { writeFileAtomic } from '@spatial-ssrl/spec/node';
 import { createPolicy } from './model-spec.js';
 import { progressReporter } from './progress.js';
 

@@ -1,5 +1,5 @@
 import type { EvalReport } from '@spatial-ssrl/model';
-import { createProgress, type Progress, type ProgressStream } from './progress.js';
+import { createProgress, type Progress, type ProgressStream } from '@spatial-ssrl/spec/node';
 
 /** A share in [0, 1] as a percentage with one decimal, e.g. `37.5%`. */
 export const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;

@@ -1,5 +1,7 @@
 import { createRgb, drawText, fillRect, type ImageSource, type RgbImage } from '@spatial-ssrl/image';
-import { createRng, generateDataset, readSamples } from '@spatial-ssrl/tasks';
+import { generateDataset } from '@spatial-ssrl/tasks';
+import { createRng } from '@spatial-ssrl/spec';
+import { readSamples } from '@spatial-ssrl/spec/node';
 import { rotationTask } from './index.js';
 
 // A few drawn outdoor scenes with a clear "up": sky on top, ground below, a house and a caption.

@@ -1,4 +1,4 @@
-import type { PolicyImage } from './policy.js';
+import type { PolicyImage } from '@spatial-ssrl/spec';
 
 /** Per-item data a benchmark keeps for its scorer; JSON-compatible values only. */
 export type BenchMeta = Readonly<Record<string, unknown>>;

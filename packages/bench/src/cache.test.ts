@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type CacheKey, PredictionCache, promptHash, samplingHash } from './cache.js';
-import { policyError } from './policy-errors.js';
+import { policyError } from '@spatial-ssrl/spec';
 
 const key = (item: string): CacheKey => ({
   model: 'm',

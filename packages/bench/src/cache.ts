@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { JsonlError, readLines } from '@spatial-ssrl/spec/node';
 import { BenchError } from './errors.js';
-import type { PolicyCompletion, PolicyOutput, SamplingParams } from './policy.js';
-import { isFinalPolicyError } from './policy-errors.js';
+import { type PolicyCompletion, type PolicyOutput, type SamplingParams, isFinalPolicyError } from '@spatial-ssrl/spec';
 
 /** What identifies one cached prediction. `prompt` is a hash of the prompt text, so a changed prompt is asked again. */
 export interface CacheKey {
@@ -79,42 +79,45 @@ export class PredictionCache {
   /** Opens (or creates) the cache file at `path`, loading every complete line. */
   static async open(path: string): Promise<PredictionCache> {
     await mkdir(dirname(path), { recursive: true });
-    let text = '';
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
-    const lines = text.split('\n');
     const parsed: Line[] = [];
     let goodBytes = 0;
-    let offset = 0;
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i]!;
-      const isLast = i === lines.length - 1;
-      const bytes = Buffer.byteLength(line, 'utf8') + (isLast ? 0 : 1);
-      if (line.trim() !== '') {
+    let fileBytes = 0;
+    let endsWithNewline = true;
+    let bad: number | undefined;
+    try {
+      for await (const line of readLines(path)) {
+        fileBytes = line.end;
+        if (line.text.trim() === '') {
+          if (bad === undefined) {
+            goodBytes = line.end;
+            endsWithNewline = line.complete;
+          }
+          continue;
+        }
+        // A bad line is a torn write only when nothing but blank lines follows it.
+        if (bad !== undefined) throw new BenchError('CACHE_CORRUPT', `${path}: line ${bad} is not a cache record; move the file away to start afresh`);
         let value: unknown;
         try {
-          value = JSON.parse(line);
+          value = JSON.parse(line.text);
         } catch {
           value = undefined;
         }
         if (!isLine(value)) {
-          const tail = lines.slice(i + 1).every((l) => l.trim() === '');
-          if (tail) break;
-          throw new BenchError('CACHE_CORRUPT', `${path}: line ${i + 1} is not a cache record; move the file away to start afresh`);
+          bad = line.number;
+          continue;
         }
         parsed.push(value);
+        goodBytes = line.end;
+        endsWithNewline = line.complete;
       }
-      offset += bytes;
-      goodBytes = offset;
+    } catch (err) {
+      if (!(err instanceof JsonlError && err.code === 'missing-file')) throw err;
     }
     const fd = openSync(path, 'a+');
-    if (goodBytes < Buffer.byteLength(text, 'utf8')) ftruncateSync(fd, goodBytes);
+    if (goodBytes < fileBytes) ftruncateSync(fd, goodBytes);
     const cache = new PredictionCache(path, fd);
     for (const l of parsed) cache.entries.set(keyString(l), l.error !== undefined ? { outputs: l.outputs, error: l.error } : { outputs: l.outputs });
-    if (goodBytes > 0 && !text.slice(0, goodBytes).endsWith('\n')) writeSync(fd, '\n');
+    if (goodBytes > 0 && !endsWithNewline) writeSync(fd, '\n');
     return cache;
   }
 
@@ -144,3 +147,4 @@ export class PredictionCache {
     this.fd = null;
   }
 }
+

@@ -1,3 +1,5 @@
+import { SsrlError } from '@spatial-ssrl/spec';
+
 /** Machine-readable reason attached to every error this package throws. */
 export type BenchErrorCode =
   | 'BAD_DATA'
@@ -9,14 +11,7 @@ export type BenchErrorCode =
   | 'POLICY_INPUT';
 
 /** Base class of the package's errors; `code` tells callers what went wrong without parsing the message. */
-export class BenchError extends Error {
-  readonly code: BenchErrorCode;
-  constructor(code: BenchErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'BenchError';
-    this.code = code;
-  }
-}
+export class BenchError extends SsrlError<BenchErrorCode> {}
 
 /** A benchmark or dataset file that does not have the expected shape; names the file, the row (1-based) and the field. */
 export class DataFormatError extends BenchError {

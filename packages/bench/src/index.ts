@@ -1,5 +1,3 @@
-export type { Policy, PolicyCompletion, PolicyImage, PolicyOutput, PolicyRequest, SamplingParams } from './policy.js';
-export { FINAL_PREFIX, TRANSIENT_PREFIX, isFinalPolicyError, policyError } from './policy-errors.js';
 export { BenchError, DataFormatError } from './errors.js';
 export type { BenchErrorCode } from './errors.js';
 export { defineBenchmark } from './benchmark.js';
@@ -14,10 +12,9 @@ export type {
   LoadedBenchmark,
   ScoreVariant,
 } from './benchmark.js';
-export { COT_SUFFIX, IMAGE_PLACEHOLDER, imagePlaceholders } from './prompts.js';
 export { openAiPolicy, openAiPolicyOptions } from './openai-policy.js';
 export type { OpenAiPolicyOptions } from './openai-policy.js';
-export { buildChatContent, imageDataUrl, splitPrompt } from './openai-content.js';
+export { buildChatContent, imageDataUrl } from './openai-content.js';
 export type { ChatContentPart, ImageWireFormat } from './openai-content.js';
 export { ChatRequestError, chatCompletionRequest, chatRequestToJob } from './openai-chat-request.js';
 export type { ChatCompletionRequest, ChatJob, ChatRequestLimits } from './openai-chat-request.js';
@@ -65,7 +62,7 @@ export type { WhatsUpMeta } from './loaders/whatsup.js';
 export { VSI_DEFAULT_FRAMES, loadVsiBench, vsiBenchmark, vsiPrompt } from './loaders/vsi-bench.js';
 export type { VsiMeta } from './loaders/vsi-bench.js';
 export { ffmpegAvailable, sampleFrameIndices } from './loaders/video-frames.js';
-export { countImagePlaceholders, loadSsrlTasks, spatialSsrlTasksBenchmark, ssrlTasksBenchmark } from './loaders/ssrl-tasks.js';
+export { loadSsrlTasks, spatialSsrlTasksBenchmark, ssrlTasksBenchmark } from './loaders/ssrl-tasks.js';
 export { boxedFirst, canInfer, canInferOption, canInferText, vlmevalMcqAnswer } from './scorers/vlmeval-mcq.js';
 export type { McqChoices } from './scorers/vlmeval-mcq.js';
 export { judgeMcq, scoreMcq } from './scorers/mcq-score.js';

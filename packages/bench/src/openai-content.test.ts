@@ -1,23 +1,6 @@
 import { createRgb, encodeImage, imageSize } from '@spatial-ssrl/image';
 import { describe, expect, it } from 'vitest';
-import { buildChatContent, imageDataUrl, splitPrompt } from './openai-content.js';
-
-describe('splitPrompt', () => {
-  it('places sequential and numbered placeholders', () => {
-    expect(splitPrompt('a<image>b<image>', 2)).toEqual([{ text: 'a' }, { image: 0 }, { text: 'b' }, { image: 1 }]);
-    expect(splitPrompt('<image2> then <image1>', 2)).toEqual([{ image: 1 }, { text: ' then ' }, { image: 0 }]);
-  });
-
-  it('puts images first when the prompt has no placeholder', () => {
-    expect(splitPrompt('question', 2)).toEqual([{ image: 0 }, { image: 1 }, { text: 'question' }]);
-  });
-
-  it('rejects placeholder/image mismatches', () => {
-    expect(() => splitPrompt('<image>', 2)).toThrow(/1 image placeholders but the request has 2 images/);
-    expect(() => splitPrompt('<image1><image1>', 1)).toThrow(/twice/);
-    expect(() => splitPrompt('<image3>', 2)).toThrow(/image 3/);
-  });
-});
+import { buildChatContent, imageDataUrl } from './openai-content.js';
 
 describe('image data URLs', () => {
   it('send the bytes as given, or transcode without resizing', async () => {

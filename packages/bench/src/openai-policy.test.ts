@@ -1,8 +1,7 @@
 import { createRgb, encodeImage } from '@spatial-ssrl/image';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openAiPolicy } from './openai-policy.js';
-import type { PolicyCompletion, PolicyImage, PolicyRequest, SamplingParams } from './policy.js';
-import { isFinalPolicyError } from './policy-errors.js';
+import { type PolicyCompletion, type PolicyImage, type PolicyRequest, type SamplingParams, isFinalPolicyError } from '@spatial-ssrl/spec';
 import { startOpenAiTestServer, type OpenAiTestServer } from './testing/openai-test-server.js';
 
 const sampling: SamplingParams = { temperature: 0.7, topP: 0.9, maxTokens: 64, seed: 11, n: 1 };

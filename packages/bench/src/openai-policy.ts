@@ -2,8 +2,7 @@ import { z } from 'zod';
 import { abortableSleep } from './abort-fanout.js';
 import { BenchError } from './errors.js';
 import { buildChatContent, type ChatContentPart, type ImageWireFormat } from './openai-content.js';
-import type { Policy, PolicyCompletion, PolicyOutput, PolicyRequest, SamplingParams } from './policy.js';
-import { policyError } from './policy-errors.js';
+import { POLICY_SPECIFICATION_VERSION, type Policy, type PolicyCompletion, type PolicyOutput, type PolicyRequest, type SamplingParams, policyError } from '@spatial-ssrl/spec';
 import { EndpointPool } from './endpoint-pool.js';
 
 /** Options of {@link openAiPolicy}. */
@@ -221,6 +220,7 @@ export function openAiPolicy(options: OpenAiPolicyOptions): Policy {
   }
 
   return {
+    specificationVersion: POLICY_SPECIFICATION_VERSION,
     id: o.id ?? `openai:${o.model}`,
     async generate(requests, sampling, opts = {}) {
       if (!Number.isInteger(sampling.n) || sampling.n < 1) throw new BenchError('BAD_ARGUMENT', `sampling.n must be a positive integer, got ${sampling.n}`);

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type BenchItem, defineBenchmark } from './benchmark.js';
 import { PredictionCache } from './cache.js';
 import { openAiPolicy } from './openai-policy.js';
-import type { Policy, SamplingParams } from './policy.js';
+import type { Policy, SamplingParams } from '@spatial-ssrl/spec';
 import { type RunProgress, runBenchmark } from './runner.js';
 import { percentMean } from './scorers/aggregate.js';
 import { startOpenAiTestServer, type OpenAiTestServer } from './testing/openai-test-server.js';
@@ -137,9 +137,19 @@ describe('runBenchmark', () => {
   });
 
   it('fills in a failure when a policy forgets an item', async () => {
-    const lazy: Policy = { id: 'lazy', generate: async (reqs) => reqs.slice(1).map((r) => ({ id: r.id, outputs: [{ text: `answer:${r.prompt}`, finishReason: 'stop' }] })) };
+    const lazy: Policy = { specificationVersion: 'v1', id: 'lazy', generate: async (reqs) => reqs.slice(1).map((r) => ({ id: r.id, outputs: [{ text: `answer:${r.prompt}`, finishReason: 'stop' }] })) };
     const res = await runBenchmark({ policy: lazy, benchmark: echoBench, items: items(2), sampling, batchSize: 2 });
     expect(res.predictions[0]!.error).toMatch(/^transient: policy returned no completion/);
     expect(res.predictions[1]!.score).toBe(1);
+  });
+
+  it('refuses a policy written for another specification version before asking it anything', async () => {
+    let asked = 0;
+    const future = { specificationVersion: 'v2', id: 'future', generate: async () => (asked++, []) } as unknown as Policy;
+    await expect(runBenchmark({ policy: future, benchmark: echoBench, items: items(2), sampling })).rejects.toMatchObject({
+      name: 'PolicyContractError',
+      code: 'policy-version',
+    });
+    expect(asked).toBe(0);
   });
 });

@@ -1,8 +1,7 @@
 import type { BenchItem, Benchmark, BenchScore, ScoreVariant } from './benchmark.js';
 import { type CacheKey, type PredictionCache, promptHash, samplingHash } from './cache.js';
 import { BenchError } from './errors.js';
-import type { Policy, PolicyCompletion, PolicyOutput, PolicyRequest, SamplingParams } from './policy.js';
-import { policyError } from './policy-errors.js';
+import { assertPolicy, type Policy, type PolicyCompletion, type PolicyOutput, type PolicyRequest, type SamplingParams, policyError } from '@spatial-ssrl/spec';
 
 /** One item's result in a run. */
 export interface Prediction {
@@ -65,10 +64,12 @@ export function cacheKeyFor(policy: Policy, benchmark: Benchmark, item: BenchIte
  * Runs a policy over a benchmark's items and scores the answers. Cached items are not asked
  * again; every finished item is written to the cache at once (final errors included, transient
  * ones and image-loading failures not), so an aborted run loses nothing it finished. Rejects
- * with the abort reason when `signal` aborts.
+ * with the abort reason when `signal` aborts; throws `PolicyContractError` for a policy written for
+ * another `specificationVersion`.
  */
 export async function runBenchmark(options: RunBenchmarkOptions): Promise<RunResult> {
-  const { policy, benchmark, items, sampling, cache, onProgress, signal } = options;
+  const { benchmark, items, sampling, cache, onProgress, signal } = options;
+  const policy = assertPolicy(options.policy);
   const batchSize = options.batchSize ?? 8;
   const maxInFlight = Math.max(batchSize, options.maxInFlight ?? 64);
   const seen = new Set<string>();

@@ -1,3 +1,5 @@
+import { SsrlError } from '@spatial-ssrl/spec';
+
 /** Why an image could not be decoded. */
 export type ImageDecodeErrorCode =
   | 'empty'
@@ -10,14 +12,11 @@ export type ImageDecodeErrorCode =
   | 'corrupt';
 
 /** Thrown by `decodeImage`/`imageSize`; `code` says why, `file` names the input (a path or `<buffer>`). */
-export class ImageDecodeError extends Error {
-  override readonly name = 'ImageDecodeError';
-  readonly code: ImageDecodeErrorCode;
+export class ImageDecodeError extends SsrlError<ImageDecodeErrorCode> {
   readonly file: string;
 
   constructor(code: ImageDecodeErrorCode, file: string, message: string, options?: { cause?: unknown }) {
-    super(`${file}: ${message}`, options);
-    this.code = code;
+    super(code, `${file}: ${message}`, options);
     this.file = file;
   }
 }
@@ -32,14 +31,11 @@ export type DepthReadErrorCode =
   | 'bad-shape';
 
 /** Thrown by the `.npy` and HDF5 depth readers; `code` says why, `file` names the input. */
-export class DepthReadError extends Error {
-  override readonly name = 'DepthReadError';
-  readonly code: DepthReadErrorCode;
+export class DepthReadError extends SsrlError<DepthReadErrorCode> {
   readonly file: string;
 
   constructor(code: DepthReadErrorCode, file: string, message: string, options?: { cause?: unknown }) {
-    super(`${file}: ${message}`, options);
-    this.code = code;
+    super(code, `${file}: ${message}`, options);
     this.file = file;
   }
 }
@@ -55,12 +51,4 @@ export type ImageSourceErrorCode =
   | 'duplicate-id';
 
 /** Thrown by image sources for listing and loading problems other than decode/depth-read failures. */
-export class ImageSourceError extends Error {
-  override readonly name = 'ImageSourceError';
-  readonly code: ImageSourceErrorCode;
-
-  constructor(code: ImageSourceErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
-}
+export class ImageSourceError extends SsrlError<ImageSourceErrorCode> {}

@@ -39,3 +39,4 @@ export { pairSource } from './sources/pair-source.js';
 export type { RgbdPair } from './sources/pair-source.js';
 export { parseSourceSpec, SOURCE_KINDS } from './sources/source-spec.js';
 export { compareBytes } from './sources/walk.js';
+export { writeSvgChart } from './svg-chart-files.js';

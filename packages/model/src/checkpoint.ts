@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { replaceDirAtomic } from './atomic-write.js';
+import { replaceDirAtomic } from '@spatial-ssrl/spec/node';
 import { CONDITION_TOKENS } from './conditioning.js';
 import { modelConfig, type ModelConfig } from './config.js';
 import { CheckpointError } from './errors.js';

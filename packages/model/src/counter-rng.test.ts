@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CounterRng, hashKey, hashText, mix32 } from './counter-rng.js';
+import { hashString, mix32 } from '@spatial-ssrl/spec';
+import { CounterRng, hashKey } from './counter-rng.js';
 
 describe('CounterRng', () => {
   it('is a pure function of key and counter', () => {
@@ -13,7 +14,7 @@ describe('CounterRng', () => {
   it('gives different streams for different keys and order-sensitive hashes', () => {
     expect(hashKey(1, 2)).not.toBe(hashKey(2, 1));
     expect(new CounterRng(1).nextU32()).not.toBe(new CounterRng(2).nextU32());
-    expect(hashText('abc')).toBe(0x1a47e90b);
+    expect(hashString('abc')).toBe(0x1a47e90b);
     expect(mix32(0)).toBe(0);
   });
 

@@ -1,13 +1,4 @@
-/** Murmur3's 32-bit finaliser: a bijective avalanche mix of a 32-bit integer. */
-export function mix32(x: number): number {
-  let h = x >>> 0;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
+import { mix32 } from '@spatial-ssrl/spec';
 
 /** Hashes 32-bit integer parts (seed, step, row, …) into one 32-bit key; order matters. */
 export function hashKey(...parts: readonly number[]): number {
@@ -16,16 +7,6 @@ export function hashKey(...parts: readonly number[]): number {
     h = mix32((h ^ mix32((p >>> 0) + 0x9e3779b9)) + Math.imul(h, 5));
   }
   return h;
-}
-
-/** 32-bit FNV-1a of the UTF-8 bytes of `text`, for keying random streams by ids. */
-export function hashText(text: string): number {
-  let h = 0x811c9dc5;
-  for (const b of new TextEncoder().encode(text)) {
-    h ^= b;
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h >>> 0;
 }
 
 /** Serialisable position of a `CounterRng`: its key and how many values it has drawn. */

@@ -1,3 +1,5 @@
+import { SsrlError } from '@spatial-ssrl/spec';
+
 /** Machine-readable reason of a `ModelError`. */
 export type ModelErrorCode =
   | 'bad-config'
@@ -6,7 +8,7 @@ export type ModelErrorCode =
   | 'checkpoint-missing'
   | 'checkpoint-corrupt'
   | 'weights-mismatch'
-  | 'dataset-invalid'
+  | 'corrupt-dataset'
   | 'image-missing'
   | 'backend-unavailable'
   | 'worker-failed'
@@ -14,19 +16,10 @@ export type ModelErrorCode =
   | 'shut-down';
 
 /** Base class of every error this package throws on purpose; `code` says why. */
-export class ModelError extends Error {
-  override readonly name: string = 'ModelError';
-  readonly code: ModelErrorCode;
-
-  constructor(code: ModelErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
-}
+export class ModelError extends SsrlError<ModelErrorCode> {}
 
 /** A prompt or answer does not fit the model's context (`maxPromptTokens` / `maxAnswerTokens`). */
 export class ContextLengthError extends ModelError {
-  override readonly name = 'ContextLengthError';
   /** Tokens needed. */
   readonly length: number;
   /** Tokens the model allows. */
@@ -41,7 +34,6 @@ export class ContextLengthError extends ModelError {
 
 /** A checkpoint directory is missing, unreadable, corrupt or does not match the model config. */
 export class CheckpointError extends ModelError {
-  override readonly name = 'CheckpointError';
   /** The file or directory concerned. */
   readonly path: string;
 
@@ -56,21 +48,8 @@ export class CheckpointError extends ModelError {
   }
 }
 
-/** A dataset directory or one of its records is unusable for training or evaluation. */
-export class DatasetError extends ModelError {
-  override readonly name = 'DatasetError';
-  /** The file concerned (a dataset file or an image path). */
-  readonly path: string;
-
-  constructor(code: 'dataset-invalid' | 'image-missing', path: string, message: string, options?: { cause?: unknown }) {
-    super(code, `${path}: ${message}`, options);
-    this.path = path;
-  }
-}
-
 /** A generation scheduler's queue is full; `retryAfterMs` estimates when it will have room. */
 export class QueueFullError extends ModelError {
-  override readonly name = 'QueueFullError';
   /** Suggested wait before retrying, in ms. */
   readonly retryAfterMs: number;
 

@@ -7,7 +7,7 @@ import { ContextLengthError, ModelError, QueueFullError } from './errors.js';
 import { buildEncoderFeed, type ModelInput } from './feed.js';
 import { prepareImage } from './image-features.js';
 import type { PolicyModel } from './model.js';
-import type { Policy, PolicyCompletion, PolicyRequest, SamplingParams } from './policy.js';
+import { POLICY_SPECIFICATION_VERSION, type Policy, type PolicyCompletion, type PolicyRequest, type SamplingParams } from '@spatial-ssrl/spec';
 import { SamplingRun, type RowSampling } from './sampling.js';
 
 /** One request for a scheduler: a prompt with images, its own sampling settings, and optional stop texts and streaming. */
@@ -440,6 +440,7 @@ export function createGenerationScheduler(model: PolicyModel, options: Generatio
   }
 
   const policy: Policy = {
+    specificationVersion: POLICY_SPECIFICATION_VERSION,
     id: options.id ?? 'spatial-ssrl-tfjs',
     async generate(requests, sampling, opts = {}) {
       checkSampling(sampling);

@@ -11,7 +11,7 @@ export {
   mlpWidth,
 } from './config.js';
 export type { ModelConfig, ModelPreset } from './config.js';
-export { ModelError, ContextLengthError, CheckpointError, DatasetError, QueueFullError } from './errors.js';
+export { ModelError, ContextLengthError, CheckpointError, QueueFullError } from './errors.js';
 export type { ModelErrorCode } from './errors.js';
 export { TEXT_TOKENS, TEXT_VOCAB_SIZE, PAD_ID, BOS_ID, EOS_ID, UNK_ID, encodeText, decodeText } from './tokenizer.js';
 export { CONDITION_TOKENS, CONDITION_VOCAB_SIZE, conditionPrompt } from './conditioning.js';
@@ -49,24 +49,15 @@ export {
 } from './checkpoint.js';
 export type { CheckpointManifest, LoadedCheckpoint, SaveCheckpointOptions, TrainingState } from './checkpoint.js';
 export { createPolicy, loadPolicy } from './policy.js';
-export type {
-  Policy,
-  PolicyOptions,
-  PolicyRequest,
-  PolicyImage,
-  PolicyOutput,
-  PolicyCompletion,
-  SamplingParams,
-} from './policy.js';
-export { CounterRng, hashKey, hashText, mix32 } from './counter-rng.js';
+export type { PolicyOptions } from './policy.js';
+export { CounterRng, hashKey } from './counter-rng.js';
 export type { CounterRngState } from './counter-rng.js';
-export { writeFileAtomic, replaceDirAtomic } from './atomic-write.js';
 export { renderLineChart } from './svg-chart.js';
 export type { LineChart, ChartAxis, ChartSeries } from './svg-chart.js';
-export { readDataset, buildImageCache, cachedImage, datasetRecord } from './sft/dataset.js';
-export type { Dataset, DatasetRecord, ImageCache, ImageCacheOptions } from './sft/dataset.js';
+export { readDataset, buildImageCache, cachedImage } from './sft/dataset.js';
+export type { Dataset, ImageCache, ImageCacheOptions } from './sft/dataset.js';
 export { prepareExamples, BatchPlan, feedsFor, formatTarget, mirrorRows, DEFAULT_TARGET_TEMPLATE } from './sft/batching.js';
-export type { MirrorAugment, MirrorRule, TargetTemplates } from './sft/batching.js';
+export type { MirrorAugment, MirrorRule, TargetTemplates, TrainingRecord } from './sft/batching.js';
 export type { TrainExample } from './sft/batching.js';
 export { evaluateExamples, takePerTask } from './sft/evaluate.js';
 export type { EvalReport, TaskScore, EvaluateOptions } from './sft/evaluate.js';

@@ -7,7 +7,8 @@ import { loadBackend } from './backend.js';
 import { saveCheckpoint } from './checkpoint.js';
 import { modelPresets } from './config.js';
 import { PolicyModel } from './model.js';
-import { createPolicy, loadPolicy, type PolicyRequest } from './policy.js';
+import type { PolicyRequest } from '@spatial-ssrl/spec';
+import { createPolicy, loadPolicy } from './policy.js';
 
 let root: string;
 let png: Uint8Array;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRandom } from './random.js';
+import { createRng } from '@spatial-ssrl/spec';
 import {
   HIT_NX,
   HIT_NY,
@@ -47,7 +47,7 @@ function march(solid: LocalSolid, o: number[], d: number[], tMax: number): numbe
 describe('intersectSolid', () => {
   for (const [name, solid] of SOLIDS) {
     it(`${name}: agrees with ray marching, hits lie on the surface, normals point outwards`, () => {
-      const rng = createRandom(name.length * 101);
+      const rng = createRng(name.length * 101);
       let hits = 0;
       for (let i = 0; i < 150; i++) {
         // Rays from a shell around the solid, aimed near its middle.

@@ -1,6 +1,6 @@
 import { rgbToLinear } from './color.js';
 import { hash2 } from './noise.js';
-import { mix32 } from './random.js';
+import { mix32 } from '@spatial-ssrl/spec';
 import { SHAPE_BOX, SHAPE_CONE, SHAPE_CYLINDER, SHAPE_PYRAMID, SHAPE_SPHERE, type LocalSolid } from './primitives.js';
 import type { GroundTexture, ObjectKind, ObjectTexture, SceneMeta } from './scene-types.js';
 

@@ -1,7 +1,8 @@
 import type { Rgb } from '@spatial-ssrl/image';
 import { hsvToRgb } from './color.js';
 import { SceneError } from './errors.js';
-import { createRandom, foldSeed, type Random } from './random.js';
+import { createRng, type Rng } from '@spatial-ssrl/spec';
+import { foldSeed } from './random.js';
 import type {
   GroundTexture,
   ObjectKind,
@@ -15,6 +16,16 @@ import type {
   SceneSky,
   Vec3,
 } from './scene-types.js';
+
+// Scene layouts draw integers by scaling a float (not by rejection sampling, as `Rng.int` does):
+// kept so that every seed renders the scene it always has.
+function intScaled(rng: Rng, lo: number, hi: number): number {
+  return lo + Math.floor(rng.next() * (hi - lo + 1));
+}
+
+function pickScaled<T>(rng: Rng, items: readonly T[]): T {
+  return items[Math.floor(rng.next() * items.length)];
+}
 
 const DEG = Math.PI / 180;
 const GROUND_TEXTURES: readonly GroundTexture[] = ['checker', 'tiles', 'grass', 'planks'];
@@ -37,7 +48,7 @@ export function layoutScene(seed: number): SceneMeta {
   if (!Number.isSafeInteger(seed)) {
     throw new SceneError('invalid-seed', `scene seed must be a safe integer, got ${String(seed)}`);
   }
-  const rng = createRandom(foldSeed(seed));
+  const rng = createRng(foldSeed(seed));
   const textureSalt = rng.nextU32();
   const camera: SceneCamera = {
     hfovDeg: rng.range(50, 70),
@@ -52,7 +63,7 @@ export function layoutScene(seed: number): SceneMeta {
   return { seed, textureSalt, camera, light, ground, sky, backdrop, objects, depthKind: 'camera-z', skyDepth: 'invalid' };
 }
 
-function drawLight(rng: Random): SceneLight {
+function drawLight(rng: Rng): SceneLight {
   const elevationDeg = rng.range(20, 55);
   const azimuthDeg = (rng.chance(0.5) ? -1 : 1) * rng.range(50, 115);
   const el = elevationDeg * DEG;
@@ -64,7 +75,7 @@ function drawLight(rng: Random): SceneLight {
   return { direction, elevationDeg, azimuthDeg, sunColor, ambientColor };
 }
 
-function drawSky(rng: Random, sunElevationDeg: number): SceneSky {
+function drawSky(rng: Rng, sunElevationDeg: number): SceneSky {
   const hue = rng.range(200, 222);
   const zenithColor = hsvToRgb(hue, rng.range(0.55, 0.8), rng.range(0.68, 0.9));
   const warm = sunElevationDeg < 32 && rng.chance(0.4);
@@ -75,10 +86,10 @@ function drawSky(rng: Random, sunElevationDeg: number): SceneSky {
   return { zenithColor, horizonColor, cloudCover, hazeDistance: rng.range(90, 200) };
 }
 
-function drawGround(rng: Random): SceneGround {
-  const texture = rng.pick(GROUND_TEXTURES);
+function drawGround(rng: Rng): SceneGround {
+  const texture = pickScaled(rng, GROUND_TEXTURES);
   // Keep pattern lines off the image axes so no flip of a ground patch maps it onto itself.
-  const yawDeg = (rng.chance(0.5) ? -1 : 1) * rng.range(12, 33) + 90 * rng.int(0, 3);
+  const yawDeg = (rng.chance(0.5) ? -1 : 1) * rng.range(12, 33) + 90 * intScaled(rng, 0, 3);
   switch (texture) {
     case 'checker': {
       const hue = rng.range(0, 360);
@@ -122,7 +133,7 @@ function drawGround(rng: Random): SceneGround {
   }
 }
 
-function drawBackdrop(rng: Random, cameraHeight: number): SceneBackdrop {
+function drawBackdrop(rng: Rng, cameraHeight: number): SceneBackdrop {
   const distance = rng.range(40, 55);
   const minHeight = cameraHeight + rng.range(0.8, 2);
   return {
@@ -145,8 +156,8 @@ interface Placed {
 
 type DepthRole = 'middle' | 'near' | 'any';
 
-function placeObjects(rng: Random, camera: SceneCamera, backdropDistance: number): SceneObject[] {
-  const count = rng.int(4, 9);
+function placeObjects(rng: Rng, camera: SceneCamera, backdropDistance: number): SceneObject[] {
+  const count = intScaled(rng, 4, 9);
   const tanHalf = Math.tan((camera.hfovDeg * DEG) / 2);
   const hue0 = rng.range(0, 360);
   const placed: Placed[] = [];
@@ -191,8 +202,8 @@ function footprintRadius(kind: ObjectKind, size: Vec3): number {
   return size[0] / 2;
 }
 
-function drawObject(rng: Random, role: DepthRole, z: number, tanHalf: number, hue: number): SceneObject {
-  const kind = rng.pick(role === 'middle' ? LARGE_KINDS : OBJECT_KINDS);
+function drawObject(rng: Rng, role: DepthRole, z: number, tanHalf: number, hue: number): SceneObject {
+  const kind = pickScaled(rng, role === 'middle' ? LARGE_KINDS : OBJECT_KINDS);
   const x = rng.range(-0.85, 0.85) * z * tanHalf;
   const growth = role === 'middle' ? 1 : 1 + z / 12;
   const s = role === 'middle' ? rng.range(1.2, 2.2) : rng.range(0.25, 0.6) * growth;
@@ -232,7 +243,7 @@ function drawObject(rng: Random, role: DepthRole, z: number, tanHalf: number, hu
   const secondaryColor = rng.chance(0.5)
     ? hsvToRgb(hue + rng.range(150, 210), rng.range(0.3, 0.7), rng.range(0.5, 0.9))
     : hsvToRgb(hue + rng.range(-15, 15), Math.min(1, saturation + 0.1), value * rng.range(0.3, 0.55));
-  const texture = rng.pick(OBJECT_TEXTURES);
+  const texture = pickScaled(rng, OBJECT_TEXTURES);
   const extent = Math.max(size[0], size[1]);
   const textureScale = extent * (texture === 'noise' || texture === 'gradient' ? rng.range(0.3, 0.6) : rng.range(0.12, 0.3));
   return { kind, position: [x, 0, z], size, yawDeg, color, secondaryColor, texture, textureScale };

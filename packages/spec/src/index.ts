@@ -49,6 +49,7 @@ export {
   imagePlaceholders,
   countImagePlaceholders,
   plainImagePlaceholders,
+  promptWords,
   splitAtImagePlaceholders,
   PromptPlaceholderError,
 } from './prompts.js';

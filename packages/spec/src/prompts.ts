@@ -50,6 +50,17 @@ export function countImagePlaceholders(prompt: string): number {
   return count;
 }
 
+/**
+ * The words of a prompt, for recognising which task wrote it: a trailing RL format
+ * instruction and every image placeholder removed, runs of whitespace collapsed to one space,
+ * and the ends trimmed.
+ */
+export function promptWords(prompt: string): string {
+  let text = prompt.trimEnd();
+  if (text.endsWith(FORMAT_INSTRUCTION)) text = text.slice(0, text.length - FORMAT_INSTRUCTION.length);
+  return text.replace(PLACEHOLDER_PATTERN, ' ').replace(/\s+/g, ' ').trim();
+}
+
 /** Rewrites numbered `<imageK>` placeholders as plain `<image>`, for trainers that need the plain form. */
 export function plainImagePlaceholders(prompt: string): string {
   countImagePlaceholders(prompt);

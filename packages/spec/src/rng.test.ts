@@ -11,6 +11,37 @@ describe('createRng', () => {
     expect(new Set(xs).size).toBe(100);
   });
 
+  it('matches the reference xoshiro128** stream seeded through SplitMix32', () => {
+    // Independent re-implementation with BigInt arithmetic as the oracle.
+    const M = 0xffffffffn;
+    const mix = (x: bigint): bigint => {
+      let z = x & M;
+      z = ((z ^ (z >> 16n)) * 0x85ebca6bn) & M;
+      z = ((z ^ (z >> 13n)) * 0xc2b2ae35n) & M;
+      return (z ^ (z >> 16n)) & M;
+    };
+    let st = 7n;
+    const s: bigint[] = [];
+    for (let i = 0; i < 4; i++) {
+      st = (st + 0x9e3779b9n) & M;
+      s.push(mix(st));
+    }
+    const rotl = (x: bigint, k: bigint): bigint => ((x << k) | (x >> (32n - k))) & M;
+    const expected: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      expected.push(Number((rotl((s[1] * 5n) & M, 7n) * 9n) & M));
+      const t = (s[1] << 9n) & M;
+      s[2] ^= s[0];
+      s[3] ^= s[1];
+      s[1] ^= s[2];
+      s[0] ^= s[3];
+      s[2] ^= t;
+      s[3] = rotl(s[3], 11n);
+    }
+    const rng = createRng(7);
+    expect(Array.from({ length: 8 }, () => rng.nextU32())).toEqual(expected);
+  });
+
   it('pins the first outputs so the stream never changes silently', () => {
     const r = createRng(1);
     const first = [r.nextU32(), r.nextU32(), r.nextU32()];

@@ -1,24 +1,3 @@
-export {
-  DATASET_FORMAT,
-  sourceRef,
-  splitName,
-  sampleRecord,
-  rejectionRecord,
-  taskEntry,
-  datasetConfig,
-  datasetCounts,
-  datasetManifest,
-} from './dataset/schema.js';
-export type {
-  SourceRef,
-  SplitName,
-  SampleRecord,
-  RejectionRecord,
-  TaskEntry,
-  DatasetConfig,
-  DatasetCounts,
-  DatasetManifest,
-} from './dataset/schema.js';
 export { splitOf } from './split.js';
 export type { SplitOptions } from './split.js';
 export { resolveSource } from './source-spec.js';
@@ -26,27 +5,12 @@ export { createPlan, shardRange, sampleId } from './dataset/plan.js';
 export type { DatasetPlan, PlanTask, PlanItem, PlannedAttempt } from './dataset/plan.js';
 export { generateDataset } from './dataset/writer.js';
 export type { GenerateDatasetOptions, GenerateDatasetResult, GenerateProgress, DatasetTaskOption } from './dataset/writer.js';
-export { readDatasetManifest, readSamples, readRejections } from './dataset/reader.js';
-export { DATASET_FILES } from './dataset/resume.js';
-export { DatasetError } from './dataset/errors.js';
-export type { DatasetErrorCode } from './dataset/errors.js';
 export { loadTaskPlugin, normalizePluginSpecifier } from './dataset/plugin.js';
 export type { PluginRegistry } from './dataset/plugin.js';
 export { defineTask, isRejection } from './task.js';
 export type { Task, TaskNeeds, TaskInput, TaskImage, TaskSample, TaskRejection, TaskResult, MirrorInput } from './task.js';
-export { createRng, deriveSeed, hashString } from './rng.js';
-export type { Rng } from './rng.js';
 export { createRegistry, defaultRegistry, builtinTasks, TaskRegistryError } from './registry.js';
 export type { TaskRegistry, TaskRegistryErrorCode } from './registry.js';
-export {
-  IMAGE_PLACEHOLDER,
-  FORMAT_INSTRUCTION,
-  withFormatInstruction,
-  countImagePlaceholders,
-  plainImagePlaceholders,
-  promptWords,
-  PromptPlaceholderError,
-} from './prompts.js';
 export { shuffleTask, shuffleParams } from './tasks/shuffle/shuffle.js';
 export type { ShuffleParams, ShuffleMeta } from './tasks/shuffle/shuffle.js';
 export { SHUFFLE_VARIANTS, SHUFFLE_LAYOUTS, SSRL81K_SHUFFLE_MIX } from './tasks/shuffle/shuffle-layouts.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { promptWords, withFormatInstruction } from './prompts.js';
+import { promptWords, withFormatInstruction } from '@spatial-ssrl/spec';
 import { builtinTasks } from './registry.js';
 import { CROP_COMPOSITE_PROMPT, CROP_PROMPT } from './tasks/crop/crop.js';
 import { DEPTH_PROMPT } from './tasks/depth/depth.js';

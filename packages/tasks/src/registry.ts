@@ -1,3 +1,4 @@
+import { SsrlError } from '@spatial-ssrl/spec';
 import type { Task } from './task.js';
 import { cropTask } from './tasks/crop/crop.js';
 import { depthTask } from './tasks/depth/depth.js';
@@ -9,14 +10,7 @@ import { shuffleTask } from './tasks/shuffle/shuffle.js';
 export type TaskRegistryErrorCode = 'duplicate-task' | 'unknown-task' | 'invalid-task';
 
 /** Thrown when registering a duplicate or malformed task, or asking for an unknown id. */
-export class TaskRegistryError extends Error {
-  readonly code: TaskRegistryErrorCode;
-  constructor(code: TaskRegistryErrorCode, message: string) {
-    super(message);
-    this.name = 'TaskRegistryError';
-    this.code = code;
-  }
-}
+export class TaskRegistryError extends SsrlError<TaskRegistryErrorCode> {}
 
 /** A set of tasks addressed by id. Each registry is independent; nothing is global. */
 export interface TaskRegistry {

@@ -1,4 +1,4 @@
-import { deriveSeed } from './rng.js';
+import { deriveSeed } from '@spatial-ssrl/spec';
 
 /** Options of the held-out split: the share of source images held out and the split seed. */
 export interface SplitOptions {

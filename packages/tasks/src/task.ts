@@ -1,6 +1,6 @@
 import type { DepthMap, RgbImage } from '@spatial-ssrl/image';
 import type { z } from 'zod';
-import type { Rng } from './rng.js';
+import type { Rng } from '@spatial-ssrl/spec';
 
 /** What a task needs from its source image. */
 export type TaskNeeds = 'rgb' | 'rgbd';

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
-import { builtinTasks, DatasetError, generateDataset, type GenerateDatasetResult } from '@spatial-ssrl/tasks';
+import { builtinTasks, generateDataset, type GenerateDatasetResult } from '@spatial-ssrl/tasks';
+import { DatasetError } from '@spatial-ssrl/spec';
+import { createProgress, type Progress } from '@spatial-ssrl/spec/node';
 import { parseCommandArgs, resolvePlugin, UsageError, type Command } from '../command.js';
-import { createProgress, type Progress } from '../progress.js';
 import { generateArgs, GENERATE_FLAGS } from './generate-args.js';
 import { formatSummary } from './generate-summary.js';
 

@@ -1,8 +1,9 @@
+import { KL_KINDS } from '@spatial-ssrl/grpo';
 import { resolve } from 'node:path';
 import { loadBackend, trainGrpo, type GrpoResult, type GrpoOptions } from '@spatial-ssrl/model';
 import { z } from 'zod';
+import { formatDuration } from '@spatial-ssrl/spec/node';
 import { parseCommandArgs, type Command, type CommandIo } from '../command.js';
-import { formatDuration } from '../progress.js';
 import { pct, trainerProgress } from '../trainer-progress.js';
 import { formatEvalTable } from './sft.js';
 
@@ -54,7 +55,7 @@ Objective:
   --clip-low E         clip ratio low, in (0, 1) (default 0.2)
   --clip-high E        clip ratio high, > 0 (default 0.3)
   --clip-dual C        dual-clip bound, > 1 (default 3.0)
-  --kl-kind NAME       kl | abs | mse | low_var_kl (default low_var_kl)
+  --kl-kind NAME       ${KL_KINDS.join(' | ')} (default low_var_kl)
   --kl-coef B          KL coefficient (default 0.01)
   --kl-in-reward       subtract the KL from the reward instead of adding it to the loss
   --kl-adaptive        adapt the coefficient towards --kl-target (default: fixed, as the paper)
@@ -181,7 +182,7 @@ const grpoArgs = z
     'clip-low': num.optional(),
     'clip-high': num.optional(),
     'clip-dual': num.optional(),
-    'kl-kind': z.enum(['kl', 'abs', 'mse', 'low_var_kl']).optional(),
+    'kl-kind': z.enum(KL_KINDS).optional(),
     'kl-coef': num.optional(),
     'kl-in-reward': z.boolean().default(false),
     'kl-adaptive': z.boolean().default(false),

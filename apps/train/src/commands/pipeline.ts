@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { formatDuration } from '@spatial-ssrl/spec/node';
 import { parseCommandArgs, type Command } from '../command.js';
-import { formatDuration } from '../progress.js';
 import { PIPELINE_PRESETS, resolvePlan } from '../pipeline/plan.js';
 import { runPipeline } from '../pipeline/run-pipeline.js';
 import { PipelineInterrupted } from '../pipeline/train-stages.js';

@@ -1,8 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { decodeImage, encodeImage } from '@spatial-ssrl/image';
-import { readDatasetManifest, readSamples, type SampleRecord } from '@spatial-ssrl/tasks';
 import { z } from 'zod';
+import { type SampleRecord } from '@spatial-ssrl/spec';
+import { readDatasetManifest, readSamples } from '@spatial-ssrl/spec/node';
 import { parseCommandArgs, type Command } from '../command.js';
 import { DEFAULT_LAYOUT, renderContactSheet, type SheetCell } from '../preview/contact-sheet.js';
 import { renderPreviewHtml } from '../preview/preview-html.js';

@@ -2,8 +2,8 @@ import { resolve } from 'node:path';
 import { loadBackend, ModelError, trainSft, type EvalReport, type SftResult } from '@spatial-ssrl/model';
 import { defaultRegistry, loadTaskPlugin } from '@spatial-ssrl/tasks';
 import { z } from 'zod';
+import { formatDuration } from '@spatial-ssrl/spec/node';
 import { jsonFlag, parseCommandArgs, resolvePlugin, UsageError, type Command, type CommandIo } from '../command.js';
-import { formatDuration } from '../progress.js';
 import { pct, trainerProgress } from '../trainer-progress.js';
 
 /** Help text of `ssrl-train sft`. */

@@ -1,8 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateDataset, readSamples } from '@spatial-ssrl/tasks';
+import { generateDataset } from '@spatial-ssrl/tasks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readSamples } from '@spatial-ssrl/spec/node';
 import { chanceByTask } from './chance.js';
 
 let root: string;

@@ -1,5 +1,6 @@
 import { chanceAccuracy } from '@spatial-ssrl/bench';
-import { defaultRegistry, readDatasetManifest } from '@spatial-ssrl/tasks';
+import { defaultRegistry } from '@spatial-ssrl/tasks';
+import { readDatasetManifest } from '@spatial-ssrl/spec/node';
 
 /** Chance level of one task and the answer-space sizes it was computed from. */
 export interface TaskChance {

@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { builtinTasks, DatasetError, generateDataset } from '@spatial-ssrl/tasks';
-import { createProgress, type Progress } from '../progress.js';
+import { builtinTasks, generateDataset } from '@spatial-ssrl/tasks';
+import { DATASET_FILES, DatasetError } from '@spatial-ssrl/spec';
+import { createProgress, readSamples, type Progress } from '@spatial-ssrl/spec/node';
 import type { PipelinePlan } from './plan.js';
 import { PipelineInterrupted, type StageIo } from './train-stages.js';
 
@@ -20,27 +20,12 @@ export interface DataSummary {
   readonly [key: string]: unknown;
 }
 
-/** Counts the records of a dataset directory's `samples.jsonl` by split and task; a missing or empty file is a `DatasetError`. */
+/** Counts the records of a dataset directory's `samples.jsonl` by split and task; a missing file, a bad record or an empty split is a `DatasetError`. */
 export async function summariseDataset(dir: string): Promise<DataSummary> {
-  const file = join(dir, 'samples.jsonl');
-  const text = await readFile(file, 'utf8').catch((err: unknown) => {
-    throw new DatasetError('not-a-dataset', `${file}: cannot read (${(err as Error).message}); --data needs a directory written by "ssrl-train generate"`);
-  });
+  const file = join(dir, DATASET_FILES.samples);
   const trainByTask: Record<string, number> = {};
   const testByTask: Record<string, number> = {};
-  let lineNo = 0;
-  for (const line of text.split('\n')) {
-    lineNo++;
-    if (line.trim() === '') continue;
-    let record: { task?: unknown; split?: unknown };
-    try {
-      record = JSON.parse(line) as typeof record;
-    } catch {
-      throw new DatasetError('corrupt-dataset', `${file}:${lineNo}: not valid JSON`);
-    }
-    if (typeof record.task !== 'string' || (record.split !== 'train' && record.split !== 'test')) {
-      throw new DatasetError('corrupt-dataset', `${file}:${lineNo}: a record needs a task and split "train" or "test"`);
-    }
+  for await (const record of readSamples(dir)) {
     const into = record.split === 'test' ? testByTask : trainByTask;
     into[record.task] = (into[record.task] ?? 0) + 1;
   }

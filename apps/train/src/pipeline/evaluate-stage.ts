@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PredictionCache, runBenchmark, spatialSsrlTasksBenchmark, type BenchItem, type RunProgress, type TaskCounts } from '@spatial-ssrl/bench';
-import { loadPolicy, readCheckpointManifest, writeFileAtomic } from '@spatial-ssrl/model';
+import { loadPolicy, readCheckpointManifest } from '@spatial-ssrl/model';
 import { scoreResponse } from '@spatial-ssrl/rewards';
+import { writeFileAtomic, readJsonlFile, writeJsonl } from '@spatial-ssrl/spec/node';
 
 /** One scored held-out item of an evaluation, as kept in `predictions.jsonl`. */
 export interface ScoredItem {
@@ -118,16 +118,12 @@ export async function evaluateCheckpoint(options: EvaluateCheckpointOptions): Pr
     errors: result.predictions.filter((p) => p.error !== undefined).length,
     wallSec: (performance.now() - started) / 1000,
   };
-  await writeFileAtomic(join(options.dir, 'predictions.jsonl'), scored.map((s) => JSON.stringify(s)).join('\n') + '\n');
+  await writeJsonl(join(options.dir, 'predictions.jsonl'), scored);
   await writeFileAtomic(join(options.dir, 'scores.json'), JSON.stringify({ ...summary, benchmark: result.score }, null, 2) + '\n');
   return summary;
 }
 
 /** Reads the `predictions.jsonl` an evaluation wrote. */
 export async function readScoredItems(dir: string): Promise<ScoredItem[]> {
-  const text = await readFile(join(dir, 'predictions.jsonl'), 'utf8');
-  return text
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as ScoredItem);
+  return readJsonlFile<ScoredItem>(join(dir, 'predictions.jsonl'));
 }

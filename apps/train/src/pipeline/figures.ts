@@ -1,6 +1,5 @@
 import { join } from 'node:path';
-import { decodeImage, encodeImage } from '@spatial-ssrl/image';
-import { writeFileAtomic } from '@spatial-ssrl/model';
+import { writeSvgChart } from '@spatial-ssrl/image';
 
 /** Files written for one figure (paths relative to the report folder). */
 export interface FigureFiles {
@@ -15,13 +14,7 @@ export interface FigureFiles {
  */
 export async function writeFigure(dir: string, name: string, svg: string): Promise<FigureFiles> {
   const svgRel = `figures/${name}.svg`;
-  await writeFileAtomic(join(dir, svgRel), svg);
-  try {
-    const raster = await decodeImage(Buffer.from(svg, 'utf8'));
-    const pngRel = `figures/${name}.png`;
-    await writeFileAtomic(join(dir, pngRel), await encodeImage(raster, { format: 'png', compressionLevel: 9 }));
-    return { svg: svgRel, png: pngRel };
-  } catch {
-    return { svg: svgRel };
-  }
+  const pngRel = `figures/${name}.png`;
+  const png = await writeSvgChart(join(dir, svgRel), svg, join(dir, pngRel));
+  return png ? { svg: svgRel, png: pngRel } : { svg: svgRel };
 }

@@ -1,20 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  accuracyBarChart,
-  answerSpreadTable,
-  findingsMarkdown,
-  pairedCounts,
-  taskAccuracyTable,
-  taskFormatTable,
-  type AnswerSpread,
-  type PairedCounts,
-  type RunComparison,
-  type TaskReport,
-} from '@spatial-ssrl/bench';
-import { writeFileAtomic } from '@spatial-ssrl/model';
+import { accuracyBarChart, answerSpreadTable, findingsMarkdown, pairedCounts, taskAccuracyTable, taskFormatTable, type AnswerSpread, type PairedCounts, type RunComparison, type TaskReport } from '@spatial-ssrl/bench';
 import { extractBoxed } from '@spatial-ssrl/rewards';
-import { formatDuration } from '../progress.js';
+import { writeFileAtomic, formatDuration } from '@spatial-ssrl/spec/node';
 import type { TaskChance } from './chance.js';
 import type { EvaluationSummary, ScoredItem } from './evaluate-stage.js';
 import { writeFigure, type FigureFiles } from './figures.js';

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { writeFileAtomic } from '@spatial-ssrl/model';
 import { z } from 'zod';
+import { writeFileAtomic } from '@spatial-ssrl/spec/node';
 
 /** Name of the record file each stage keeps in its folder. */
 export const STAGE_FILE = 'stage.json';

@@ -1,4 +1,4 @@
-import type { SampleRecord } from '@spatial-ssrl/tasks';
+import { type SampleRecord } from '@spatial-ssrl/spec';
 
 /** An HTML page listing samples with their full prompts, answers and images; `imageHref` maps a record's image path to a link. */
 export function renderPreviewHtml(title: string, records: readonly SampleRecord[], imageHref: (path: string) => string): string {

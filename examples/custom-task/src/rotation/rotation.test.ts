@@ -1,7 +1,7 @@
 import { createRgb, fillRect, flipRgb, rotate90 } from '@spatial-ssrl/image';
-import { createRng } from '@spatial-ssrl/tasks';
 import { describeTask } from '@spatial-ssrl/tasks/testing';
 import { describe, expect, it } from 'vitest';
+import { createRng } from '@spatial-ssrl/spec';
 import { rotationTask } from './rotation.js';
 
 describeTask(rotationTask, { samples: 240 });

@@ -29,7 +29,7 @@ export async function writeTestSsrlDataset(samples: readonly TestSample[] = TEST
   const dir = await mkdtemp(join(tmpdir(), 'bench-ssrl-'));
   let k = 0;
   for (const s of samples) for (const img of s.images) await writeTestImage(join(dir, img), 16, 12, [(k++ * 40) % 256, 80, 160]);
-  const lines = samples.map((s, index) => JSON.stringify({ ...s, index, source: { dataset: 'synthetic', id: `scene-${index}` }, seed: 1, meta: {} }));
+  const lines = samples.map((s, index) => JSON.stringify({ ...s, index, source: { dataset: 'synthetic', id: `scene-${index}` }, seed: 1, attempt: 0, meta: {} }));
   await writeFile(join(dir, 'samples.jsonl'), lines.join('\n') + '\n');
   await writeFile(join(dir, 'dataset.json'), JSON.stringify({ name: 'test', counts: { total: samples.length } }));
   return dir;

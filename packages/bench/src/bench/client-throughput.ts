@@ -1,6 +1,6 @@
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { openAiPolicy } from '../openai-policy.js';
-import type { PolicyRequest, SamplingParams } from '../policy.js';
+import type { PolicyRequest, SamplingParams } from '@spatial-ssrl/spec';
 import { startOpenAiTestServer } from '../testing/openai-test-server.js';
 
 // Eval-client throughput against a local OpenAI-compatible server with fixed latency:

@@ -1,7 +1,7 @@
 import { cpus } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { openAiPolicy } from '../openai-policy.js';
-import type { PolicyRequest, SamplingParams } from '../policy.js';
+import type { PolicyRequest, SamplingParams } from '@spatial-ssrl/spec';
 import { startOpenAiTestServer } from '../testing/openai-test-server.js';
 
 // Eval-client throughput over a fleet of local OpenAI-compatible servers, each in its own worker

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { decodeImage, encodeImage, resizeBilinear } from '@spatial-ssrl/image';
 import { BenchError } from '../errors.js';
-import type { PolicyImage } from '../policy.js';
+import type { PolicyImage } from '@spatial-ssrl/spec';
 
 /** The container format of encoded image bytes from their magic number, when it is one a policy accepts. */
 export function sniffMime(bytes: Uint8Array): PolicyImage['mime'] | null {

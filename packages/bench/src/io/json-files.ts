@@ -1,6 +1,5 @@
-import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
+import { JsonlError, readJsonl } from '@spatial-ssrl/spec/node';
 import type { z } from 'zod';
 import { BenchError, DataFormatError } from '../errors.js';
 
@@ -40,35 +39,15 @@ export function parseRow<T>(path: string, schema: z.ZodType<T>, value: unknown, 
   throw new DataFormatError(path, message, { row: rowNumber, ...(field ? { field } : {}) });
 }
 
-/** Streams a JSONL file, yielding `[lineNumber, value]` for each non-blank line; bad JSON names the line. */
+/** Streams a JSONL file, yielding `[lineNumber, value]` for each record (see `readJsonl`); a missing file or bad JSON names the file and line. */
 export async function* readJsonLines(path: string): AsyncGenerator<[number, unknown]> {
-  const stream = createReadStream(path, { encoding: 'utf8' });
-  const opened = new Promise<void>((resolve, reject) => {
-    stream.once('open', () => resolve());
-    stream.once('error', reject);
-  });
   try {
-    await opened;
+    for await (const r of readJsonl(path)) yield [r.line, r.value];
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new BenchError('MISSING_FILE', `${path}: no such file`, { cause: err });
-    throw err;
-  }
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
-  let n = 0;
-  try {
-    for await (const line of lines) {
-      n++;
-      if (line.trim() === '') continue;
-      let value: unknown;
-      try {
-        value = JSON.parse(line);
-      } catch (err) {
-        throw new DataFormatError(path, `not valid JSON (${(err as Error).message})`, { row: n }, { cause: err });
-      }
-      yield [n, value];
+    if (err instanceof JsonlError) {
+      if (err.code === 'missing-file') throw new BenchError('MISSING_FILE', `${path}: no such file`, { cause: err });
+      throw new DataFormatError(path, err.message.slice(err.message.indexOf(': ') + 2), { ...(err.line !== undefined ? { row: err.line } : {}) }, { cause: err });
     }
-  } finally {
-    lines.close();
-    stream.destroy();
+    throw err;
   }
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { COT_SUFFIX } from '../prompts.js';
+import { FORMAT_INSTRUCTION } from '@spatial-ssrl/spec';
 import { loadVlmevalMcq, mcqBenchmark, threeDsrBenchmark } from './mcq.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../__fixtures__/${name}`, import.meta.url));
@@ -21,7 +21,7 @@ describe('VLMEvalKit MCQ loader', () => {
     expect(items.map((x) => x.id)).toEqual(['0', '1', '2', '3', '4']);
     expect(items[0]!.prompt).toBe(
       '<image>Hint: Look at the table.\nQuestion: Which object is to the left of the cup?\nOptions:\nA. plate\nB. fork\nC. knife\nD. spoon\n' +
-        `Please select the correct answer from the options above. \n${COT_SUFFIX}`,
+        `Please select the correct answer from the options above. \n${FORMAT_INSTRUCTION}`,
     );
     expect(items[0]!.meta.l2Category).toBe('spatial');
     expect(items[0]!.category).toBe('Spatial-Map');

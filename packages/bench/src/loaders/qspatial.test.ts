@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { COT_SUFFIX } from '../prompts.js';
+import { FORMAT_INSTRUCTION } from '@spatial-ssrl/spec';
 import { QSPATIAL_SYSTEM_PROMPT, qspatialBenchmark } from './qspatial.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../__fixtures__/${name}`, import.meta.url));
@@ -19,7 +19,7 @@ describe('Q-Spatial loader', () => {
     ]);
     expect(items[0]!.prompt).toBe(
       `<image>${QSPATIAL_SYSTEM_PROMPT}\nQuestion: What is the distance between the chair and the table?\n` +
-        `Let's thinkg step by step and start by finding good reference objects or object parts in the image.${COT_SUFFIX}`,
+        `Let's thinkg step by step and start by finding good reference objects or object parts in the image.${FORMAT_INSTRUCTION}`,
     );
     const [img] = await items[0]!.images();
     expect(img!.mime).toBe('image/png');

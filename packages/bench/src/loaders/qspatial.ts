@@ -5,8 +5,8 @@ import { defineBenchmark, type BenchItem, type Benchmark, type LoadOptions } fro
 import { BenchError, DataFormatError } from '../errors.js';
 import { imageFromBase64, readImageFile, toPolicyImage } from '../io/images.js';
 import { parseRow, readJsonFile, readJsonLines } from '../io/json-files.js';
-import type { PolicyImage } from '../policy.js';
-import { imagePlaceholders, vlmevalTextPart } from '../prompts.js';
+import { imagePlaceholders, type PolicyImage } from '@spatial-ssrl/spec';
+import { vlmevalTextPart } from '../prompts.js';
 import { judgeQspatial, scoreQspatial } from '../scorers/qspatial.js';
 import { readVlmevalTsv } from './vlmeval-tsv.js';
 

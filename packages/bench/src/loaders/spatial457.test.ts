@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { COT_SUFFIX } from '../prompts.js';
+import { FORMAT_INSTRUCTION } from '@spatial-ssrl/spec';
 import { SPATIAL457_ANSWER_INSTRUCTION, spatial457Benchmark, spatial457LevelInstruction } from './spatial457.js';
 
 const path = fileURLToPath(new URL('../__fixtures__/spatial457-sample.tsv', import.meta.url));
@@ -10,7 +10,7 @@ describe('Spatial457 loader', () => {
     const items = await spatial457Benchmark.load(path);
     expect(items).toHaveLength(7);
     expect(items[0]!.prompt).toBe(
-      spatial457LevelInstruction('L1_single') + COT_SUFFIX + '<image>Is there a large red bus?' + COT_SUFFIX + SPATIAL457_ANSWER_INSTRUCTION + COT_SUFFIX,
+      spatial457LevelInstruction('L1_single') + FORMAT_INSTRUCTION + '<image>Is there a large red bus?' + FORMAT_INSTRUCTION + SPATIAL457_ANSWER_INSTRUCTION + FORMAT_INSTRUCTION,
     );
     expect((await spatial457Benchmark.load(path, { cot: false }))[0]!.prompt).toBe(
       spatial457LevelInstruction('L1_single') + '<image>Is there a large red bus?' + SPATIAL457_ANSWER_INSTRUCTION,

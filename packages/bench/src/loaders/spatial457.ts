@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { defineBenchmark, type BenchItem, type Benchmark, type BenchMeta, type LoadOptions } from '../benchmark.js';
 import { parseRow } from '../io/json-files.js';
-import { imagePlaceholders, vlmevalTextPart } from '../prompts.js';
+import { imagePlaceholders } from '@spatial-ssrl/spec';
+import { vlmevalTextPart } from '../prompts.js';
 import { judgeSpatial457, scoreSpatial457, SPATIAL457_ANSWERS, SPATIAL457_LEVELS } from '../scorers/spatial457.js';
 import { readVlmevalTsv } from './vlmeval-tsv.js';
 

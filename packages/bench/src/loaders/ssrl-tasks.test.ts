@@ -2,7 +2,7 @@ import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TEST_SAMPLES, writeTestSsrlDataset } from '../__fixtures__/ssrl-dataset.js';
-import { COT_SUFFIX } from '../prompts.js';
+import { FORMAT_INSTRUCTION } from '@spatial-ssrl/spec';
 import { loadSsrlTasks, spatialSsrlTasksBenchmark } from './ssrl-tasks.js';
 
 describe('Spatial-SSRL held-out task benchmark', () => {
@@ -11,7 +11,7 @@ describe('Spatial-SSRL held-out task benchmark', () => {
     const { benchmark, items } = await spatialSsrlTasksBenchmark(dir);
     expect(benchmark.name).toBe('ssrl-tasks');
     expect(items.map((x) => x.id)).toEqual(['shuffle-0', 'flip-0', 'crop-0', 'depth-0', 'position-0']);
-    expect(items[0]!.prompt).toBe(`${TEST_SAMPLES[0]!.prompt} ${COT_SUFFIX}`);
+    expect(items[0]!.prompt).toBe(`${TEST_SAMPLES[0]!.prompt} ${FORMAT_INSTRUCTION}`);
     expect(items[2]!.task).toBe('crop');
     expect(items[2]!.variant).toBe('separate');
     expect(await items[2]!.images()).toHaveLength(5);
@@ -36,7 +36,7 @@ describe('Spatial-SSRL held-out task benchmark', () => {
 
   it('names the line of a bad record and rejects placeholder/image mismatches', async () => {
     const dir = await writeTestSsrlDataset();
-    await appendFile(join(dir, 'samples.jsonl'), JSON.stringify({ id: 'x', task: 'flip', prompt: '<image><image>', answer: '1-0', images: ['a.png'], split: 'test' }) + '\n');
+    await appendFile(join(dir, 'samples.jsonl'), JSON.stringify({ id: 'x', index: 6, task: 'flip', variant: '2x2', prompt: '<image><image>', answer: '1-0', images: ['a.png'], source: { dataset: 'synthetic', id: 'x' }, seed: 1, attempt: 0, split: 'test', meta: {} }) + '\n');
     await expect(loadSsrlTasks(dir)).rejects.toThrow(/row 7, field "images".*2 image placeholders but 1 images/);
     const dir2 = await writeTestSsrlDataset();
     await appendFile(join(dir2, 'samples.jsonl'), '{"id": "y", "task": "flip"}\n');

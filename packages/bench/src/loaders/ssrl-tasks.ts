@@ -1,26 +1,10 @@
 import { join } from 'node:path';
-import { z } from 'zod';
 import { defineBenchmark, type BenchItem, type Benchmark, type BenchMeta, type LoadedBenchmark, type LoadOptions } from '../benchmark.js';
 import { BenchError, DataFormatError } from '../errors.js';
 import { readImageFile } from '../io/images.js';
 import { parseRow, readJsonLines } from '../io/json-files.js';
-import { COT_SUFFIX } from '../prompts.js';
+import { countImagePlaceholders, FORMAT_INSTRUCTION, sampleRecord } from '@spatial-ssrl/spec';
 import { judgeSsrlTask, scoreSsrlTasks } from '../scorers/ssrl-tasks.js';
-
-const sample = z.object({
-  id: z.string().min(1),
-  task: z.string().min(1),
-  variant: z.string().optional(),
-  prompt: z.string().min(1),
-  answer: z.string().min(1),
-  images: z.array(z.string().min(1)),
-  split: z.enum(['train', 'test']),
-});
-
-/** Image placeholders in a task prompt: `<image>` or numbered `<imageK>` (the crop task). */
-export function countImagePlaceholders(prompt: string): number {
-  return [...prompt.matchAll(/<image\d*>/g)].length;
-}
 
 /**
  * Loads the held-out records (`split === 'test'`) of a Spatial-SSRL dataset directory
@@ -32,16 +16,21 @@ export async function loadSsrlTasks(datasetDir: string, options: LoadOptions = {
   const cot = options.cot ?? true;
   const items: BenchItem[] = [];
   for await (const [line, value] of readJsonLines(file)) {
-    const s = parseRow(file, sample, value, line);
+    const s = parseRow(file, sampleRecord, value, line);
     if (s.split !== 'test') continue;
-    const placeholders = countImagePlaceholders(s.prompt);
+    let placeholders: number;
+    try {
+      placeholders = countImagePlaceholders(s.prompt);
+    } catch (err) {
+      throw new DataFormatError(file, (err as Error).message, { row: line, field: 'prompt' }, { cause: err });
+    }
     if (placeholders !== s.images.length) {
       throw new DataFormatError(file, `prompt has ${placeholders} image placeholders but ${s.images.length} images`, { row: line, field: 'images' });
     }
     const paths = s.images.map((p) => join(datasetDir, p));
     items.push({
       id: s.id,
-      prompt: cot ? `${s.prompt} ${COT_SUFFIX}` : s.prompt,
+      prompt: cot ? `${s.prompt} ${FORMAT_INSTRUCTION}` : s.prompt,
       images: () => Promise.all(paths.map(readImageFile)),
       gold: s.answer,
       category: s.task,

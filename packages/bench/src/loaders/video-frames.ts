@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { BenchError } from '../errors.js';
 import { readImageFile } from '../io/images.js';
-import type { PolicyImage } from '../policy.js';
+import type { PolicyImage } from '@spatial-ssrl/spec';
 
 const run = promisify(execFile);
 

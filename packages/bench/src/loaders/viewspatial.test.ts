@@ -7,7 +7,7 @@ import { imageSize } from '@spatial-ssrl/image';
 import { describe, expect, it } from 'vitest';
 import { writeTestImage } from '../__fixtures__/images.js';
 import type { ViewSpatialRaw } from '../__fixtures__/official-rules.js';
-import { COT_SUFFIX } from '../prompts.js';
+import { FORMAT_INSTRUCTION } from '@spatial-ssrl/spec';
 import { loadViewSpatial, VIEWSPATIAL_IMAGE_SIZE } from './viewspatial.js';
 
 const excerptPath = fileURLToPath(new URL('../__fixtures__/viewspatial-excerpt.json', import.meta.url));
@@ -27,7 +27,7 @@ describe('ViewSpatial-Bench loader', () => {
     expect(items).toHaveLength(40);
     const x = excerpt[0]!;
     expect(items[0]!.prompt).toBe(
-      `${'<image>'.repeat(x.image_path.length)}${x.question}\n${x.choices}\nThe final answer should be the option letter from the given choices.\n${COT_SUFFIX}`,
+      `${'<image>'.repeat(x.image_path.length)}${x.question}\n${x.choices}\nThe final answer should be the option letter from the given choices.\n${FORMAT_INSTRUCTION}`,
     );
     const plain = await loadViewSpatial(excerptPath, { cot: false });
     expect(plain[0]!.prompt).toBe(`${'<image>'.repeat(x.image_path.length)}${x.question}\n${x.choices}\nReply only to the corresponding option.\nAnswer:`);

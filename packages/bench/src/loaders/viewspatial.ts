@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { defineBenchmark, type BenchItem, type Benchmark, type LoadOptions } from '../benchmark.js';
 import { readImageFile, resizePolicyImage } from '../io/images.js';
 import { readJsonList } from '../io/json-files.js';
-import { COT_SUFFIX, imagePlaceholders } from '../prompts.js';
+import { FORMAT_INSTRUCTION, imagePlaceholders } from '@spatial-ssrl/spec';
 import { judgeViewSpatial, scoreViewSpatial } from '../scorers/viewspatial.js';
 
 /** Per-item data of ViewSpatial-Bench items. */
@@ -33,7 +33,7 @@ const row = z.object({
 /** The official ViewSpatial-Bench prompt: question, newline, choices, then the CoT or the direct-answer instruction. */
 export function viewSpatialPrompt(question: string, choices: string, cot: boolean): string {
   const format = cot
-    ? `\nThe final answer should be the option letter from the given choices.\n${COT_SUFFIX}`
+    ? `\nThe final answer should be the option letter from the given choices.\n${FORMAT_INSTRUCTION}`
     : '\nReply only to the corresponding option.\nAnswer:';
   return `${question}\n${choices}${format}`;
 }

@@ -2,7 +2,7 @@ import { dirname, isAbsolute, join } from 'node:path';
 import { BenchError, DataFormatError } from '../errors.js';
 import { imageFromBase64, readImageFile } from '../io/images.js';
 import { openTsv, readTsvCell, type TsvLazyCell } from '../io/tsv.js';
-import type { PolicyImage } from '../policy.js';
+import type { PolicyImage } from '@spatial-ssrl/spec';
 
 import { isPandasNa, pandasColumn } from '../scorers/vlmeval-table.js';
 

@@ -7,7 +7,7 @@ import { imageSize } from '@spatial-ssrl/image';
 import { describe, expect, it } from 'vitest';
 import { writeTestImage } from '../__fixtures__/images.js';
 import type { VsiRaw } from '../__fixtures__/official-rules.js';
-import { COT_SUFFIX } from '../prompts.js';
+import { FORMAT_INSTRUCTION } from '@spatial-ssrl/spec';
 import { sampleFrameIndices } from './video-frames.js';
 import { loadVsiBench, vsiPrompt } from './vsi-bench.js';
 
@@ -20,7 +20,7 @@ describe('VSI-Bench loader', () => {
     const mcq = excerpt.find((x) => x.question_type === 'object_rel_direction_easy')!;
     expect(vsiPrompt(mcq.question, [mcq.A, mcq.B, mcq.C, mcq.D], true)).toBe(
       `Watch the given video and anser the following question.\n\n${mcq.question}A. ${mcq.A}B. ${mcq.B}` +
-        `\nThe final answer should be the option letter from the given choices.\n${COT_SUFFIX}`,
+        `\nThe final answer should be the option letter from the given choices.\n${FORMAT_INSTRUCTION}`,
     );
     const num = excerpt.find((x) => x.A === null)!;
     expect(vsiPrompt(num.question, [null, null, null, null], false)).toBe(

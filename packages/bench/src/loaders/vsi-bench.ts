@@ -3,8 +3,7 @@ import { z } from 'zod';
 import { defineBenchmark, type BenchItem, type Benchmark, type LoadOptions } from '../benchmark.js';
 import { BenchError } from '../errors.js';
 import { readJsonList } from '../io/json-files.js';
-import type { PolicyImage } from '../policy.js';
-import { COT_SUFFIX, imagePlaceholders } from '../prompts.js';
+import { type PolicyImage, FORMAT_INSTRUCTION, imagePlaceholders } from '@spatial-ssrl/spec';
 import { judgeVsi, scoreVsi } from '../scorers/vsi-bench.js';
 import { ffmpegAvailable, findFrameFolder, findVideo, folderFrameCount, framesFromFolder, framesFromVideo, sampleFrameIndices, videoFrameCount } from './video-frames.js';
 
@@ -67,7 +66,7 @@ export function vsiPrompt(question: string, options: readonly (string | null | u
   }
   if (!cot) return p + (count === 0 ? '\nAnswer directly with a number(integer or decimal).' : '\nAnswer directly with the option letter from the given choices.');
   p += count === 0 ? '\nThe final answer should be a number(integer or decimal).\n' : '\nThe final answer should be the option letter from the given choices.\n';
-  return p + COT_SUFFIX;
+  return p + FORMAT_INSTRUCTION;
 }
 
 /**

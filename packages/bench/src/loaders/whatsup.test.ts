@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { COT_SUFFIX } from '../prompts.js';
+import { FORMAT_INSTRUCTION } from '@spatial-ssrl/spec';
 import { whatsUpBenchmark, whatsUpShuffle } from './whatsup.js';
 
 const root = fileURLToPath(new URL('../__fixtures__/whatsup', import.meta.url));
@@ -11,7 +11,7 @@ describe("What'sUp", () => {
     expect(items.map((x) => x.category)).toEqual(['on', 'under', 'left_of', 'right_of']);
     expect(items.every((x) => x.gold === 'A')).toBe(true);
     expect(items[0]!.prompt).toBe(
-      `<image>Based on the image, choose the correct option from the list below.${COT_SUFFIX}` +
+      `<image>Based on the image, choose the correct option from the list below.${FORMAT_INSTRUCTION}` +
         'A: A beer bottle on a armchair\nB: A beer bottle under a armchair\nC: A beer bottle to the left of a armchair\nD: A beer bottle to the right of a armchair',
     );
     const [img] = await items[2]!.images();

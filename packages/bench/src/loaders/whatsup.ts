@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { defineBenchmark, type BenchItem, type Benchmark, type LoadOptions } from '../benchmark.js';
 import { readImageFile } from '../io/images.js';
 import { readJsonList } from '../io/json-files.js';
-import { COT_SUFFIX, imagePlaceholders } from '../prompts.js';
+import { FORMAT_INSTRUCTION, imagePlaceholders } from '@spatial-ssrl/spec';
 import { judgeWhatsUp, scoreWhatsUp } from '../scorers/whatsup.js';
 import { mulberry32 } from '../random.js';
 
@@ -37,7 +37,7 @@ export function whatsUpPreposition(imagePath: string, subset: 'A' | 'B'): string
 /** The Spatial-SSRL What'sUp prompt: instruction (with the CoT suffix, or the direct-letter request), then `A: caption` lines. */
 export function whatsUpPrompt(options: readonly string[], cot: boolean): string {
   const head = cot
-    ? `Based on the image, choose the correct option from the list below.${COT_SUFFIX}`
+    ? `Based on the image, choose the correct option from the list below.${FORMAT_INSTRUCTION}`
     : 'Based on the image, choose the correct option from the list below. Only respond the corresponding letter (e.g., C).\n\n';
   return head + options.map((o, i) => `${LETTERS[i]}: ${o}`).join('\n');
 }

@@ -49,7 +49,7 @@ export async function writeToyDataset(dir: string, options: ToyDatasetOptions = 
     const rel = `images/quadrant/${i}.png`;
     await writeFile(path.join(dir, rel), await encodeImage({ width: size, height: size, data: img }));
     lines.push(
-      JSON.stringify({ id: `quadrant-${i}`, index: index++, task: 'quadrant', variant: i % 2 ? 'odd' : 'even', prompt: '<image>Which quadrant holds the square?', answer: String(q), images: [rel], split }),
+      JSON.stringify({ id: `quadrant-${i}`, index: index++, task: 'quadrant', variant: i % 2 ? 'odd' : 'even', prompt: '<image>Which quadrant holds the square?', answer: String(q), images: [rel], split, source: { dataset: 'toy', id: `quadrant-${i}` }, seed: 0, attempt: 0, meta: {} }),
     );
   }
   for (let i = 0; i < perTask; i++) {
@@ -64,7 +64,7 @@ export async function writeToyDataset(dir: string, options: ToyDatasetOptions = 
       rels.push(rel);
     }
     lines.push(
-      JSON.stringify({ id: `brighter-${i}`, index: index++, task: 'brighter', variant: 'pair', prompt: '<image><image>Which square is brighter? A or B.', answer: first ? 'A' : 'B', images: rels, split }),
+      JSON.stringify({ id: `brighter-${i}`, index: index++, task: 'brighter', variant: 'pair', prompt: '<image><image>Which square is brighter? A or B.', answer: first ? 'A' : 'B', images: rels, split, source: { dataset: 'toy', id: `brighter-${i}` }, seed: 0, attempt: 0, meta: {} }),
     );
   }
   await writeFile(path.join(dir, 'samples.jsonl'), lines.join('\n') + '\n');

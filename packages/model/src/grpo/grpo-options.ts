@@ -1,3 +1,4 @@
+import { KL_KINDS } from '@spatial-ssrl/grpo';
 import { z } from 'zod';
 import { parseOptionsOf } from '../parse-options.js';
 
@@ -51,7 +52,7 @@ export const grpoOptions = z
     /** Dual-clip bound c > 1 (paper 3.0). */
     clipRatioDual: z.number().default(3),
     /** KL estimator (paper `low_var_kl`, k3). */
-    klKind: z.enum(['kl', 'abs', 'mse', 'low_var_kl']).default('low_var_kl'),
+    klKind: z.enum(KL_KINDS).default('low_var_kl'),
     /** KL coefficient β ≥ 0 (paper 1e-2). */
     klCoef: z.number().min(0).default(1e-2),
     /** KL as a loss term (paper) rather than subtracted from the token rewards. */

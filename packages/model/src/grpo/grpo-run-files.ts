@@ -1,7 +1,6 @@
-import { appendFile, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { writeFileAtomic } from '../atomic-write.js';
-import { writeChartFiles } from '../chart-files.js';
+import { appendJsonl, readJsonlFile, writeJsonl } from '@spatial-ssrl/spec/node';
+import { writeSvgChart } from '@spatial-ssrl/image';
 import type { EvalReport } from '../sft/evaluate.js';
 import { renderLineChart, type ChartSeries } from '../svg-chart.js';
 
@@ -97,34 +96,26 @@ export function grpoRunPaths(dir: string): GrpoRunPaths {
   };
 }
 
-async function readJsonLines<T>(file: string): Promise<T[]> {
-  const text = await readFile(file, 'utf8').catch(() => '');
-  return text
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as T);
-}
-
 /** Reads a GRPO run's `metrics.jsonl` (missing file → no lines). */
 export async function readGrpoMetrics(dir: string): Promise<GrpoMetricsLine[]> {
-  return readJsonLines<GrpoMetricsLine>(grpoRunPaths(dir).metrics);
+  return readJsonlFile<GrpoMetricsLine>(grpoRunPaths(dir).metrics, { missing: 'empty' });
 }
 
 /** Reads a GRPO run's `rollouts.jsonl` (missing file → no lines). */
 export async function readRolloutLog(dir: string): Promise<RolloutLogLine[]> {
-  return readJsonLines<RolloutLogLine>(grpoRunPaths(dir).rollouts);
+  return readJsonlFile<RolloutLogLine>(grpoRunPaths(dir).rollouts, { missing: 'empty' });
 }
 
 /** Rewrites a JSON-lines file keeping the lines whose `step` is at most `step` (on resume). */
 export async function truncateJsonLines<T extends { step: number }>(file: string, step: number): Promise<T[]> {
-  const kept = (await readJsonLines<T>(file)).filter((l) => l.step <= step);
-  await writeFileAtomic(file, kept.map((l) => JSON.stringify(l) + '\n').join(''));
+  const kept = (await readJsonlFile<T>(file, { missing: 'empty' })).filter((l) => l.step <= step);
+  await writeJsonl(file, kept);
   return kept;
 }
 
 /** Appends one JSON line. */
 export async function appendJsonLine(file: string, line: unknown): Promise<void> {
-  await appendFile(file, JSON.stringify(line) + '\n');
+  await appendJsonl(file, [line]);
 }
 
 const TASK_COLOURS = ['#1b9e77', '#d95f02', '#7570b3', '#e7298a', '#66a61e', '#e6ab02', '#a6761d'];
@@ -179,5 +170,5 @@ export function renderRewardCurve(lines: readonly GrpoMetricsLine[], title: stri
  * Returns whether the PNG was written.
  */
 export async function writeRewardCurve(paths: GrpoRunPaths, lines: readonly GrpoMetricsLine[], title: string, png = true): Promise<boolean> {
-  return writeChartFiles(paths.curve, renderRewardCurve(lines, title), png ? paths.curvePng : undefined);
+  return writeSvgChart(paths.curve, renderRewardCurve(lines, title), png ? paths.curvePng : undefined);
 }

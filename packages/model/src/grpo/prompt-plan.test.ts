@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DatasetError } from '../errors.js';
+import { DatasetError } from '@spatial-ssrl/spec';
 import { PromptPlan } from './prompt-plan.js';
 
 describe('PromptPlan', () => {

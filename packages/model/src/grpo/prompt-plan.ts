@@ -1,5 +1,5 @@
 import { CounterRng, hashKey } from '../counter-rng.js';
-import { DatasetError } from '../errors.js';
+import { DatasetError } from '@spatial-ssrl/spec';
 
 /**
  * The prompts of every GRPO step: an endless stream of per-epoch permutations of the training
@@ -14,7 +14,7 @@ export class PromptPlan {
   private readonly cache = new Map<number, Uint32Array>();
 
   constructor(count: number, perStep: number, seed: number) {
-    if (count === 0) throw new DatasetError('dataset-invalid', '<train split>', 'has no training prompts');
+    if (count === 0) throw new DatasetError('corrupt-dataset', 'has no training prompts', { path: '<train split>' });
     this.count = count;
     this.perStep = perStep;
     this.seed = seed;

@@ -14,7 +14,7 @@ import { PolicyModel } from '../model.js';
 import { buildImageCache, readDataset, type ImageCache } from '../sft/dataset.js';
 import { makePrompts } from './__fixtures__/prompts.js';
 import type { LossSettings, UpdateRow } from './policy-update.js';
-import { PolicyReplica, ReplicaError, workerExecArgv } from './replica.js';
+import { PolicyReplica, ReplicaError } from './replica.js';
 import { collectRollouts, type Rollout } from './rollout.js';
 import { localCompute, splitCompute } from './step-compute.js';
 import { splitGroups } from './thread-split.js';
@@ -195,7 +195,7 @@ describe('buildImageCache', () => {
   });
 });
 
-describe('splitGroups and workerExecArgv', () => {
+describe('splitGroups', () => {
   it('balances costs deterministically whatever the order of the groups', () => {
     const groups = [3, 1, 2, 1, 2, 1, 1, 2].map((images, group) => ({ group, cost: images * 5 }));
     const [a, b] = splitGroups(groups);
@@ -204,9 +204,5 @@ describe('splitGroups and workerExecArgv', () => {
     const load = (ids: number[]): number => ids.reduce((s, g) => s + groups[g].cost, 0);
     expect(Math.abs(load(a) - load(b))).toBeLessThanOrEqual(5);
     expect(splitGroups([{ group: 4, cost: 10 }])).toEqual([[4], []]);
-  });
-
-  it('drops custom export conditions from the flags a worker inherits', () => {
-    expect(workerExecArgv(['--conditions', '@spatial-ssrl/source', '--enable-source-maps', '-C=x', '--conditions=y'])).toEqual(['--enable-source-maps']);
   });
 });

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker, type ResourceLimits } from 'node:worker_threads';
+import type { ResourceLimits } from 'node:worker_threads';
+import { startWorker, type WorkerHandle } from '@spatial-ssrl/spec/node';
 import type { ModelConfig } from '../config.js';
 import { ModelError, type ModelErrorCode } from '../errors.js';
 import type { TrainExample } from '../sft/batching.js';
@@ -43,7 +44,7 @@ const MODEL_CODES: readonly ModelErrorCode[] = [
   'checkpoint-missing',
   'checkpoint-corrupt',
   'weights-mismatch',
-  'dataset-invalid',
+  'corrupt-dataset',
   'image-missing',
   'backend-unavailable',
   'worker-failed',
@@ -65,10 +66,9 @@ export class PolicyReplica {
   private nextId = 0;
   private sentVersion: number;
   private failure: ReplicaError | undefined;
-  private closed = false;
 
   private constructor(
-    private readonly worker: Worker,
+    private readonly handle: WorkerHandle,
     private readonly config: ModelConfig,
     version: number,
     private readonly label: string,
@@ -86,41 +86,24 @@ export class PolicyReplica {
       refWeights: init.refConfig && init.refWeights ? flattenWeights(init.refConfig, init.refWeights) : undefined,
       cache: { size: init.cache.size, data: init.cache.data, slots: [...init.cache.slots] },
     };
-    const worker = new Worker(entry, {
+    const label = `the ${init.stage ?? 'GRPO'} policy replica (worker thread)`;
+    const describe = (err: Error): string => (err.name === 'Error' ? err.message : `${err.name}: ${err.message}`);
+    let replica: PolicyReplica | undefined;
+    const handle = await startWorker<ReplicaReply>(entry, {
       workerData: data,
       transferList: [data.weights.buffer as ArrayBuffer, ...(data.refWeights ? [data.refWeights.buffer as ArrayBuffer] : [])],
-      execArgv: workerExecArgv(process.execArgv),
-      resourceLimits: init.resourceLimits,
+      ...(init.resourceLimits ? { resourceLimits: init.resourceLimits } : {}),
+      startFailure: (reply) =>
+        reply.type === 'error' && reply.id === undefined ? new ReplicaError(codeOf(reply.code), `${label} failed to start: ${reply.name}: ${reply.message}`) : undefined,
+      onMessage: (reply) => {
+        if (reply.type === 'error' && reply.id === undefined) replica?.fail(new ReplicaError(codeOf(reply.code), `${label} failed: ${reply.name}: ${reply.message}`));
+        else replica?.settle(reply);
+      },
+      onFailure: (err) => replica?.fail(new ReplicaError('worker-failed', `${label} failed: ${describe(err)}`, { cause: err })),
+    }).catch((err: Error) => {
+      throw err instanceof ReplicaError ? err : new ReplicaError('worker-failed', `${label} failed to start: ${describe(err)}`, { cause: err });
     });
-    const label = `the ${init.stage ?? 'GRPO'} policy replica (worker thread)`;
-    const replica = new PolicyReplica(worker, init.config, init.weights.version, label);
-    await new Promise<void>((resolve, reject) => {
-      let started = false;
-      worker.on('message', (reply: ReplicaReply) => {
-        if (reply.type === 'ready') {
-          started = true;
-          resolve();
-        } else if (reply.type === 'error' && reply.id === undefined) {
-          const err = new ReplicaError(codeOf(reply.code), `${label} failed to start: ${reply.name}: ${reply.message}`);
-          replica.fail(err);
-          if (!started) reject(err);
-        } else {
-          replica.settle(reply);
-        }
-      });
-      const crash = (what: string, cause?: unknown): void => {
-        const err = new ReplicaError('worker-failed', `${label} ${started ? 'failed' : 'failed to start'}: ${what}`, { cause });
-        replica.fail(err);
-        if (!started) reject(err);
-      };
-      worker.on('error', (err) => crash(err instanceof Error ? `${err.name}: ${err.message}` : String(err), err));
-      worker.on('exit', (code) => {
-        if (!replica.closed) crash(`the thread exited with code ${code}`);
-      });
-    }).catch(async (err: unknown) => {
-      await replica.close();
-      throw err;
-    });
+    replica = new PolicyReplica(handle, init.config, init.weights.version, label);
     return replica;
   }
 
@@ -160,10 +143,9 @@ export class PolicyReplica {
 
   /** Stops the worker; pending requests are rejected. Safe to call twice. */
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
+    if (this.handle.closed) return;
     this.fail(new ReplicaError('bad-input', `${this.label} was closed`));
-    await this.worker.terminate();
+    await this.handle.close();
   }
 
   private weightsFor(w: VersionedWeights): Float32Array | undefined {
@@ -186,7 +168,7 @@ export class PolicyReplica {
         },
         reject,
       });
-      this.worker.postMessage(message, weights ? [weights.buffer as ArrayBuffer] : []);
+      this.handle.post(message, weights ? [weights.buffer as ArrayBuffer] : []);
     }).finally(() => this.pending.delete(id));
   }
 
@@ -204,25 +186,6 @@ export class PolicyReplica {
   private unexpected(reply: ReplicaReply): ReplicaError {
     return new ReplicaError('worker-failed', `${this.label} sent an unexpected ${reply.type} reply`);
   }
-}
-
-/**
- * The parent's Node flags minus custom export conditions: the worker entry is built JavaScript
- * and must resolve workspace packages to their built files, even when the parent runs with a
- * source condition (as test runners do).
- */
-export function workerExecArgv(execArgv: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < execArgv.length; i++) {
-    const arg = execArgv[i];
-    if (arg === '--conditions' || arg === '-C') {
-      i++;
-      continue;
-    }
-    if (arg.startsWith('--conditions=') || (arg.startsWith('-C') && arg.length > 2)) continue;
-    out.push(arg);
-  }
-  return out;
 }
 
 /** The replica's worker entry, relative to the built module that starts it (`new URL(REPLICA_ENTRY, import.meta.url)`). */

@@ -2,7 +2,7 @@ import { access, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { createAdaptiveKlController, createFixedKlController, type KlController } from '@spatial-ssrl/grpo';
-import { writeFileAtomic } from '../atomic-write.js';
+import { writeFileAtomic } from '@spatial-ssrl/spec/node';
 import { loadCheckpoint, saveCheckpoint, type LoadedCheckpoint } from '../checkpoint.js';
 import { CounterRng, hashKey } from '../counter-rng.js';
 import { ModelError } from '../errors.js';

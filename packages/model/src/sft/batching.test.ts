@@ -5,9 +5,10 @@ import { decodeText } from '../tokenizer.js';
 import { defaultRegistry } from '@spatial-ssrl/tasks';
 import { mirrorPrepared } from '../image-features.js';
 import { BatchPlan, feedsFor, formatTarget, mirrorRows, prepareExamples, type MirrorAugment } from './batching.js';
-import type { DatasetRecord, ImageCache } from './dataset.js';
+import type { ImageCache } from './dataset.js';
+import type { TrainingRecord } from './batching.js';
 
-const rec = (i: number, images: number, answer: string): DatasetRecord => ({
+const rec = (i: number, images: number, answer: string): TrainingRecord => ({
   id: `r${i}`,
   task: images > 1 ? 'crop' : 'flip',
   prompt: '<image>',
@@ -124,7 +125,7 @@ describe('mirroring', () => {
   const registry = defaultRegistry();
   const rules = Object.fromEntries(['flip', 'shuffle', 'crop', 'depth'].map((t) => [t, registry.get(t).mirrorAnswer!.bind(registry.get(t))]));
   const augment = (rates: Record<string, number>): MirrorAugment => ({ rates, rules });
-  const shuffle = (i: number, variant: string, answer: string): DatasetRecord => ({ ...rec(i, 1, answer), task: 'shuffle', variant });
+  const shuffle = (i: number, variant: string, answer: string): TrainingRecord => ({ ...rec(i, 1, answer), task: 'shuffle', variant });
   const template = '<think></think>\\boxed{{answer}}';
 
   it('keeps the mirrored target of each record its task can mirror', () => {

@@ -1,12 +1,17 @@
+import type { SampleRecord } from '@spatial-ssrl/spec';
 import type { MirrorInput } from '@spatial-ssrl/tasks';
 import type { ModelConfig } from '../config.js';
 import { conditionPrompt } from '../conditioning.js';
 import { CounterRng, hashKey } from '../counter-rng.js';
-import { ContextLengthError, DatasetError, ModelError } from '../errors.js';
+import { DatasetError } from '@spatial-ssrl/spec';
+import { ContextLengthError, ModelError } from '../errors.js';
 import { buildEncoderFeed, buildTokenFeed, type EncoderFeed, type TokenFeed } from '../feed.js';
 import { mirrorPrepared } from '../image-features.js';
 import { encodeText, EOS_ID } from '../tokenizer.js';
-import { cachedImage, type DatasetRecord, type ImageCache } from './dataset.js';
+import { cachedImage, type ImageCache } from './dataset.js';
+
+/** What training reads of a sample record (`SampleRecord` of `@spatial-ssrl/spec`): the other fields are optional here. */
+export type TrainingRecord = Pick<SampleRecord, 'id' | 'task' | 'prompt' | 'answer' | 'images'> & Partial<Pick<SampleRecord, 'variant' | 'split' | 'meta'>>;
 
 /** The answer text the model is trained to produce; `{answer}` stands for the record's answer. */
 export const DEFAULT_TARGET_TEMPLATE = '<think></think>\\boxed{{answer}}';
@@ -24,13 +29,9 @@ export function formatTarget(template: string, answer: string, meta?: Readonly<R
     const value = meta?.[key];
     if (isScalar(value)) return String(value);
     if (Array.isArray(value) && value.every(isScalar)) return value.join('-');
-    throw new DatasetError(
-      'dataset-invalid',
-      recordId,
-      value === undefined
+    throw new DatasetError('corrupt-dataset', value === undefined
         ? `the target template asks for {${all}} but the record's meta has no field "${key}"`
-        : `the target template asks for {${all}} but meta field "${key}" is neither a string, number or boolean nor an array of them`,
-    );
+        : `the target template asks for {${all}} but meta field "${key}" is neither a string, number or boolean nor an array of them`, { path: recordId });
   });
 }
 
@@ -53,7 +54,7 @@ function templateFor(templates: string | TargetTemplates, task: string): string 
 
 /** A record turned into model inputs: conditioning ids, target ids (EOS-terminated) and its bucket. */
 export interface TrainExample {
-  readonly record: DatasetRecord;
+  readonly record: TrainingRecord;
   readonly condition: readonly number[];
   readonly target: readonly number[];
   /**
@@ -87,12 +88,12 @@ export interface MirrorAugment {
  */
 export function prepareExamples(
   config: ModelConfig,
-  records: readonly DatasetRecord[],
+  records: readonly TrainingRecord[],
   templates: string | TargetTemplates,
   mirror?: MirrorAugment,
 ): TrainExample[] {
   if (mirror) checkMirrorTemplates(mirror, templates);
-  const encodeTarget = (record: DatasetRecord, answer: string, meta: Record<string, unknown> | undefined): number[] => {
+  const encodeTarget = (record: TrainingRecord, answer: string, meta: Record<string, unknown> | undefined): number[] => {
     const text = formatTarget(templateFor(templates, record.task), answer, meta, record.id);
     const target = [...encodeText(text), EOS_ID];
     if (target.length > config.maxAnswerTokens) {
@@ -102,7 +103,7 @@ export function prepareExamples(
   };
   return records.map((record) => {
     if (record.images.length > config.maxImages) {
-      throw new DatasetError('dataset-invalid', record.id, `has ${record.images.length} images but the model takes at most ${config.maxImages}`);
+      throw new DatasetError('corrupt-dataset', `has ${record.images.length} images but the model takes at most ${config.maxImages}`, { path: record.id });
     }
     const condition = conditionPrompt(record.prompt, { task: record.task, variant: record.variant, imageCount: record.images.length }).ids;
     if (condition.length > config.maxPromptTokens) {
@@ -184,13 +185,13 @@ export class BatchPlan {
    * negative or non-finite weight, or weights that leave nothing to train on.
    */
   constructor(examples: readonly TrainExample[], batchSize: number, seed: number, taskWeights: Readonly<Record<string, number>> = {}) {
-    if (examples.length === 0) throw new DatasetError('dataset-invalid', '<train split>', 'has no training records');
+    if (examples.length === 0) throw new DatasetError('corrupt-dataset', 'has no training records', { path: '<train split>' });
     const tasks = new Set(examples.map((e) => e.record.task));
     for (const [task, w] of Object.entries(taskWeights)) {
       if (!tasks.has(task)) {
-        throw new DatasetError('dataset-invalid', '<train split>', `has no task "${task}" to weight (tasks: ${[...tasks].sort().join(', ')})`);
+        throw new DatasetError('invalid-options', `has no task "${task}" to weight (tasks: ${[...tasks].sort().join(', ')})`, { path: '<train split>' });
       }
-      if (!Number.isFinite(w) || w < 0) throw new DatasetError('dataset-invalid', '<train split>', `task weight of "${task}" must be a finite number ≥ 0, got ${w}`);
+      if (!Number.isFinite(w) || w < 0) throw new DatasetError('invalid-options', `task weight of "${task}" must be a finite number ≥ 0, got ${w}`, { path: '<train split>' });
     }
     // Per bucket: its indices in example order (the unweighted epoch) and, per task, its share.
     const byKey = new Map<string, { all: number[]; byTask: Map<string, number[]> }>();
@@ -212,7 +213,7 @@ export class BatchPlan {
     this.batchSize = batchSize;
     this.seed = seed;
     this.stepsPerEpoch = this.buckets.reduce((n, b) => n + Math.ceil(b.reduce((m, t) => m + visits(t.indices.length, t.weight), 0) / batchSize), 0);
-    if (this.stepsPerEpoch === 0) throw new DatasetError('dataset-invalid', '<train split>', 'has no records left to train on: every task weight is 0');
+    if (this.stepsPerEpoch === 0) throw new DatasetError('invalid-options', 'has no records left to train on: every task weight is 0', { path: '<train split>' });
   }
 
   // The example indices of one bucket for one epoch, before shuffling.

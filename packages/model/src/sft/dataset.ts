@@ -1,60 +1,22 @@
 import { createHash } from 'node:crypto';
-import { open, readFile, stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { decodeImage, ImageDecodeError } from '@spatial-ssrl/image';
-import { z } from 'zod';
-import { writeFileAtomic } from '../atomic-write.js';
-import { DatasetError } from '../errors.js';
+import { DATASET_FILES, DatasetError, type SampleRecord } from '@spatial-ssrl/spec';
+import { readSamples, writeFileAtomic } from '@spatial-ssrl/spec/node';
 import { prepareImage, type PreparedImage } from '../image-features.js';
-
-/** The fields of a `samples.jsonl` record that training and evaluation read (other fields are kept). */
-export const datasetRecord = z.looseObject({
-  id: z.string().min(1),
-  task: z.string().min(1),
-  variant: z.string().optional(),
-  prompt: z.string(),
-  answer: z.string(),
-  images: z.array(z.string().min(1)),
-  split: z.enum(['train', 'test']),
-});
-
-/** One sample of a dataset directory. */
-export type DatasetRecord = z.infer<typeof datasetRecord>;
 
 /** The records of a dataset directory, in file order. */
 export interface Dataset {
   readonly dir: string;
-  readonly records: readonly DatasetRecord[];
+  readonly records: readonly SampleRecord[];
 }
 
-/** Reads `samples.jsonl` of a dataset directory; a missing file or bad line is a `DatasetError` naming the line. */
+/** Reads `samples.jsonl` of a dataset directory (see `readSamples`); a missing or empty file or a bad line is a `DatasetError` naming the line. */
 export async function readDataset(dir: string): Promise<Dataset> {
-  const file = path.join(dir, 'samples.jsonl');
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    throw new DatasetError('dataset-invalid', file, 'cannot read samples.jsonl (is this a dataset directory?)', { cause: err });
-  }
-  const records: DatasetRecord[] = [];
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i].trim();
-    if (line === '') continue;
-    let json: unknown;
-    try {
-      json = JSON.parse(line);
-    } catch (err) {
-      throw new DatasetError('dataset-invalid', `${file}:${i + 1}`, 'line is not valid JSON', { cause: err });
-    }
-    const parsed = datasetRecord.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new DatasetError('dataset-invalid', `${file}:${i + 1}`, `${issue.path.join('.') || 'record'}: ${issue.message}`);
-    }
-    records.push(parsed.data);
-  }
-  if (records.length === 0) throw new DatasetError('dataset-invalid', file, 'has no records');
+  const records: SampleRecord[] = [];
+  for await (const record of readSamples(dir)) records.push(record);
+  if (records.length === 0) throw new DatasetError('not-a-dataset', 'has no records', { path: path.join(dir, DATASET_FILES.samples) });
   return { dir, records };
 }
 
@@ -70,7 +32,7 @@ export interface ImageCache {
 /** Reads image `rel` of the cache as a prepared image (views, no copy). */
 export function cachedImage(cache: ImageCache, rel: string): PreparedImage {
   const slot = cache.slots.get(rel);
-  if (slot === undefined) throw new DatasetError('image-missing', rel, 'image is not in the image cache');
+  if (slot === undefined) throw new DatasetError('image-missing', 'image is not in the image cache', { path: rel });
   const n = cache.size * cache.size * 3;
   return { size: cache.size, data: cache.data.subarray(slot * n, (slot + 1) * n) };
 }
@@ -119,7 +81,7 @@ async function readCacheFile(file: string, key: string, expectedBytes: number): 
 /**
  * Decodes every image the records reference (each distinct path once), resizes it to
  * `size × size` with `prepareImage`, and packs the results into one buffer. A record whose image
- * file is missing or undecodable is a `DatasetError` (`image-missing` / `dataset-invalid`)
+ * file is missing or undecodable is a `DatasetError` (`image-missing` / `corrupt-dataset`)
  * naming the record and the file.
  */
 export async function buildImageCache(
@@ -153,12 +115,7 @@ export async function buildImageCache(
         img = await decodeImage(file);
       } catch (err) {
         const missing = err instanceof ImageDecodeError && err.code === 'not-found';
-        throw new DatasetError(
-          missing ? 'image-missing' : 'dataset-invalid',
-          file,
-          `${missing ? 'image file is missing' : 'image cannot be decoded'} (record ${owner.get(rel)})`,
-          { cause: err },
-        );
+        throw new DatasetError(missing ? 'image-missing' : 'corrupt-dataset', `${missing ? 'image file is missing' : 'image cannot be decoded'} (record ${owner.get(rel)})`, { path: file, cause: err });
       }
       data.set(prepareImage(img, size).data, i * per);
       options.onProgress?.(++done, paths.length);

@@ -1,7 +1,6 @@
-import { appendFile, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { writeFileAtomic } from '../atomic-write.js';
-import { writeChartFiles } from '../chart-files.js';
+import { appendJsonl, readJsonlFile, writeJsonl } from '@spatial-ssrl/spec/node';
+import { writeSvgChart } from '@spatial-ssrl/image';
 import { renderLineChart, type ChartSeries } from '../svg-chart.js';
 import type { EvalReport } from './evaluate.js';
 
@@ -44,23 +43,19 @@ export function runPaths(dir: string): RunPaths {
 
 /** Reads `metrics.jsonl` (missing file → no lines). */
 export async function readMetrics(file: string): Promise<MetricsLine[]> {
-  const text = await readFile(file, 'utf8').catch(() => '');
-  return text
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as MetricsLine);
+  return readJsonlFile<MetricsLine>(file, { missing: 'empty' });
 }
 
 /** Rewrites `metrics.jsonl` keeping only lines up to `step` (used when a run resumes from a checkpoint). */
 export async function truncateMetrics(file: string, step: number): Promise<MetricsLine[]> {
   const kept = (await readMetrics(file)).filter((m) => m.step <= step);
-  await writeFileAtomic(file, kept.map((m) => JSON.stringify(m) + '\n').join(''));
+  await writeJsonl(file, kept);
   return kept;
 }
 
 /** Appends one line to `metrics.jsonl`. */
 export async function appendMetrics(file: string, line: MetricsLine): Promise<void> {
-  await appendFile(file, JSON.stringify(line) + '\n');
+  await appendJsonl(file, [line]);
 }
 
 const TASK_COLOURS = ['#1b9e77', '#d95f02', '#7570b3', '#e7298a', '#66a61e', '#e6ab02', '#a6761d'];
@@ -106,5 +101,5 @@ export function renderTrainingCurve(lines: readonly MetricsLine[], title: string
  * that rasterises SVG, to `pngFile`; returns whether the PNG was written.
  */
 export async function writeTrainingCurve(file: string, lines: readonly MetricsLine[], title: string, pngFile?: string): Promise<boolean> {
-  return writeChartFiles(file, renderTrainingCurve(lines, title), pngFile);
+  return writeSvgChart(file, renderTrainingCurve(lines, title), pngFile);
 }

@@ -4,7 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { writeToyDataset } from '../__fixtures__/toy-dataset.js';
 import { toySftRuns } from '../__fixtures__/toy-sft-runs.js';
 import { loadBackend } from '../backend.js';
-import { ContextLengthError, DatasetError, ModelError } from '../errors.js';
+import { DatasetError } from '@spatial-ssrl/spec';
+import { ContextLengthError, ModelError } from '../errors.js';
 import type { SftOptions } from './sft-options.js';
 import { readRunMetrics, trainSft } from './trainer.js';
 
@@ -118,7 +119,7 @@ describe('trainSft', () => {
   });
 
   it('refuses a directory that is not a dataset, and a bad record line', async () => {
-    await expect(trainSft({ ...base('none'), data: runs.root, steps: 1 })).rejects.toMatchObject({ code: 'dataset-invalid' });
+    await expect(trainSft({ ...base('none'), data: runs.root, steps: 1 })).rejects.toMatchObject({ code: 'not-a-dataset' });
     const dir = path.join(runs.root, 'badline');
     await writeToyDataset(dir, { perTask: 2 });
     await writeFile(path.join(dir, 'samples.jsonl'), '{"id":"x","task":"t","prompt":"p","answer":"A","images":[]}\n');

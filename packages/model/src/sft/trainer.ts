@@ -2,7 +2,7 @@ import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { defaultRegistry } from '@spatial-ssrl/tasks';
 import * as tf from '@tensorflow/tfjs-core';
-import { writeFileAtomic } from '../atomic-write.js';
+import { writeFileAtomic } from '@spatial-ssrl/spec/node';
 import { ensureBackend } from '../backend.js';
 import { loadCheckpoint, saveCheckpoint } from '../checkpoint.js';
 import { modelConfig, modelPresets, type ModelConfig } from '../config.js';

@@ -27,6 +27,14 @@ describe('writeFileAtomic', () => {
     await expect(writeFileAtomic(target, 'y')).rejects.toThrow();
     expect((await readdir(dir)).filter((n) => n.includes('.tmp-'))).toEqual([]);
   });
+  it('stages the temp file in tmpDir when given', async () => {
+    const staging = path.join(dir, 'staging');
+    await writeFileAtomic(path.join(staging, 'keep'), '');
+    const file = path.join(dir, 'out', 'img.png');
+    await writeFileAtomic(file, new Uint8Array([1, 2, 3]), { tmpDir: staging });
+    expect([...(await readFile(file))]).toEqual([1, 2, 3]);
+    expect(await readdir(staging)).toEqual(['keep']);
+  });
 });
 
 describe('replaceDirAtomic', () => {

@@ -8,14 +8,24 @@ function tempTag(): string {
   return `${process.pid}-${threadId}-${randomBytes(6).toString('hex')}`;
 }
 
+/** Options of {@link writeFileAtomic}. */
+export interface WriteFileAtomicOptions {
+  /**
+   * Directory for the temp file, on the same file system as the target (default: beside the
+   * target); a writer that clears it on start leaves no stray temp files after a crash.
+   */
+  readonly tmpDir?: string;
+}
+
 /**
- * Writes `data` to `file` atomically: a sibling temp file named by pid, thread id and random
- * bytes, then a rename over the target, so readers see the old content or the new, never a
- * half-written file. Creates the parent directory; removes the temp file on failure.
+ * Writes `data` to `file` atomically: a temp file named by pid, thread id and random bytes, then
+ * a rename over the target, so readers see the old content or the new, never a half-written
+ * file. Creates the parent directory; removes the temp file on failure.
  */
-export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+export async function writeFileAtomic(file: string, data: string | Uint8Array, options: WriteFileAtomicOptions = {}): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${tempTag()}`;
+  const name = `${path.basename(file)}.tmp-${tempTag()}`;
+  const tmp = options.tmpDir !== undefined ? path.join(options.tmpDir, name) : path.join(path.dirname(file), name);
   try {
     await writeFile(tmp, data);
     await rename(tmp, file);

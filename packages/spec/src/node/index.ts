@@ -1,4 +1,5 @@
 export { writeFileAtomic, replaceDirAtomic } from './atomic-write.js';
+export type { WriteFileAtomicOptions } from './atomic-write.js';
 export { readLines, readJsonl, readJsonlFile, toJsonl, appendJsonl, writeJsonl, JsonlError } from './jsonl.js';
 export type { FileLine, ReadJsonlOptions, JsonlRecord, JsonlErrorCode } from './jsonl.js';
 export { readDatasetManifest, readSamples, readRejections } from './dataset-files.js';

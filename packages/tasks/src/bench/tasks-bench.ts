@@ -8,7 +8,7 @@ import { renderScene } from '@spatial-ssrl/scenes';
 import { generateDataset } from '../dataset/writer.js';
 import { generatorVersions } from '../dataset/versions.js';
 import { builtinTasks } from '../registry.js';
-import { createRng, deriveSeed } from '../rng.js';
+import { createRng, deriveSeed } from '@spatial-ssrl/spec';
 import { isRejection, type Task } from '../task.js';
 
 interface Input {

@@ -1,4 +1,4 @@
-import type { DatasetCounts } from './schema.js';
+import type { DatasetCounts } from '@spatial-ssrl/spec';
 
 /** Running tallies of samples and rejections, turned into sorted `DatasetCounts` at the end. */
 export class CountsAccumulator {

@@ -1,4 +1,4 @@
-import { isMainThread, parentPort, threadId, workerData, type MessagePort } from 'node:worker_threads';
+import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { createWorkerRunner } from './worker-context.js';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-pool.js';
 
@@ -14,7 +14,7 @@ async function serve(port: MessagePort, init: WorkerInit): Promise<void> {
   };
   let runner: Awaited<ReturnType<typeof createWorkerRunner>>;
   try {
-    runner = await createWorkerRunner(init, `${process.pid}-${threadId}`);
+    runner = await createWorkerRunner(init);
   } catch (error) {
     fail(error);
     return;

@@ -1,5 +1,5 @@
 import type { ImageSource, SourceItem } from '@spatial-ssrl/image';
-import { DatasetError } from './errors.js';
+import { DatasetError } from '@spatial-ssrl/spec';
 
 /** Lists every source in order and concatenates their items; throws on a repeated (dataset, id). */
 export async function listItems(sources: readonly ImageSource[]): Promise<SourceItem[]> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DatasetError } from './errors.js';
+import { DatasetError } from '@spatial-ssrl/spec';
 import { createPlan, sampleId, shardRange, type PlanItem, type PlanTask } from './plan.js';
 
 const items = (n: number, depthEvery = 0): PlanItem[] =>

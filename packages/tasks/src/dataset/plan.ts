@@ -1,6 +1,5 @@
-import { createRng, deriveSeed } from '../rng.js';
+import { createRng, deriveSeed, DatasetError } from '@spatial-ssrl/spec';
 import type { TaskNeeds } from '../task.js';
-import { DatasetError } from './errors.js';
 
 /** What the plan needs to know about a task: its id, what it needs and its weight (> 0). */
 export interface PlanTask {

@@ -2,7 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { TaskRegistry } from '../registry.js';
 import type { Task } from '../task.js';
-import { DatasetError } from './errors.js';
+import { DatasetError } from '@spatial-ssrl/spec';
 
 /** The part of a task registry a plugin module may use. */
 export type PluginRegistry = Pick<TaskRegistry, 'register'>;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memorySource, tinyTask } from './__fixtures__/memory-source.js';
-import { readDatasetManifest, readSamples } from './reader.js';
+import { readDatasetManifest, readSamples } from '@spatial-ssrl/spec/node';
 import { generateDataset } from './writer.js';
 
 let out: string;

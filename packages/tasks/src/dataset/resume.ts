@@ -2,18 +2,9 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, stat, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CountsAccumulator } from './counts.js';
-import { DatasetError } from './errors.js';
-import { canonicalJson, readLines } from './files.js';
-import { datasetManifest, rejectionRecord, sampleRecord, type DatasetConfig } from './schema.js';
-
-/** File names inside a dataset directory. */
-export const DATASET_FILES = {
-  manifest: 'dataset.json',
-  samples: 'samples.jsonl',
-  rejections: 'rejections.jsonl',
-  images: 'images',
-  tmp: '.tmp',
-} as const;
+import { DATASET_FILES, DatasetError, datasetManifest, rejectionRecord, sampleRecord, type DatasetConfig } from '@spatial-ssrl/spec';
+import { readLines } from '@spatial-ssrl/spec/node';
+import { canonicalJson } from './files.js';
 
 /** Where a run starts: the first index still to generate and the tallies of what is already on disk. */
 export interface ResumeState {

@@ -1,13 +1,10 @@
-import { rename, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { encodeImage, type LoadedImage, type SourceItem } from '@spatial-ssrl/image';
-import { countImagePlaceholders } from '../prompts.js';
-import { createRng } from '../rng.js';
+import { countImagePlaceholders, createRng, DatasetError, type RejectionRecord, type SampleRecord } from '@spatial-ssrl/spec';
+import { writeFileAtomic } from '@spatial-ssrl/spec/node';
 import { splitOf } from '../split.js';
 import { isRejection, type Task, type TaskSample } from '../task.js';
-import { DatasetError } from './errors.js';
 import { sampleId, type DatasetPlan } from './plan.js';
-import type { RejectionRecord, SampleRecord } from './schema.js';
 
 /** A task of a run with its validated params. */
 export interface ResolvedTask {
@@ -20,8 +17,6 @@ export interface SampleJobContext {
   readonly outDir: string;
   /** Directory for temporary files, on the same filesystem as `outDir`. */
   readonly tmpDir: string;
-  /** Distinguishes temporary files of concurrent threads. */
-  readonly tag: string;
   readonly plan: DatasetPlan;
   readonly items: readonly SourceItem[];
   /** In the plan's task order. */
@@ -214,10 +209,7 @@ async function writeImages(ctx: SampleJobContext, taskId: string, id: string, sa
     sample.images.map(async (img, i) => {
       const format = img.format ?? ctx.format;
       const bytes = await encodeImage(img.image, { format, quality: ctx.jpegQuality });
-      const target = join(ctx.outDir, paths[i]);
-      const tmp = join(ctx.tmpDir, `${basename(target)}.${ctx.tag}.tmp`);
-      await writeFile(tmp, bytes);
-      await rename(tmp, target);
+      await writeFileAtomic(join(ctx.outDir, paths[i]), bytes, { tmpDir: ctx.tmpDir });
     }),
   );
   return paths;

@@ -1,6 +1,6 @@
 import { defaultRegistry } from '../registry.js';
 import { resolveSource } from '../source-spec.js';
-import { DatasetError } from './errors.js';
+import { DatasetError } from '@spatial-ssrl/spec';
 import { itemsDigest, listItems } from './items.js';
 import { createPlan } from './plan.js';
 import { loadTaskPlugin } from './plugin.js';
@@ -12,7 +12,7 @@ import type { WorkerInit } from './worker-pool.js';
  * the item list matches the main thread's, loads the plugins into the default registry and looks
  * the tasks up by id.
  */
-export async function createWorkerRunner(init: WorkerInit, tag: string): Promise<{ run(index: number): Promise<SampleOutcome> }> {
+export async function createWorkerRunner(init: WorkerInit): Promise<{ run(index: number): Promise<SampleOutcome> }> {
   const { config } = init;
   const items = await listItems(config.sources.map((spec) => resolveSource(spec)));
   const digest = itemsDigest(items);
@@ -35,7 +35,6 @@ export async function createWorkerRunner(init: WorkerInit, tag: string): Promise
   return createSampleRunner({
     outDir: init.outDir,
     tmpDir: init.tmpDir,
-    tag,
     plan,
     items,
     tasks,

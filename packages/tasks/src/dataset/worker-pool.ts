@@ -1,7 +1,6 @@
-import { Worker } from 'node:worker_threads';
-import { DatasetError } from './errors.js';
+import { DatasetError, type DatasetConfig, type DatasetErrorCode } from '@spatial-ssrl/spec';
+import { startWorker, type WorkerHandle } from '@spatial-ssrl/spec/node';
 import type { SampleOutcome } from './sample-job.js';
-import type { DatasetConfig } from './schema.js';
 
 /** What a generation worker receives at start: everything is plain data (specs, ids, params). */
 export interface WorkerInit {
@@ -29,7 +28,7 @@ export type FromWorker =
 const AFFINITY_QUEUE = 3;
 
 interface Slot {
-  readonly worker: Worker;
+  readonly handle: WorkerHandle;
   readonly pending: Map<number, { resolve(o: SampleOutcome): void; reject(e: Error): void }>;
 }
 
@@ -44,46 +43,36 @@ export class WorkerPool {
   static async start(entry: URL, init: WorkerInit, size: number): Promise<WorkerPool> {
     const slots: Slot[] = [];
     const state = { closed: false };
-    const ready: Promise<void>[] = [];
-    for (let i = 0; i < size; i++) {
-      const worker = new Worker(entry, { workerData: init, execArgv: workerExecArgv(process.execArgv) });
-      const slot: Slot = { worker, pending: new Map() };
-      slots.push(slot);
-      ready.push(
-        new Promise<void>((resolve, reject) => {
-          let started = false;
-          worker.on('message', (msg: FromWorker) => {
-            if (msg.type === 'ready') {
-              started = true;
-              resolve();
-            } else if (msg.type === 'done') {
-              const p = slot.pending.get(msg.outcome.index);
-              slot.pending.delete(msg.outcome.index);
+    const started = await Promise.allSettled(
+      Array.from({ length: size }, async () => {
+        const pending: Slot['pending'] = new Map();
+        const crash = (error: Error): void => {
+          failAll(pending, new DatasetError('worker-failed', `generation worker failed: ${error.message}`, { cause: error }));
+        };
+        const handle = await startWorker<FromWorker>(entry, {
+          workerData: init,
+          startFailure: (msg) => (msg.type === 'error' ? new DatasetError(msg.code as DatasetErrorCode, msg.message) : undefined),
+          onMessage: (msg) => {
+            if (msg.type === 'done') {
+              const p = pending.get(msg.outcome.index);
+              pending.delete(msg.outcome.index);
               p?.resolve(msg.outcome);
-            } else {
-              const error = new DatasetError(msg.code as DatasetError['code'], msg.message);
-              if (!started) reject(error);
-              failAll(slot, error);
+            } else if (msg.type === 'error') {
+              failAll(pending, new DatasetError(msg.code as DatasetErrorCode, msg.message));
             }
-          });
-          const crash = (error: Error): void => {
-            const wrapped = new DatasetError('worker-failed', `generation worker failed: ${error.message}`, { cause: error });
-            if (!started) reject(wrapped);
-            failAll(slot, wrapped);
-          };
-          worker.on('error', crash);
-          worker.on('exit', (code) => {
-            if (!state.closed) crash(new Error(`exited with code ${code}`));
-          });
-        }),
-      );
-    }
+          },
+          onFailure: crash,
+        }).catch((error: Error) => {
+          throw error instanceof DatasetError ? error : new DatasetError('worker-failed', `generation worker failed: ${error.message}`, { cause: error });
+        });
+        slots.push({ handle, pending });
+      }),
+    );
     const pool = new WorkerPool(slots, state);
-    try {
-      await Promise.all(ready);
-    } catch (error) {
+    const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) {
       await pool.close();
-      throw error;
+      throw failed.reason;
     }
     return pool;
   }
@@ -106,7 +95,7 @@ export class WorkerPool {
     }
     return new Promise((resolve, reject) => {
       best.pending.set(index, { resolve, reject });
-      best.worker.postMessage({ type: 'run', index } satisfies ToWorker);
+      best.handle.post({ type: 'run', index } satisfies ToWorker);
     });
   }
 
@@ -115,31 +104,12 @@ export class WorkerPool {
     if (this.state.closed) return;
     this.state.closed = true;
     const error = new DatasetError('aborted', 'the worker pool was closed');
-    for (const slot of this.slots) failAll(slot, error);
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    for (const slot of this.slots) failAll(slot.pending, error);
+    await Promise.all(this.slots.map((s) => s.handle.close()));
   }
 }
 
-function failAll(slot: Slot, error: Error): void {
-  for (const p of slot.pending.values()) p.reject(error);
-  slot.pending.clear();
-}
-
-/**
- * The parent's Node flags minus custom export conditions: the worker entry is built JavaScript
- * and must resolve workspace packages to their built files, even when the parent runs with a
- * source condition (as test runners do).
- */
-export function workerExecArgv(execArgv: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < execArgv.length; i++) {
-    const arg = execArgv[i];
-    if (arg === '--conditions' || arg === '-C') {
-      i++;
-      continue;
-    }
-    if (arg.startsWith('--conditions=') || (arg.startsWith('-C') && arg.length > 2)) continue;
-    out.push(arg);
-  }
-  return out;
+function failAll(pending: Slot['pending'], error: Error): void {
+  for (const p of pending.values()) p.reject(error);
+  pending.clear();
 }

@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { memorySource, tinyDepthTask, tinyTask } from './__fixtures__/memory-source.js';
-import { DatasetError } from './errors.js';
-import { readDatasetManifest, readRejections, readSamples } from './reader.js';
-import { sampleRecord } from './schema.js';
+import { DatasetError, sampleRecord } from '@spatial-ssrl/spec';
+import { readDatasetManifest, readRejections, readSamples } from '@spatial-ssrl/spec/node';
 import { generateDataset, type GenerateDatasetOptions } from './writer.js';
 
 const dirs: string[] = [];

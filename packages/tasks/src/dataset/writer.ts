@@ -7,15 +7,14 @@ import type { ImageSource } from '@spatial-ssrl/image';
 import { builtinTasks, defaultRegistry, type TaskRegistry } from '../registry.js';
 import { resolveSource } from '../source-spec.js';
 import type { Task } from '../task.js';
-import { DatasetError } from './errors.js';
-import { writeFileAtomic } from './files.js';
+import { DATASET_FILES, DatasetError, DATASET_FORMAT, type DatasetConfig, type DatasetManifest } from '@spatial-ssrl/spec';
+import { writeFileAtomic } from '@spatial-ssrl/spec/node';
 import { itemsDigest, listItems } from './items.js';
 import { runOrdered } from './ordered.js';
 import { createPlan, shardRange } from './plan.js';
 import { loadTaskPlugin } from './plugin.js';
-import { DATASET_FILES, prepareOutput } from './resume.js';
+import { prepareOutput } from './resume.js';
 import { createSampleRunner, type ResolvedTask, type SampleOutcome } from './sample-job.js';
-import { DATASET_FORMAT, type DatasetConfig, type DatasetManifest } from './schema.js';
 import { generatorVersions } from './versions.js';
 import { WorkerPool } from './worker-pool.js';
 
@@ -165,7 +164,6 @@ export async function generateDataset(options: GenerateDatasetOptions): Promise<
     : createSampleRunner({
         outDir: out,
         tmpDir,
-        tag: `${process.pid}-main`,
         plan,
         items,
         tasks,

@@ -1,4 +1,4 @@
-import { createRng, deriveSeed } from '../rng.js';
+import { createRng, deriveSeed } from '@spatial-ssrl/spec';
 
 /**
  * Picks a task-balanced subset of `size` rows: each task gets an equal share (the remainder

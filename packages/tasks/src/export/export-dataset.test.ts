@@ -1,12 +1,11 @@
+import { readSamples } from '@spatial-ssrl/spec/node';
+import { type SampleRecord, FORMAT_INSTRUCTION } from '@spatial-ssrl/spec';
 import { existsSync } from 'node:fs';
 import { readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
 import { rewardShims } from '@spatial-ssrl/rewards';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readSamples } from '../dataset/reader.js';
-import type { SampleRecord } from '../dataset/schema.js';
-import { FORMAT_INSTRUCTION } from '../prompts.js';
 import { folderFiles, removeTempDirs, smallDataset, tempDir } from './__fixtures__/small-dataset.js';
 import { exportDataset } from './export-dataset.js';
 import { ExportError } from './export-error.js';

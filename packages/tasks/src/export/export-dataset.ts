@@ -1,9 +1,9 @@
+import { type SampleRecord, type SplitName } from '@spatial-ssrl/spec';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { imageSize } from '@spatial-ssrl/image';
-import type { SampleRecord, SplitName } from '../dataset/schema.js';
 import { canonicalJson } from '../dataset/files.js';
 import { generatorVersions } from '../dataset/versions.js';
 import { balancedSubset } from './cold-start.js';

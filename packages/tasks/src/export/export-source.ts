@@ -1,6 +1,6 @@
+import { readDatasetManifest, readSamples } from '@spatial-ssrl/spec/node';
+import { type DatasetManifest, type SampleRecord } from '@spatial-ssrl/spec';
 import { resolve } from 'node:path';
-import { readDatasetManifest, readSamples } from '../dataset/reader.js';
-import type { DatasetManifest, SampleRecord } from '../dataset/schema.js';
 import { ExportError } from './export-error.js';
 
 /** One dataset directory of an export's input. */

@@ -1,9 +1,9 @@
+import { readDatasetManifest, readSamples } from '@spatial-ssrl/spec/node';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encodeImage } from '@spatial-ssrl/image';
 import { createRgb } from '@spatial-ssrl/image';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readDatasetManifest, readSamples } from '../dataset/reader.js';
 import { FLIP_PROMPT } from '../tasks/flip/flip.js';
 import { DEPTH_PROMPT } from '../tasks/depth/depth.js';
 import { removeTempDirs, tempDir } from './__fixtures__/small-dataset.js';

@@ -1,13 +1,11 @@
+import { DATASET_FILES, DATASET_FORMAT, sampleRecord, type DatasetManifest, type SampleRecord, type SplitName, countImagePlaceholders, promptWords } from '@spatial-ssrl/spec';
 import { existsSync } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, normalize, resolve, sep } from 'node:path';
 import { decodeImage, imageSize } from '@spatial-ssrl/image';
 import { CountsAccumulator } from '../dataset/counts.js';
-import { DATASET_FILES } from '../dataset/resume.js';
-import { DATASET_FORMAT, sampleRecord, type DatasetManifest, type SampleRecord, type SplitName } from '../dataset/schema.js';
 import { generatorVersions } from '../dataset/versions.js';
 import { sampleId } from '../dataset/plan.js';
-import { countImagePlaceholders, promptWords } from '../prompts.js';
 import { defaultRegistry, type TaskRegistry } from '../registry.js';
 import { ExportError } from './export-error.js';
 import { listParquetFiles, openParquet, type ParquetInput } from './parquet-read.js';

@@ -1,4 +1,4 @@
-import { FORMAT_INSTRUCTION, IMAGE_PLACEHOLDER, countImagePlaceholders, plainImagePlaceholders } from '../prompts.js';
+import { FORMAT_INSTRUCTION, IMAGE_PLACEHOLDER, countImagePlaceholders, plainImagePlaceholders } from '@spatial-ssrl/spec';
 
 /** Whether a prompt uses numbered `<imageK>` placeholders (which trainers do not read). */
 export function hasNumberedPlaceholders(prompt: string): boolean {

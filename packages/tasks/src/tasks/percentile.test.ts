@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../rng.js';
+import { createRng } from '@spatial-ssrl/spec';
 import { percentilesLinear } from './percentile.js';
 
 function sortedPercentile(values: number[], q: number): number {

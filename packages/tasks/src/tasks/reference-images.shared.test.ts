@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeImage, depthFromNpy, readH5Depth, readNpyFile, type DepthMap, type RgbImage } from '@spatial-ssrl/image';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createRng } from '../rng.js';
+import { createRng } from '@spatial-ssrl/spec';
 import { isRejection, type Task, type TaskSample } from '../task.js';
 import { verifyCrop, verifyDepth, verifyFlip, verifyPosition, verifyShuffle } from './__fixtures__/verify.js';
 import { cropParams, cropTask } from './crop/crop.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../rng.js';
+import { createRng } from '@spatial-ssrl/spec';
 import { UNUSABLE_SENTINEL, windowRange } from './window-stats.js';
 
 describe('windowRange', () => {

@@ -1,5 +1,5 @@
 import { scoreResponse } from '@spatial-ssrl/rewards';
-import { countImagePlaceholders, plainImagePlaceholders, promptWords, withFormatInstruction } from '../prompts.js';
+import { countImagePlaceholders, plainImagePlaceholders, promptWords, withFormatInstruction } from '@spatial-ssrl/spec';
 import type { Task, TaskResult, TaskSample } from '../task.js';
 import { isRejection } from '../task.js';
 

@@ -1,6 +1,6 @@
 import { createRgb, type DepthMap } from '@spatial-ssrl/image';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createRng, deriveSeed } from '../rng.js';
+import { createRng, deriveSeed } from '@spatial-ssrl/spec';
 import { isRejection, type Task, type TaskInput, type TaskResult, type TaskSample } from '../task.js';
 import { answerBalance, determinismProblems, mirrorProblems, recognitionProblems, rejectionProblems, rewardProblems, sampleProblems } from './checks.js';
 import { syntheticInputs } from './synthetic-source.js';

@@ -1,7 +1,8 @@
 import type { ModelConfig } from '../../config.js';
 import { CounterRng } from '../../counter-rng.js';
 import { prepareExamples, DEFAULT_TARGET_TEMPLATE, type TrainExample } from '../../sft/batching.js';
-import type { DatasetRecord, ImageCache } from '../../sft/dataset.js';
+import type { ImageCache } from '../../sft/dataset.js';
+import type { TrainingRecord } from '../../sft/batching.js';
 
 /**
  * `count` prompts of two made-up tasks (`one`: one image, answer `0`-`3`; `two`: two images,
@@ -11,7 +12,7 @@ export function makePrompts(config: ModelConfig, count: number, seed = 1): { exa
   const rng = new CounterRng(seed);
   const size = config.imageSize;
   const per = size * size * 3;
-  const records: DatasetRecord[] = [];
+  const records: TrainingRecord[] = [];
   const slots = new Map<string, number>();
   for (let i = 0; i < count; i++) {
     const two = i % 2 === 1;

@@ -1,4 +1,4 @@
-import { FORMAT_INSTRUCTION } from '../../prompts.js';
+import { FORMAT_INSTRUCTION } from '@spatial-ssrl/spec';
 import { t, type ColumnSpec } from '../parquet-stream.js';
 import { trainerPrompt } from '../trainer-prompt.js';
 import { recordExtras, shardName, type ExportContext, type ParquetFormat } from './format.js';

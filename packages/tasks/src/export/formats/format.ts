@@ -1,4 +1,4 @@
-import type { SampleRecord, SplitName } from '../../dataset/schema.js';
+import { type SampleRecord, type SplitName } from '@spatial-ssrl/spec';
 import type { ImageTokenSettings, ModelFamily } from '../image-tokens.js';
 import type { ColumnSpec } from '../parquet-stream.js';
 

@@ -1,4 +1,4 @@
-import type { SampleRecord } from '../../dataset/schema.js';
+import { type SampleRecord } from '@spatial-ssrl/spec';
 import type { ModelFamily } from '../image-tokens.js';
 import { trainerPrompt, withInstruction } from '../trainer-prompt.js';
 import type { AuxFile } from './format.js';

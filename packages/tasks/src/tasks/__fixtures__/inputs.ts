@@ -1,5 +1,5 @@
 import type { DepthMap, Rect, RgbImage } from '@spatial-ssrl/image';
-import { createRng } from '../../rng.js';
+import { createRng } from '@spatial-ssrl/spec';
 import type { TaskInput } from '../../task.js';
 
 /** A gradient-plus-noise picture: no symmetry, so every flip, rotation or crop is visible. */

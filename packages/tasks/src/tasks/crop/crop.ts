@@ -1,6 +1,6 @@
 import { cloneRgb, fillRect, meanAbsDiff, type Rect } from '@spatial-ssrl/image';
 import { z } from 'zod';
-import { IMAGE_PLACEHOLDER, promptWords } from '../../prompts.js';
+import { IMAGE_PLACEHOLDER, promptWords } from '@spatial-ssrl/spec';
 import { defineTask, type Task } from '../../task.js';
 import { checkMinSize, checkRgb } from '../input-checks.js';
 import { minPatchSide } from '../patch-style.js';

@@ -1,4 +1,4 @@
-import type { Rng } from '../../rng.js';
+import type { Rng } from '@spatial-ssrl/spec';
 import { minMarkerDistance } from '../marker-geometry.js';
 import { windowRange, windowWithin } from '../window-stats.js';
 import type { PercentileDepth } from './depth-normalise.js';

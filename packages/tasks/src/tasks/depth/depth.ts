@@ -1,6 +1,6 @@
 import { cloneRgb, drawMarker, markerRadiusFor } from '@spatial-ssrl/image';
 import { z } from 'zod';
-import { IMAGE_PLACEHOLDER, promptWords } from '../../prompts.js';
+import { IMAGE_PLACEHOLDER, promptWords } from '@spatial-ssrl/spec';
 import { defineTask, type Task } from '../../task.js';
 import { checkRgb, requireDepth } from '../input-checks.js';
 import { markerStyle } from '../marker-geometry.js';

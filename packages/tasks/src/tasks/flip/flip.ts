@@ -1,6 +1,6 @@
 import { cropRgb, flipRgb, meanAbsDiff, pasteRgb } from '@spatial-ssrl/image';
 import { z } from 'zod';
-import { IMAGE_PLACEHOLDER, promptWords } from '../../prompts.js';
+import { IMAGE_PLACEHOLDER, promptWords } from '@spatial-ssrl/spec';
 import { defineTask, type Task } from '../../task.js';
 import { gridOf } from '../grid.js';
 import { checkMinSize, checkRgb } from '../input-checks.js';

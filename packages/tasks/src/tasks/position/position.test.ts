@@ -1,7 +1,7 @@
 import { labelColouredFill, markerRadiusFor } from '@spatial-ssrl/image';
 import { describe, expect, it } from 'vitest';
 import { describeTask } from '../../testing/index.js';
-import { createRng } from '../../rng.js';
+import { createRng } from '@spatial-ssrl/spec';
 import { isRejection, type TaskSample } from '../../task.js';
 import { depthFrom, inputOf, pixel, texturedRgb } from '../__fixtures__/inputs.js';
 import { verifyPosition } from '../__fixtures__/verify.js';

@@ -1,6 +1,6 @@
 import { cloneRgb, drawMarker, markerRadiusFor } from '@spatial-ssrl/image';
 import { z } from 'zod';
-import { promptWords } from '../../prompts.js';
+import { promptWords } from '@spatial-ssrl/spec';
 import { defineTask, type Task } from '../../task.js';
 import { checkRgb, requireDepth } from '../input-checks.js';
 import { markerStyle, minMarkerDistance } from '../marker-geometry.js';

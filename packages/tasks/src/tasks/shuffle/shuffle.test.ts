@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeTask } from '../../testing/index.js';
-import { createRng } from '../../rng.js';
+import { createRng } from '@spatial-ssrl/spec';
 import { isRejection, type TaskSample } from '../../task.js';
 import { inputOf, pixel, texturedRgb } from '../__fixtures__/inputs.js';
 import { verifyMirroredShuffle, verifyShuffle } from '../__fixtures__/verify.js';

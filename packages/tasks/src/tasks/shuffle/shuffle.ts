@@ -1,7 +1,7 @@
 import { createRgb, cropRgb, fillRect, pasteRgb } from '@spatial-ssrl/image';
 import { z } from 'zod';
 import { defineTask, type Task } from '../../task.js';
-import { IMAGE_PLACEHOLDER, promptWords } from '../../prompts.js';
+import { IMAGE_PLACEHOLDER, promptWords } from '@spatial-ssrl/spec';
 import { argsort, gridOf, permutations } from '../grid.js';
 import { checkMinSize, checkRgb } from '../input-checks.js';
 import { decoratePatch, minPatchSide } from '../patch-style.js';
