@@ -73,7 +73,10 @@ describe('ssrl-train generate', () => {
     const child = spawn(process.execPath, [CLI, ...args], { stdio: 'ignore' });
     const exited = new Promise((r) => child.on('exit', r));
     const samples = join(out, 'samples.jsonl');
-    for (let i = 0; i < 600; i++) {
+    // Waits for a few samples however slow the machine is (the run takes far longer than a poll).
+    let running = true;
+    void exited.then(() => (running = false));
+    while (running) {
       await new Promise((r) => setTimeout(r, 10));
       if (existsSync(samples) && (await readFile(samples, 'utf8')).split('\n').length > 8) break;
     }

@@ -67,5 +67,5 @@ describe('ssrl-train sft --plugin', () => {
     const without = await runCli([...common, '--out', join(root, 'rot-sft-2')], { cwd: EXAMPLE });
     expect(without.code).toBe(1);
     expect(without.stderr).toMatch(/mirror: no task "rotation" is registered/);
-  }, 120_000);
+  });
 });

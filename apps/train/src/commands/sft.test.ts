@@ -28,7 +28,7 @@ beforeAll(async () => {
   root = await mkdtemp(path.join(tmpdir(), 'ssrl-train-sft-'));
   data = path.join(root, 'data');
   await generateDataset({ sources: ['synthetic:16:160x120'], count: 40, seed: 3, out: data, workers: 1, testFraction: 0.25 });
-}, 60_000);
+});
 
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
@@ -65,7 +65,7 @@ describe('ssrl-train sft', () => {
     const again = memoryIo();
     expect(await runSftWith(['--data', 'data', '--out', 'run', '--preset', 'tiny', '--steps', '12', '--batch', '8', '--resume', '--quiet'], again)).toBe(0);
     expect(again.stdout()).toMatch(/steps: 12 of 12/);
-  }, 60_000);
+  });
 
   it('prints help and rejects bad arguments with usage errors', async () => {
     const io = memoryIo();
@@ -95,7 +95,7 @@ describe('ssrl-train sft', () => {
     const one = await runCli([...common, '--out', 'run-threads', '--threads', '1', '--resume', '--quiet'], { cwd: root });
     expect(one.code).toBe(1);
     expect(one.stderr).toMatch(/differs: threads 2 then, 1 now\); resume with the same ones \[bad-config\]/);
-  }, 60_000);
+  });
 
   it('trains on per-task templates and task weights, and resumes only with the same ones', async () => {
     const templates = '{"position":"<think>{meta.direction}</think>\\\\boxed{{answer}}"}';
@@ -110,7 +110,7 @@ describe('ssrl-train sft', () => {
     const again = memoryIo();
     expect(await runSftWith([...args, '--task-templates', templates, '--task-weights', '{"depth":0.5,"flip":2}', '--resume'], again)).toBe(0);
     expect(again.stdout()).toMatch(/steps: 4 of 4/);
-  }, 60_000);
+  });
 
   it('rejects malformed templates and weights before training', async () => {
     const base = ['--data', 'data', '--out', 'run-bad', '--preset', 'tiny', '--steps', '1', '--quiet'];
@@ -123,7 +123,7 @@ describe('ssrl-train sft', () => {
     await expect(runSftWith([...base, '--task-templates', '{"flip":"<think>{meta.nothing}</think>{answer}"}'], memoryIo())).rejects.toThrow(
       /flip-\d+: the target template asks for \{meta\.nothing\} but the record's meta has no field "nothing"/,
     );
-  }, 60_000);
+  });
 
   it('trains with edge features and mirrored rows, and resumes only with the same mirror rates', async () => {
     const args = ['--data', 'data', '--out', 'run-mirror', '--preset', 'tiny', '--steps', '4', '--batch', '8', '--eval-samples', '2', '--quiet', '--threads', '1', '--features', 'rgb,gradients,edges'];
@@ -136,7 +136,7 @@ describe('ssrl-train sft', () => {
     const again = memoryIo();
     expect(await runSftWith([...args, '--mirror', mirror, '--resume'], again)).toBe(0);
     expect(again.stdout()).toMatch(/steps: 4 of 4/);
-  }, 60_000);
+  });
 
   it('rejects unknown features and bad mirror rates before training', async () => {
     const base = ['--data', 'data', '--out', 'run-bad-mirror', '--preset', 'tiny', '--steps', '1', '--quiet'];
@@ -144,7 +144,7 @@ describe('ssrl-train sft', () => {
     await expect(runSftWith([...base, '--mirror', '{"flip":2}'], memoryIo())).rejects.toThrow(/--mirror/);
     await expect(runSftWith([...base, '--mirror', '[0.5]'], memoryIo())).rejects.toThrow(/--mirror: must be a JSON object of task → chance/);
     await expect(runSftWith([...base, '--mirror', '{"position":0.5}'], memoryIo())).rejects.toThrow(/task "position" declares no mirrorAnswer/);
-  }, 60_000);
+  });
 
   it('reports a directory without samples.jsonl clearly', async () => {
     await expect(runSftWith(['--data', '.', '--out', 'run2', '--steps', '1', '--quiet'], memoryIo())).rejects.toThrow(/samples\.jsonl: cannot read samples\.jsonl/);

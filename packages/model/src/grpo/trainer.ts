@@ -55,6 +55,11 @@ export interface GrpoHooks {
   readonly onInfo?: (message: string) => void;
   /** Stops after the current step (a checkpoint is saved unless `saveOnAbort` is false). */
   readonly signal?: AbortSignal;
+  /**
+   * The clock time budgets (`minutes`) and speeds are measured with, in milliseconds (default
+   * `performance.now`); tests give a simulated one so that a budget never depends on machine speed.
+   */
+  readonly now?: () => number;
 }
 
 /** What a GRPO run did. */
@@ -128,9 +133,10 @@ async function exists(p: string): Promise<boolean> {
  * metrics as an uninterrupted one. Call `loadBackend()` first.
  */
 export async function trainGrpo(input: GrpoOptions, hooks: GrpoHooks = {}): Promise<GrpoResult> {
+  const now = hooks.now ?? (() => performance.now());
   const parsed = parseGrpoOptions(input);
-  const started = performance.now();
-  const elapsed = (): number => (performance.now() - started) / 1000;
+  const started = now();
+  const elapsed = (): number => (now() - started) / 1000;
   const info = hooks.onInfo ?? (() => {});
   const backend = tf.getBackend();
   const entry = new URL(REPLICA_ENTRY, import.meta.url);
@@ -271,7 +277,7 @@ export async function trainGrpo(input: GrpoOptions, hooks: GrpoHooks = {}): Prom
         stopped = 'aborted';
         break;
       }
-      const t0 = performance.now();
+      const t0 = now();
       const prompts = plan.batchAt(step).map((i) => train[i]);
       const rollouts = await compute.rollouts(prompts, {
         groupSize: o.groupSize,
@@ -284,7 +290,7 @@ export async function trainGrpo(input: GrpoOptions, hooks: GrpoHooks = {}): Prom
         maxTokens,
         seed: hashKey(o.seed, 0x7011, step),
       });
-      const t1 = performance.now();
+      const t1 = now();
       const selection = selectGroups(rollouts, o);
       const beta = kl.value;
       let rolloutKl = 0;
@@ -300,7 +306,7 @@ export async function trainGrpo(input: GrpoOptions, hooks: GrpoHooks = {}): Prom
         const rows: UpdateRow[] = selection.rows.map((rollout, i) => ({ rollout, advantages: adv.advantages[i], refLogProbs: refLogProbs[i] }));
         rows.forEach((r) => advantageOf.set(r.rollout, r.advantages[r.advantages.length - 1]));
         const groups = [...new Set(rows.map((r) => r.rollout.group))];
-        t2 = performance.now();
+        t2 = now();
         for (let pass = 0; pass < o.ppoEpochs; pass++) {
           const order = shuffled(groups, hashKey(o.seed, 0x5e9, step, pass));
           for (let i = 0; i < order.length; i += miniBatch) {
@@ -315,7 +321,7 @@ export async function trainGrpo(input: GrpoOptions, hooks: GrpoHooks = {}): Prom
           }
         }
       }
-      const t3 = performance.now();
+      const t3 = now();
       step++;
       const summary = summariseRewards(rollouts);
       const avg = (pick: (m: UpdateMetrics & { gradNorm: number }) => number): number | undefined =>
@@ -351,7 +357,7 @@ export async function trainGrpo(input: GrpoOptions, hooks: GrpoHooks = {}): Prom
       if (o.rolloutLogEvery > 0 && (step - 1) % o.rolloutLogEvery === 0) {
         await appendJsonLine(files.rollouts, rolloutLogLine(step, rollouts.slice(0, o.groupSize), advantageOf));
       }
-      stepTimes.push((performance.now() - t0) / 1000);
+      stepTimes.push((now() - t0) / 1000);
       const perStep = mean(stepTimes.slice(-10));
       hooks.onStep?.(
         {

@@ -43,6 +43,11 @@ export interface SftHooks {
   readonly onInfo?: (message: string) => void;
   /** Stops training after the current step (a checkpoint is saved unless `saveOnAbort` is false). */
   readonly signal?: AbortSignal;
+  /**
+   * The clock time budgets (`minutes`) and speeds are measured with, in milliseconds (default
+   * `performance.now`); tests give a simulated one so that a budget never depends on machine speed.
+   */
+  readonly now?: () => number;
 }
 
 /** What a run did. */
@@ -132,10 +137,11 @@ function mirrorAugment(rates: Readonly<Record<string, number>>, registry = defau
  * Starts the fastest backend when none is running (see `ensureBackend`).
  */
 export async function trainSft(input: SftOptions, hooks: SftHooks = {}): Promise<SftResult> {
+  const now = hooks.now ?? (() => performance.now());
   const parsed = parseSftOptions(input);
   await ensureBackend();
-  const started = performance.now();
-  const elapsed = (): number => (performance.now() - started) / 1000;
+  const started = now();
+  const elapsed = (): number => (now() - started) / 1000;
   const info = hooks.onInfo ?? (() => {});
   const backend = tf.getBackend();
   const entry = new URL(REPLICA_ENTRY, import.meta.url);
@@ -260,9 +266,9 @@ export async function trainSft(input: SftOptions, hooks: SftHooks = {}): Promise
     let lastEvalSec = 0;
     const evaluate = async (): Promise<void> => {
       if (test.length === 0) return;
-      const t0 = performance.now();
+      const t0 = now();
       lastEval = evaluateExamples(model, config, test, evalCache);
-      lastEvalSec = (performance.now() - t0) / 1000;
+      lastEvalSec = (now() - t0) / 1000;
       const line: MetricsLine = { type: 'eval', step, elapsedSec: elapsed(), report: lastEval };
       metrics.push(line);
       await appendMetrics(files.metrics, line);
@@ -274,7 +280,7 @@ export async function trainSft(input: SftOptions, hooks: SftHooks = {}): Promise
     // Time kept for the final evaluation and checkpoint, so the whole run fits the budget.
     const reserve = (): number => Math.max(lastEvalSec * 1.2, 0.03 * deadline) + 1;
     let stopped: SftResult['stopped'] = 'steps';
-    let window = { loss: 0, grad: 0, n: 0, samples: 0, t: performance.now(), ...savedState?.logWindow };
+    let window = { loss: 0, grad: 0, n: 0, samples: 0, t: now(), ...savedState?.logWindow };
     const stepTimes: number[] = [];
     if (step === 0 && o.evalAtStart && !resumed) await evaluate();
     const compute: SftStepCompute = replica ? splitSftCompute(model, config, cache, await replica, current) : localSftCompute(model, config, cache);
@@ -311,7 +317,7 @@ export async function trainSft(input: SftOptions, hooks: SftHooks = {}): Promise
       }
       // Until a time budget is fitted, the schedule stays at its peak after warm-up.
       if (!adam) adam = new AdamW(model.specs, optimizer(UNFITTED_TOTAL));
-      const t0 = performance.now();
+      const t0 = now();
       const batch: TrainExample[] = mirrorRows(
         plan.batchAt(step).map((i) => train[i]),
         o.mirror,
@@ -323,7 +329,7 @@ export async function trainSft(input: SftOptions, hooks: SftHooks = {}): Promise
       model.writeWeights(weights);
       version++;
       step++;
-      stepTimes.push((performance.now() - t0) / 1000);
+      stepTimes.push((now() - t0) / 1000);
       window.loss += loss;
       window.grad += upd.gradNorm;
       window.n++;
@@ -341,19 +347,19 @@ export async function trainSft(input: SftOptions, hooks: SftHooks = {}): Promise
         samplesPerSec: o.batchSize / perStep,
       });
       if (step % o.logEvery === 0 || step === totalSteps) {
-        const now = performance.now();
+        const t = now();
         const line: MetricsLine = {
           type: 'train',
           step,
           loss: window.loss / window.n,
           lr: upd.lr,
           gradNorm: window.grad / window.n,
-          samplesPerSec: (window.samples / (now - window.t)) * 1000,
+          samplesPerSec: (window.samples / (t - window.t)) * 1000,
           elapsedSec: elapsed(),
         };
         metrics.push(line);
         await appendMetrics(files.metrics, line);
-        window = { loss: 0, grad: 0, n: 0, samples: 0, t: now };
+        window = { loss: 0, grad: 0, n: 0, samples: 0, t };
       }
       const evalNow = o.evalEvery > 0 && step % o.evalEvery === 0 && step !== totalSteps;
       if (evalNow) {
