@@ -54,7 +54,7 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'ssrl-eval-'));
   datasetDir = join(root, 'dataset');
   for (const s of SAMPLES) for (const [k, img] of s.images.entries()) await png(join(datasetDir, img), 20 + k, 16);
-  await writeFile(join(datasetDir, 'samples.jsonl'), SAMPLES.map((s, index) => JSON.stringify({ ...s, index, source: { dataset: 'synthetic', id: s.id }, seed: 1, meta: {} })).join('\n') + '\n');
+  await writeFile(join(datasetDir, 'samples.jsonl'), SAMPLES.map((s, index) => JSON.stringify({ ...s, index, source: { dataset: 'synthetic', id: s.id }, seed: 1, attempt: 0, meta: {} })).join('\n') + '\n');
   await writeFile(join(datasetDir, 'dataset.json'), JSON.stringify({ counts: { total: SAMPLES.length } }));
   viewDir = join(root, 'viewspatial');
   await mkdir(viewDir, { recursive: true });

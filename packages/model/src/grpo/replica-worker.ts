@@ -1,4 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { SsrlError } from '@spatial-ssrl/spec';
 import { loadBackend, type BackendChoice } from '../backend.js';
 import { ModelError } from '../errors.js';
 import { PolicyModel } from '../model.js';
@@ -16,7 +17,7 @@ const port = parentPort;
 
 function errorReply(err: unknown, id?: number): ReplicaReply {
   const e = err instanceof Error ? err : new Error(String(err));
-  return { type: 'error', id, name: e.name, code: e instanceof ModelError ? e.code : undefined, message: e.message };
+  return { type: 'error', id, name: e.name, code: e instanceof SsrlError ? e.code : undefined, message: e.message };
 }
 
 async function start(init: ReplicaInit): Promise<(req: ReplicaRequest) => void> {

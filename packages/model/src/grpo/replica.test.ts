@@ -158,7 +158,7 @@ describe('PolicyReplica', () => {
     const replica = await startReplica();
     const pending = replica.rollouts(examples, rolloutSettings, { version: 1, weights: policy.readWeights() });
     // Stands for the thread dying (out of memory, a native crash) in the middle of a request.
-    await (replica as unknown as { worker: Worker }).worker.terminate();
+    await (replica as unknown as { handle: { worker: Worker } }).handle.worker.terminate();
     await expect(pending).rejects.toThrow(/^the GRPO policy replica \(worker thread\) failed: the thread exited with code 1$/);
     await expect(pending).rejects.toMatchObject({ code: 'worker-failed' });
     await expect(replica.refLogProbs([])).rejects.toBeInstanceOf(ReplicaError);

@@ -126,7 +126,7 @@ describe('splitSftCompute', () => {
     const split = splitSftCompute(model, config, cache, replica, () => ({ version: 1, weights: model.readWeights() }));
     const pending = split.gradients(batch, 1);
     // Stands for the thread dying (out of memory, a native crash) in the middle of a step.
-    await (replica as unknown as { worker: Worker }).worker.terminate();
+    await (replica as unknown as { handle: { worker: Worker } }).handle.worker.terminate();
     const err = await pending.catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ReplicaError);
     expect(err).toBeInstanceOf(ModelError);
