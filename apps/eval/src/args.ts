@@ -1,3 +1,5 @@
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { BENCHMARKS, parseShard, type Shard } from '@spatial-ssrl/bench';
 import { z } from 'zod';
@@ -25,6 +27,8 @@ ssrl-eval run --model <spec> --bench <name>[,<name>…] --data <path> | --data <
   --frames N    VSI-Bench frames per video (128)   --frames-dir <dir>   --videos-dir <dir> (needs ffmpeg)
   --whatsup-subset A|B (A)   --shuffle-seed N (What'sUp: shuffle options, track the answer)
   --no-resize   ViewSpatial-Bench: keep original image sizes instead of the official 420×280
+  --plugin <module>  task plugin (as for ssrl-train generate), repeatable: ssrl-tasks reports
+                the chance level of its tasks too
 
 ssrl-eval merge <shard-dir>… --out <dir>   combine the shards of one run: the scores of a single run
 ssrl-eval compare <run-dir> <run-dir>… [--out compare.md] [--figure compare]
@@ -93,6 +97,7 @@ const runSchema = z.object({
       }
     })
     .optional(),
+  plugin: z.array(z.string().min(1)).default([]),
 });
 
 /** A validated `run` command. */
@@ -105,6 +110,8 @@ export interface RunArgs {
   readonly client: { apiKey?: string; concurrency: number; timeoutMs: number; maxRetries: number; supportsN: boolean; imageFormat: 'original' | 'png' | 'jpeg' };
   readonly cot: boolean;
   readonly shard?: Shard;
+  /** Task plugin modules (import specifiers: paths become file URLs) whose tasks the chance levels may name. */
+  readonly plugins: readonly string[];
   readonly load: {
     limit?: number;
     frames?: number;
@@ -153,6 +160,7 @@ export function parseRunArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
         'shuffle-seed': { type: 'string' },
         'no-resize': { type: 'boolean' },
         shard: { type: 'string' },
+        plugin: { type: 'string', multiple: true },
       },
     }));
   } catch (err) {
@@ -193,6 +201,7 @@ export function parseRunArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
     },
     cot: !v['no-cot'],
     ...(v.shard ? { shard: v.shard } : {}),
+    plugins: v.plugin.map((p) => (p.startsWith('.') || isAbsolute(p) ? pathToFileURL(resolve(p)).href : p)),
     load: {
       ...(v.limit !== undefined ? { limit: v.limit } : {}),
       ...(v.frames !== undefined ? { frames: v.frames } : {}),

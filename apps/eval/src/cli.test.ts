@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startOpenAiTestServer, type OpenAiTestServer, type TestChatRequest } from '@spatial-ssrl/bench/testing';
 import { createRgb, encodeImage, imageSize } from '@spatial-ssrl/image';
+import { generateDataset } from '@spatial-ssrl/tasks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './__fixtures__/run-cli.js';
 
@@ -158,6 +159,18 @@ describe('ssrl-eval (built CLI) against a local OpenAI-compatible server', () =>
     const prompts = good.stats.log.filter((q) => q.prompt.endsWith('\nReply only to the corresponding option.\nAnswer:'));
     expect(prompts).toHaveLength(3);
     expect(JSON.parse(await readFile(join(out, 'scores.json'), 'utf8')).cot).toBe(false);
+  });
+
+  it('reports the chance level of each task of a generated dataset, from the params it recorded', async () => {
+    const data = join(root, 'generated');
+    await generateDataset({ sources: ['synthetic:6:160x120'], tasks: [{ task: 'flip' }, { task: 'position' }], count: 12, seed: 3, out: data, testFraction: 1, workers: 1 });
+    const out = join(root, 'run-generated');
+    const r = await cli(['run', '--model', `openai:${good.baseUrl}#m`, '--bench', 'ssrl-tasks', '--data', data, '--out', out]);
+    expect(r.code).toBe(0);
+    const report = await readFile(join(out, 'report.md'), 'utf8');
+    expect(report).toContain('| category | score | chance |');
+    expect(report).toMatch(/\| flip \| \d+\.\d\d \| 12\.50 \|/);
+    expect(report).toMatch(/\| position \| \d+\.\d\d \| 25\.00 \|/);
   });
 
   it('explains bad command lines (exit 2) and unusable inputs (exit 1)', async () => {

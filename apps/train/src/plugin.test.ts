@@ -69,3 +69,23 @@ describe('ssrl-train sft --plugin', () => {
     expect(without.stderr).toMatch(/mirror: no task "rotation" is registered/);
   });
 });
+
+describe('ssrl-train pipeline --plugin', () => {
+  it('runs every stage on the built-in tasks plus the plugin task, whose chance level the report shows', async () => {
+    const out = join(root, 'pipeline');
+    const r = await runCli(['pipeline', '--preset', 'tiny', '--plugin', './dist/index.js', '--out', out, '--workers', '1'], { cwd: EXAMPLE });
+    expect(r.stderr).not.toMatch(/Error|error:/);
+    expect(r.code).toBe(0);
+    const plan = JSON.parse(await readFile(join(out, 'pipeline.json'), 'utf8')).plan;
+    expect(plan.data.tasks).toEqual(['shuffle', 'flip', 'crop', 'depth', 'position', 'rotation']);
+    expect(plan.plugins).toHaveLength(1);
+    const records = (await readFile(join(out, 'data', 'samples.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    expect(records.filter((x) => x.task === 'rotation' && x.split === 'test').length).toBeGreaterThan(0);
+    const evaluated = (await readFile(join(out, 'eval-grpo', 'predictions.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    expect(evaluated.some((p) => p.task === 'rotation')).toBe(true);
+    // Rotation declares four answers and no chance of its own: 1/4.
+    const report = await readFile(join(out, 'report.md'), 'utf8');
+    expect(report).toMatch(/\n\| rotation \| \d+ \| 25\.0 \|/);
+    expect(report).toMatch(/rotation: (full|square) \d+× 1\/4/);
+  });
+});

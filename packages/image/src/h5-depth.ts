@@ -134,6 +134,8 @@ function readOpened(h5: H5, path: string, key: string, label: string): DepthMap 
   }
 }
 
+const MEGADEPTH_DEPTH_KEY = 'depth'; // not a task id: the HDF5 dataset name MegaDepth uses
+
 /**
  * Reads a depth map from an HDF5 file (a path or the file's bytes) through h5wasm: dataset `key`
  * (default `depth`, as in MegaDepth) of shape H×W; values that are 0, negative or not finite are
@@ -141,7 +143,7 @@ function readOpened(h5: H5, path: string, key: string, label: string): DepthMap 
  * concurrent and repeated calls are safe. Failures are `DepthReadError`s (`not-found`, `corrupt`,
  * `truncated`, `missing-dataset` listing the keys found, `bad-shape`, `unsupported`).
  */
-export async function readH5Depth(input: string | Uint8Array, key = 'depth'): Promise<DepthMap> {
+export async function readH5Depth(input: string | Uint8Array, key = MEGADEPTH_DEPTH_KEY): Promise<DepthMap> {
   const h5 = await loadH5();
   if (typeof input === 'string') {
     const path = resolve(input);

@@ -180,7 +180,7 @@ function plane(arr: NpyArray, what: string, file: string): { h: number; w: numbe
  * Invalid pixels hold 0 in `data`.
  */
 export function depthFromNpy(depth: NpyArray, mask?: NpyArray, file = '<array>'): DepthMap {
-  const { h, w } = plane(depth, 'depth', file);
+  const { h, w } = plane(depth, 'depth', file); // not a task id: the array named in messages
   if (h === 0 || w === 0) throw new DepthReadError('bad-shape', file, `depth is empty (${h}×${w})`);
   let maskW = 0;
   if (mask) {

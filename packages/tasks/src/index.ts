@@ -7,8 +7,8 @@ export { generateDataset } from './dataset/writer.js';
 export type { GenerateDatasetOptions, GenerateDatasetResult, GenerateProgress, DatasetTaskOption } from './dataset/writer.js';
 export { loadTaskPlugin, normalizePluginSpecifier } from './dataset/plugin.js';
 export type { PluginRegistry } from './dataset/plugin.js';
-export { defineTask, isRejection } from './task.js';
-export type { Task, TaskNeeds, TaskInput, TaskImage, TaskSample, TaskRejection, TaskResult, MirrorInput } from './task.js';
+export { defineTask, isRejection, taskChance } from './task.js';
+export type { Task, DifficultyKnob, TaskNeeds, TaskInput, TaskImage, TaskSample, TaskRejection, TaskResult, MirrorInput } from './task.js';
 export { createRegistry, defaultRegistry, builtinTasks, TaskRegistryError } from './registry.js';
 export type { TaskRegistry, TaskRegistryErrorCode } from './registry.js';
 export { shuffleTask, shuffleParams } from './tasks/shuffle/shuffle.js';
@@ -37,3 +37,5 @@ export {
 } from './tasks/position/position-answers.js';
 export type { Facing, PairKind, PositionCase } from './tasks/position/position-answers.js';
 export { PATCH_BORDER_COLOR, PATCH_BORDER_WIDTH, LABEL_OFFSET, LABEL_OUTLINE, labelHeightFor, labelBox } from './tasks/patch-style.js';
+export { chanceByTask } from './chance.js';
+export type { TaskChance } from './chance.js';

@@ -52,6 +52,21 @@ export interface MirrorInput {
   readonly meta: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * A numeric parameter that makes a task harder or easier, with the range in which the task
+ * still makes samples. `param` is a field of the params (a dotted path for a nested one).
+ */
+export interface DifficultyKnob {
+  readonly param: string;
+  /** Range of useful values, in the param's own unit. */
+  readonly min: number;
+  readonly max: number;
+  /** Which end of the range makes samples harder. */
+  readonly harder: 'higher' | 'lower';
+  /** One sentence: what the knob changes and its unit. */
+  readonly description: string;
+}
+
 /** A self-supervised pretext task: a pure function of (params, source image, rng). */
 export interface Task<P = unknown> {
   /** Unique id; equals the task's folder name. */
@@ -83,6 +98,39 @@ export interface Task<P = unknown> {
    * collapsed); `null` for any other prompt.
    */
   recognizePrompt?(words: string): string | null;
+  /**
+   * Optional, with `mirrorAnswer`: the share of training rows (0-1) that presets show mirrored,
+   * where mirroring was found to help; absent, presets do not mirror the task.
+   */
+  readonly mirrorRate?: number;
+  /**
+   * Optional: the accuracy of a uniform guess at a sample of `variant` under `params`, in (0, 1].
+   * Without it, chance is 1 / |answerSpace(params, variant)| (see `taskChance`).
+   */
+  chance?(params: P, variant: string): number;
+  /** Optional: the params that set how hard samples are, with their ranges (none when absent). */
+  readonly difficulty?: readonly DifficultyKnob[];
+  /**
+   * Optional: an SFT target template that states the reasoning before the answer, e.g.
+   * `<think>{meta.direction}</think>\boxed{{answer}}` (`{answer}` and `{meta.KEY}` fields of the
+   * record); trainers may use it instead of the plain answer target.
+   */
+  readonly rationaleTemplate?: string;
+  /**
+   * Optional: params that keep samples readable when a model sees the images at a few dozen
+   * pixels (e.g. larger, coloured markers), merged over the user's params by presets for small models.
+   */
+  readonly lowResolutionParams?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Chance accuracy of `task` for a sample of `variant` under parsed `params`: the task's own
+ * `chance` when it declares one, else 1 / |answer space|; in (0, 1].
+ */
+export function taskChance<P>(task: Task<P>, params: P, variant: string): number {
+  const chance = task.chance ? task.chance(params, variant) : 1 / task.answerSpace(params, variant).length;
+  if (!(chance > 0 && chance <= 1)) throw new RangeError(`task ${task.id}: chance of variant ${variant} is ${chance}, not in (0, 1]`);
+  return chance;
 }
 
 /** Type guard for a rejection. */

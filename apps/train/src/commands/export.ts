@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import type { ExportProgress } from '@spatial-ssrl/tasks/export';
 import { z } from 'zod';
+import { createProgress, type Progress } from '@spatial-ssrl/spec/node';
 import { parseCommandArgs, type Command } from '../command.js';
-import { createProgress, type Progress } from '../progress.js';
 import { int } from './generate-args.js';
 import { formatExportSummary } from './interop-summary.js';
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { jsonFlag } from '../command.js';
+import { TASK_EXAMPLES } from '../task-examples.js';
 
 /** Flags of `ssrl-train generate`, for `node:util` `parseArgs`. */
 export const GENERATE_FLAGS = {
@@ -54,7 +55,7 @@ const taskList = z.string().transform((text, ctx): TaskChoice[] => {
 });
 
 const paramsJson = jsonFlag(
-  z.record(z.string(), z.unknown(), { error: 'must be a JSON object mapping task ids to params, e.g. {"crop":{"layout":"composite"}}' }),
+  z.record(z.string(), z.unknown(), { error: `must be a JSON object mapping task ids to params, e.g. ${TASK_EXAMPLES.params.slice(1, -1)}` }),
 );
 
 /** The validated arguments of `ssrl-train generate`. */

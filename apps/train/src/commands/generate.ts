@@ -5,6 +5,7 @@ import { createProgress, type Progress } from '@spatial-ssrl/spec/node';
 import { parseCommandArgs, resolvePlugin, UsageError, type Command } from '../command.js';
 import { generateArgs, GENERATE_FLAGS } from './generate-args.js';
 import { formatSummary } from './generate-summary.js';
+import { TASK_EXAMPLES } from '../task-examples.js';
 
 const HELP = `Usage: ssrl-train generate --count N --out DIR [options]
 
@@ -19,9 +20,9 @@ Options:
                          folder:DIR               RGB images (jpg, png, webp), recursive
                          diode:DIR                DIODE RGB-D tree
                          megadepth:DIR            MegaDepth RGB-D tree
-  --tasks LIST         tasks with optional weights, e.g. shuffle,flip:2,depth
-                       (default: shuffle,flip,crop,depth,position, equal weights)
-  --params JSON        task params by task id, e.g. '{"crop":{"layout":"composite"}}'
+  --tasks LIST         tasks with optional weights, e.g. ${TASK_EXAMPLES.weighted}
+                       (default: ${TASK_EXAMPLES.all}, equal weights)
+  --params JSON        task params by task id, e.g. ${TASK_EXAMPLES.params}
   --count N            samples in the whole dataset (all shards)           [required]
   --seed S             run seed, 0..4294967295 (default 0)
   --out DIR            output directory                                     [required]
@@ -40,7 +41,7 @@ Options:
 Examples:
   ssrl-train generate --count 200 --out runs/demo
   ssrl-train generate --source folder:data/coco --source diode:data/diode \\
-      --tasks shuffle,flip,crop,depth:2,position:2 --count 20000 --out runs/mix
+      --tasks ${TASK_EXAMPLES.mix} --count 20000 --out runs/mix
   ssrl-train generate --count 100000 --out runs/part3 --shard 3/8
   ssrl-train generate --plugin ./dist/index.js --tasks rotation --count 50 --out runs/rot
 `;

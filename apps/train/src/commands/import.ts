@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { createProgress, type Progress } from '@spatial-ssrl/spec/node';
 import { parseCommandArgs, type Command } from '../command.js';
-import { createProgress, type Progress } from '../progress.js';
 import { formatImportSummary } from './interop-summary.js';
 
 const HELP = `Usage: ssrl-train import --from easyr1|verl FILE_OR_DIR --out DIR [options]

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { formatDuration } from '@spatial-ssrl/spec/node';
-import { parseCommandArgs, type Command } from '../command.js';
-import { PIPELINE_PRESETS, resolvePlan } from '../pipeline/plan.js';
+import { parseCommandArgs, resolvePlugin, type Command } from '../command.js';
+import { PIPELINE_PRESETS, pipelineRegistry, resolvePlan } from '../pipeline/plan.js';
 import { runPipeline } from '../pipeline/run-pipeline.js';
 import { PipelineInterrupted } from '../pipeline/train-stages.js';
 
@@ -31,6 +31,8 @@ Options:
   --data DIR           train on an existing dataset directory instead of generating one
   --seed S             seed of data, weights and sampling (default 0)
   --resume             continue the run in OUT (same preset, sources, data and seed)
+  --plugin MODULE      task plugin (as for generate) whose tasks join the built-in ones in every
+                       stage and in the report, repeatable
   --workers W          generation worker threads (default: number of CPU cores)
   --backend NAME       tensorflow-gpu | tensorflow | wasm | cpu (default: fastest available)
   --quiet              no progress output
@@ -40,6 +42,7 @@ Examples:
   ssrl-train pipeline --preset quick --out runs/quick
   ssrl-train pipeline --preset quick --out runs/quick --resume
   ssrl-train pipeline --preset full --source diode:data/diode --source folder:data/coco --out runs/full
+  ssrl-train pipeline --preset quick --plugin ./dist/index.js --out runs/with-my-task
 `;
 
 const FLAGS = {
@@ -50,6 +53,7 @@ const FLAGS = {
   seed: { type: 'string' },
   resume: { type: 'boolean' },
   workers: { type: 'string' },
+  plugin: { type: 'string', multiple: true },
   backend: { type: 'string' },
   quiet: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -67,6 +71,7 @@ const pipelineArgs = z
     seed: int(0, 0xffffffff).default(0),
     resume: z.boolean().default(false),
     workers: int(1, 256).optional(),
+    plugin: z.array(z.string().min(1)).default([]),
     backend: z.enum(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).optional(),
     quiet: z.boolean().default(false),
   })
@@ -92,11 +97,13 @@ export const pipelineCommand: Command = {
       return 0;
     }
     const args = parseCommandArgs('pipeline', argv, FLAGS, pipelineArgs);
+    const plugins = args.plugin.map((spec) => resolvePlugin(spec, io.cwd, 'pipeline'));
     const plan = resolvePlan(args.preset, {
       seed: args.seed,
+      plugins,
       ...(args.source ? { sources: args.source.map((s) => absoluteSource(s, io.cwd)) } : {}),
       ...(args.data !== undefined ? { dataDir: resolve(io.cwd, args.data) } : {}),
-    });
+    }, await pipelineRegistry(plugins));
     const env = args.backend ? { ...io.env, SSRL_BACKEND: io.env.SSRL_BACKEND ?? args.backend } : io.env;
     const started = performance.now();
     try {

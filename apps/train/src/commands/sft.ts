@@ -4,6 +4,7 @@ import { defaultRegistry, loadTaskPlugin } from '@spatial-ssrl/tasks';
 import { z } from 'zod';
 import { formatDuration } from '@spatial-ssrl/spec/node';
 import { jsonFlag, parseCommandArgs, resolvePlugin, UsageError, type Command, type CommandIo } from '../command.js';
+import { TASK_EXAMPLES } from '../task-examples.js';
 import { pct, trainerProgress } from '../trainer-progress.js';
 
 /** Help text of `ssrl-train sft`. */
@@ -33,13 +34,13 @@ Options:
                        (default "<think></think>\\boxed{{answer}}")
   --task-templates JSON
                        templates for named tasks, which may also use {meta.KEY}, a field of
-                       the record's meta, e.g. a rationale for position:
-                       '{"position":"<think>{meta.direction}</think>\\\\boxed{{answer}}"}'
+                       the record's meta, e.g. a rationale for ${TASK_EXAMPLES.rationaleTask}:
+                       ${TASK_EXAMPLES.templates}
   --task-weights JSON  visits of each task's records per epoch (default 1 each), e.g.
-                       '{"depth":0.5,"flip":1.5}': 0.5 = a seeded half, 0 = left out
+                       ${TASK_EXAMPLES.weights}: 0.5 = a seeded half, 0 = left out
   --mirror JSON        chance that a training row of a task is shown mirrored left-right,
-                       its answer mapped by the task, e.g. '{"flip":0.5,"shuffle":0.5}'
-                       (tasks that define no mirrored answer, like position, are refused)
+                       its answer mapped by the task, e.g. ${TASK_EXAMPLES.mirror}
+                       (tasks that define no mirrored answer, like ${TASK_EXAMPLES.unmirrored}, are refused)
   --plugin MODULE      task plugin (as for generate) whose tasks --mirror may name, repeatable
   --eval-every N       evaluate every N steps, 0 = only at the end (default 500)
   --eval-samples N     held-out records per task per evaluation (default 500)

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { builtinTasks, generateDataset } from '@spatial-ssrl/tasks';
+import { generateDataset } from '@spatial-ssrl/tasks';
 import { DATASET_FILES, DatasetError } from '@spatial-ssrl/spec';
 import { createProgress, readSamples, type Progress } from '@spatial-ssrl/spec/node';
 import type { PipelinePlan } from './plan.js';
@@ -43,7 +43,8 @@ export async function dataStage(plan: PipelinePlan, dir: string, workers: number
   try {
     const result = await generateDataset({
       sources: plan.data.sources,
-      tasks: builtinTasks.map((t) => ({ task: t.id, params: plan.data.kind === 'generate' ? plan.data.params[t.id] : undefined })),
+      tasks: plan.data.tasks.map((id) => ({ task: id, params: plan.data.kind === 'generate' ? plan.data.params[id] : undefined })),
+      plugins: plan.plugins,
       count: plan.data.count,
       seed: plan.seed,
       out: dir,

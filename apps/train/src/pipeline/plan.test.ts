@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { defaultRegistry, defineTask } from '@spatial-ssrl/tasks';
+import { z } from 'zod';
 import { pipelinePlan, planDifferences, resolvePlan } from './plan.js';
 
 describe('resolvePlan', () => {
@@ -25,9 +27,37 @@ describe('resolvePlan', () => {
     // Position is trained with its direction word in <think> before the letter; the rest plain.
     for (const preset of ['quick', 'full'] as const) {
       expect(resolvePlan(preset).sft.taskTemplates).toEqual({ position: '<think>{meta.direction}</think>\\boxed{{answer}}' });
-      // Half of the flip, shuffle and crop rows are shown mirrored; position cannot be.
-      expect(resolvePlan(preset).sft.mirror).toEqual({ flip: 0.5, shuffle: 0.5, crop: 0.5 });
+      // Half of the flip, shuffle and crop rows are shown mirrored (the rate those tasks declare).
+      expect(resolvePlan(preset).sft.mirror).toEqual({ shuffle: 0.5, flip: 0.5, crop: 0.5 });
     }
+    expect(resolvePlan('tiny').sft.taskTemplates).toEqual({});
+    expect(resolvePlan('tiny').data).toMatchObject({ params: {}, tasks: ['shuffle', 'flip', 'crop', 'depth', 'position'] });
+  });
+
+  it('takes what it does per task from the tasks of the registry, plugins included', () => {
+    const registry = defaultRegistry().register(
+      defineTask({
+        id: 'sixth',
+        description: 'a plugin task that declares a mirror rate, a rationale and low-resolution params',
+        needs: 'rgb',
+        params: z.strictObject({ big: z.boolean().default(false) }),
+        variants: () => ['one'],
+        imageCount: () => 1,
+        answerSpace: () => ['A', 'B'],
+        mirrorAnswer: ({ answer }) => answer,
+        mirrorRate: 0.25,
+        rationaleTemplate: '<think>{meta.why}</think>\\boxed{{answer}}',
+        lowResolutionParams: { big: true },
+        generate: () => ({ rejected: true, code: 'unused', reason: 'not generated here' }),
+      }),
+    );
+    const plan = resolvePlan('quick', { plugins: ['file:///plugins/sixth.js'] }, registry);
+    expect(plan.plugins).toEqual(['file:///plugins/sixth.js']);
+    if (plan.data.kind !== 'generate') throw new Error('quick generates its data');
+    expect(plan.data.tasks).toEqual(['shuffle', 'flip', 'crop', 'depth', 'position', 'sixth']);
+    expect(plan.data.params.sixth).toEqual({ big: true });
+    expect(plan.sft.mirror.sixth).toBe(0.25);
+    expect(plan.sft.taskTemplates.sixth).toBe('<think>{meta.why}</think>\\boxed{{answer}}');
   });
 
   it('applies sources, an existing data directory and the seed', () => {
@@ -45,6 +75,7 @@ describe('planDifferences', () => {
     expect(planDifferences(a, resolvePlan('quick', { seed: 3 }))).toEqual(['seed']);
     expect(planDifferences(a, resolvePlan('quick', { sources: ['synthetic'] }))).toEqual(['data.sources']);
     expect(planDifferences(a, resolvePlan('full')).sort()).toContain('sft.minutes');
-    expect(planDifferences(a, resolvePlan('quick', { dataDir: '/x' }))).toEqual(['data.count', 'data.dir', 'data.kind', 'data.params', 'data.sources', 'data.testFraction']);
+    expect(planDifferences(a, resolvePlan('quick', { dataDir: '/x' }))).toEqual(['data.count', 'data.dir', 'data.kind', 'data.params', 'data.sources', 'data.tasks', 'data.testFraction']);
+    expect(planDifferences(a, resolvePlan('quick', { plugins: ['my-tasks'] }))).toEqual(['plugins']);
   });
 });

@@ -1,3 +1,4 @@
+import { defaultRegistry, loadTaskPlugin, type Task, type TaskRegistry } from '@spatial-ssrl/tasks';
 import { z } from 'zod';
 
 /** Names of the built-in pipeline presets; `tiny` is the test-sized one and is not listed in the help. */
@@ -17,6 +18,8 @@ const budget = z
 /** Everything that decides a pipeline run; written to `<out>/pipeline.json` and compared on `--resume`. */
 export const pipelinePlan = z.object({
   preset: z.enum(PIPELINE_PRESETS),
+  /** Task plugin modules (file URLs or package names) whose tasks join the built-in ones. */
+  plugins: z.array(z.string().min(1)).default([]),
   /** Seed of generation, weights, data order and sampling (0-4294967295). */
   seed: z.number().int().min(0).max(0xffffffff),
   data: z.union([
@@ -28,6 +31,8 @@ export const pipelinePlan = z.object({
       count: z.number().int().positive(),
       /** Share of source images held out as split `test`, 0-1. */
       testFraction: z.number().min(0).max(1),
+      /** Task ids, in registry order (the built-in tasks, then those of `plugins`). */
+      tasks: z.array(z.string().min(1)).min(1),
       /** Task params by task id, as `ssrl-train generate --params` takes them. */
       params: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
     }),
@@ -89,12 +94,17 @@ export const pipelinePlan = z.object({
 export type PipelinePlan = z.infer<typeof pipelinePlan>;
 
 /** What a preset fixes before command-line overrides. */
-type PresetPlan = Omit<PipelinePlan, 'seed' | 'data'> & { readonly data: Extract<PipelinePlan['data'], { kind: 'generate' }> };
+type PresetPlan = Omit<PipelinePlan, 'seed' | 'data' | 'plugins'> & {
+  readonly data: Omit<Extract<PipelinePlan['data'], { kind: 'generate' }>, 'tasks' | 'params'>;
+  /** Whether the tasks' `lowResolutionParams` and `rationaleTemplate` apply (small-model presets). */
+  readonly smallModel: boolean;
+};
 
 // quick: sized to finish in about 20 minutes on 2 CPU cores with the wasm backend. The model sees
 // 48×48 inputs cut into 16-px patches (9 image tokens), so that the seams of the flip and shuffle
 // grids cut through image tokens instead of running along their borders, with the edge channels
-// (|dx|, |dy|, slant) and half of the flip, shuffle and crop rows mirrored: in 20-minute runs on
+// (|dx|, |dy|, slant) and the rows mirrored at the rate each task declares (half of the flip,
+// shuffle and crop rows): in 20-minute runs on
 // the same data (flip weighted 2 instead of 1.5) these took held-out flip from 61 % to 75 % and
 // crop from 66 % to 86 % (the model package's README has the runs). 256×192
 // scenes lose nothing at that size and generate faster than 640×480 ones; 13,000 samples
@@ -107,40 +117,40 @@ type PresetPlan = Omit<PipelinePlan, 'seed' | 'data'> & { readonly data: Extract
 // full), so that a run visits each about five to seven times: on 20,000 prompts seen once each,
 // the training reward of this model stayed flat at every setting tried, while on a pool it rises.
 // full: about an hour on the same machine, or much less on a GPU backend.
-// Both SFT stages train the position task on `<think>{direction}</think>\boxed{letter}`: on the
-// letter alone this model stayed at chance (25 %) even after 20 minutes, with the direction
-// word first it passed 50 % within 1,000 steps.
-const MARKERS = { markerRadius: 16, markerFill: 'by-label' } as const;
-const POSITION_RATIONALE = { position: '<think>{meta.direction}</think>\\boxed{{answer}}' } as const;
+// Both SFT stages train a task that declares a `rationaleTemplate` on it (the position task:
+// `<think>{direction}</think>\boxed{letter}`): on the letter alone this model stayed at chance
+// (25 %) even after 20 minutes, with the direction word first it passed 50 % within 1,000 steps.
+// Tasks show the share of rows mirrored that they declare (`mirrorRate`).
 const SMALL_MODEL_INPUT = { imageSize: 48, patchSize: 16, features: { rgb: true, gradients: true, edges: true } };
-const MIRROR = { flip: 0.5, shuffle: 0.5, crop: 0.5 };
-const SMALL_MODEL_MARKERS = { depth: MARKERS, position: MARKERS };
 const PRESETS: Readonly<Record<PipelinePreset, PresetPlan>> = {
   quick: {
     preset: 'quick',
-    data: { kind: 'generate', sources: ['synthetic:4400:256x192'], count: 13_000, testFraction: 0.22, params: SMALL_MODEL_MARKERS },
+    data: { kind: 'generate', sources: ['synthetic:4400:256x192'], count: 13_000, testFraction: 0.22 },
+    smallModel: true,
     model: 'small',
     modelInput: SMALL_MODEL_INPUT,
-    sft: { minutes: 6, batchSize: 32, lr: 4e-4, warmupSteps: 100, evalEvery: 200, evalSamples: 100, taskTemplates: POSITION_RATIONALE, taskWeights: {}, mirror: MIRROR },
+    sft: { minutes: 6, batchSize: 32, lr: 4e-4, warmupSteps: 100, evalEvery: 200, evalSamples: 100, taskTemplates: {}, taskWeights: {}, mirror: {} },
     grpo: { minutes: 3, promptsPerStep: 16, groupSize: 5, lr: 1e-4, promptsPerTask: 200, evalEvery: 0, evalSamples: 100 },
     control: { lr: 2e-4, warmupSteps: 10 },
     evaluation: { perTask: 0, batchSize: 64 },
   },
   full: {
     preset: 'full',
-    data: { kind: 'generate', sources: ['synthetic:16000:320x240'], count: 48_000, testFraction: 0.1, params: SMALL_MODEL_MARKERS },
+    data: { kind: 'generate', sources: ['synthetic:16000:320x240'], count: 48_000, testFraction: 0.1 },
+    smallModel: true,
     model: 'small',
     modelInput: SMALL_MODEL_INPUT,
-    sft: { minutes: 30, batchSize: 32, lr: 4e-4, warmupSteps: 200, evalEvery: 1000, evalSamples: 200, taskTemplates: POSITION_RATIONALE, taskWeights: {}, mirror: MIRROR },
+    sft: { minutes: 30, batchSize: 32, lr: 4e-4, warmupSteps: 200, evalEvery: 1000, evalSamples: 200, taskTemplates: {}, taskWeights: {}, mirror: {} },
     grpo: { minutes: 12, promptsPerStep: 16, groupSize: 5, lr: 1e-4, promptsPerTask: 1000, evalEvery: 100, evalSamples: 200 },
     control: { lr: 2e-4, warmupSteps: 20 },
     evaluation: { perTask: 0, batchSize: 64 },
   },
   tiny: {
     preset: 'tiny',
-    data: { kind: 'generate', sources: ['synthetic:60:192x144'], count: 150, testFraction: 0.3, params: {} },
+    data: { kind: 'generate', sources: ['synthetic:60:192x144'], count: 150, testFraction: 0.3 },
+    smallModel: false,
     model: 'tiny',
-    sft: { steps: 30, batchSize: 16, lr: 3e-3, warmupSteps: 5, evalEvery: 0, evalSamples: 20, taskTemplates: {}, taskWeights: {}, mirror: MIRROR },
+    sft: { steps: 30, batchSize: 16, lr: 3e-3, warmupSteps: 5, evalEvery: 0, evalSamples: 20, taskTemplates: {}, taskWeights: {}, mirror: {} },
     grpo: { steps: 3, promptsPerStep: 4, groupSize: 3, lr: 2e-5, evalEvery: 0, evalSamples: 10 },
     control: { lr: 3e-4, warmupSteps: 2 },
     evaluation: { perTask: 0, batchSize: 32 },
@@ -154,15 +164,38 @@ export interface PlanOverrides {
   readonly sources?: readonly string[];
   /** An existing dataset directory instead of generating one (absolute). */
   readonly dataDir?: string;
+  /** Task plugin modules whose tasks were added to the registry given to `resolvePlan`. */
+  readonly plugins?: readonly string[];
 }
 
-/** The plan of a preset with the command-line overrides applied (validated). */
-export function resolvePlan(preset: PipelinePreset, overrides: PlanOverrides = {}): PipelinePlan {
-  const base = PRESETS[preset];
-  let data: PipelinePlan['data'] = base.data;
+/**
+ * The plan of a preset with the command-line overrides applied (validated). What the preset does
+ * per task comes from the tasks of `registry` (built-in ones unless plugins added more): every
+ * task is generated, each task's rows are mirrored at the rate it declares, and small-model
+ * presets use each task's `lowResolutionParams` and `rationaleTemplate`.
+ */
+export function resolvePlan(preset: PipelinePreset, overrides: PlanOverrides = {}, registry: Pick<TaskRegistry, 'list'> = defaultRegistry()): PipelinePlan {
+  const { smallModel, ...base } = PRESETS[preset];
+  const tasks = registry.list();
+  const byTask = <T>(value: (task: Task<unknown>) => T | undefined): Record<string, T> =>
+    Object.fromEntries(tasks.flatMap((t) => {
+      const v = value(t);
+      return v === undefined ? [] : [[t.id, v]];
+    }));
+  const generate = {
+    ...base.data,
+    tasks: tasks.map((t) => t.id),
+    params: smallModel ? byTask((t) => t.lowResolutionParams) : {},
+  };
+  let data: PipelinePlan['data'] = generate;
   if (overrides.dataDir !== undefined) data = { kind: 'existing', dir: overrides.dataDir };
-  else if (overrides.sources && overrides.sources.length > 0) data = { ...base.data, sources: [...overrides.sources] };
-  return pipelinePlan.parse({ ...base, seed: overrides.seed ?? 0, data });
+  else if (overrides.sources && overrides.sources.length > 0) data = { ...generate, sources: [...overrides.sources] };
+  const sft = {
+    ...base.sft,
+    taskTemplates: smallModel ? byTask((t) => t.rationaleTemplate) : {},
+    mirror: byTask((t) => (t.mirrorAnswer ? t.mirrorRate : undefined)),
+  };
+  return pipelinePlan.parse({ ...base, sft, plugins: [...(overrides.plugins ?? [])], seed: overrides.seed ?? 0, data });
 }
 
 /** The keys (dotted paths) at which two plans differ, for a clear resume error. */
@@ -172,4 +205,11 @@ export function planDifferences(a: unknown, b: unknown, prefix = ''): string[] {
   }
   const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
   return keys.flatMap((k) => planDifferences((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], prefix ? `${prefix}.${k}` : k));
+}
+
+/** The built-in tasks plus those of the plugin modules (import specifiers), in that order. */
+export async function pipelineRegistry(plugins: readonly string[]): Promise<TaskRegistry> {
+  const registry = defaultRegistry();
+  for (const plugin of plugins) await loadTaskPlugin(registry, plugin);
+  return registry;
 }

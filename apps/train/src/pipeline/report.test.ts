@@ -42,7 +42,7 @@ const runs = {
   grpo: run(RUN_LABELS.grpo, (i) => i < 28, (i) => i % 2 === 0),
   control: run(RUN_LABELS.control, (i) => i >= 4 && i < 20, (i) => i % 4 !== 3),
 };
-const chance = { crop: { chance: 0.25, variants: { separate: [40, 4] as const } }, flip: { chance: 0.125, variants: { '2x2': [40, 8] as const } } };
+const chance = { crop: { chance: 0.25, variants: { separate: [40, 0.25] as const } }, flip: { chance: 0.125, variants: { '2x2': [40, 0.125] as const } } };
 const machine: MachineInfo = { cpu: 'Test CPU', cores: 2, memoryGiB: 8, os: 'Linux 6', node: 'v20.0.0', packages: { '@spatial-ssrl/model': '0.1.0' } };
 
 describe('taskReportOf', () => {

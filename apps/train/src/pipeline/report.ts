@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { accuracyBarChart, answerSpreadTable, findingsMarkdown, pairedCounts, taskAccuracyTable, taskFormatTable, type AnswerSpread, type PairedCounts, type RunComparison, type TaskReport } from '@spatial-ssrl/bench';
 import { extractBoxed } from '@spatial-ssrl/rewards';
 import { writeFileAtomic, formatDuration } from '@spatial-ssrl/spec/node';
-import type { TaskChance } from './chance.js';
+import type { TaskChance } from '@spatial-ssrl/tasks';
 import type { EvaluationSummary, ScoredItem } from './evaluate-stage.js';
 import { writeFigure, type FigureFiles } from './figures.js';
 import type { MachineInfo } from './machine.js';
@@ -201,10 +201,18 @@ function chanceNote(chance: Readonly<Record<string, TaskChance>>): string {
   const parts = Object.entries(chance).map(
     ([task, c]) =>
       `${task}: ${Object.entries(c.variants)
-        .map(([v, [n, k]]) => `${v} ${n}× 1/${k}`)
+        .map(([v, [n, p]]) => `${v} ${n}× ${fraction(p)}`)
         .join(', ')}`,
   );
-  return parts.length ? `Chance = mean over the test items of 1 / (size of the item's answer space): ${parts.join('; ')}.` : 'Chance levels are unknown for this dataset (no `dataset.json` with task params).';
+  return parts.length
+    ? `Chance = mean over the test items of the chance each item's task declares for its variant (1 / size of the answer space unless the task says otherwise): ${parts.join('; ')}.`
+    : 'Chance levels are unknown for this dataset (no `dataset.json` with task params).';
+}
+
+// 1/k when the chance is the inverse of a whole number, else three decimals.
+function fraction(p: number): string {
+  const k = Math.round(1 / p);
+  return Math.abs(1 / p - k) < 1e-9 ? `1/${k}` : p.toFixed(3);
 }
 
 function figureMarkdown(f: FigureFiles, alt: string): string {

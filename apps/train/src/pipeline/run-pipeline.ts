@@ -2,13 +2,13 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { taskAccuracyTable, findingsMarkdown } from '@spatial-ssrl/bench';
+import { chanceByTask } from '@spatial-ssrl/tasks';
 import { loadBackend, readCheckpointManifest } from '@spatial-ssrl/model';
-import { writeFileAtomic, formatDuration, createProgress, type Progress, type ProgressStream } from '@spatial-ssrl/spec/node';
-import { chanceByTask } from './chance.js';
+import { writeFileAtomic, formatDuration, createProgress, type Progress, type ProgressStream, readDatasetManifest } from '@spatial-ssrl/spec/node';
 import { dataStage, MIN_TEST_PER_TASK, type DataSummary } from './data-stage.js';
 import { evaluateCheckpoint, readScoredItems, type EvaluationSummary } from './evaluate-stage.js';
 import { machineInfo } from './machine.js';
-import { pipelinePlan, planDifferences, type PipelinePlan } from './plan.js';
+import { pipelinePlan, pipelineRegistry, planDifferences, type PipelinePlan } from './plan.js';
 import { RUN_LABELS, taskReportOf, writeReport, type EvaluatedRun, type ReportInput } from './report.js';
 import { currentLoad, inputsHash, readStageRecord, writeStageRecord, type StageRecord } from './stage-record.js';
 import { controlStage, grpoStage, PipelineInterrupted, sftStage, type StageIo } from './train-stages.js';
@@ -111,6 +111,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     if (!quiet) options.stream.write(text);
   };
   await preparePipelineFolder(out, plan, options.resume);
+  const registry = await pipelineRegistry(plan.plugins);
   const total = STAGES.length + 1;
   const records = new Map<StageId, StageRecord>();
   const skipped: StageId[] = [];
@@ -209,7 +210,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   const sftDir = join(out, 'sft');
   await runStage('sft', { data: dataInputs, model: plan.model, sft: plan.sft, seed: plan.seed }, async (dir, resume, prior) => {
     await ensureBackend();
-    return sftStage(plan, dataDir, dir, resume, prior, io);
+    return sftStage(plan, registry, dataDir, dir, resume, prior, io);
   });
   const sftSha = (await readCheckpointManifest(join(sftDir, 'checkpoint'))).weights.sha256;
   const sftEval = await evalStage('eval-sft', sftDir);
@@ -228,7 +229,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     { data: dataInputs, init: sftSha, control: plan.control, batch: plan.sft.batchSize, seconds: Math.round(grpoSec * 10) / 10, seed: plan.seed },
     async (dir, resume, prior) => {
       await ensureBackend();
-      return controlStage(plan, dataDir, sftDir, dir, grpoSec, resume, prior, io);
+      return controlStage(plan, registry, dataDir, sftDir, dir, grpoSec, resume, prior, io);
     },
   );
   const controlEval = await evalStage('eval-control', controlDir);
@@ -239,7 +240,8 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     grpo: await evaluatedRun(RUN_LABELS.grpo, grpoEval, join(out, 'eval-grpo')),
     control: await evaluatedRun(RUN_LABELS.control, controlEval, join(out, 'eval-control')),
   };
-  const chance = await chanceByTask(dataDir, runs.sft.items);
+  const manifest = await readDatasetManifest(dataDir).catch(() => undefined);
+  const chance = manifest ? chanceByTask(registry, manifest.config.tasks, runs.sft.items) : {};
   const input: ReportInput = {
     dir: out,
     command: options.command,

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { link, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadCheckpoint, saveCheckpoint, trainGrpo, trainSft, type GrpoResult, type SftResult } from '@spatial-ssrl/model';
+import type { TaskRegistry } from '@spatial-ssrl/tasks';
 import { pct, trainerProgress, type TrainerProgressIo } from '../trainer-progress.js';
 import type { PipelinePlan } from './plan.js';
 
@@ -45,7 +46,7 @@ function summary(r: SftResult | GrpoResult): TrainSummary {
 }
 
 /** The SFT cold start into `dir`; `resume` continues `dir/checkpoint`, `priorSec` is time already spent on it. */
-export async function sftStage(plan: PipelinePlan, data: string, dir: string, resume: boolean, priorSec: number, io: StageIo): Promise<TrainSummary> {
+export async function sftStage(plan: PipelinePlan, registry: TaskRegistry, data: string, dir: string, resume: boolean, priorSec: number, io: StageIo): Promise<TrainSummary> {
   const t = trainerProgress('sft', io);
   const result = await trainSft(
     {
@@ -63,6 +64,7 @@ export async function sftStage(plan: PipelinePlan, data: string, dir: string, re
       taskTemplates: plan.sft.taskTemplates,
       taskWeights: plan.sft.taskWeights,
       mirror: plan.sft.mirror,
+      registry,
       resume: resume && existsSync(join(dir, 'checkpoint')),
     },
     { ...t.hooks, onStep: (p) => t.step(p.step, p.totalSteps, `loss ${p.loss.toFixed(4)}  ${p.samplesPerSec.toFixed(0)} samples/s`) },
@@ -119,6 +121,7 @@ export async function grpoStage(
  */
 export async function controlStage(
   plan: PipelinePlan,
+  registry: TaskRegistry,
   data: string,
   sftDir: string,
   dir: string,
@@ -157,6 +160,7 @@ export async function controlStage(
       taskTemplates: plan.sft.taskTemplates,
       taskWeights: plan.sft.taskWeights,
       mirror: plan.sft.mirror,
+      registry,
       resume: true,
     },
     { ...t.hooks, onStep: (p) => t.step(p.step, p.totalSteps, `loss ${p.loss.toFixed(4)}  ${p.samplesPerSec.toFixed(0)} samples/s`) },

@@ -1,7 +1,7 @@
 import { createRgb, type DepthMap } from '@spatial-ssrl/image';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng, deriveSeed } from '@spatial-ssrl/spec';
-import { isRejection, type Task, type TaskInput, type TaskResult, type TaskSample } from '../task.js';
+import { isRejection, taskChance, type Task, type TaskInput, type TaskResult, type TaskSample } from '../task.js';
 import { answerBalance, determinismProblems, mirrorProblems, recognitionProblems, rejectionProblems, rewardProblems, sampleProblems } from './checks.js';
 import { syntheticInputs } from './synthetic-source.js';
 
@@ -20,7 +20,7 @@ export interface DescribeTaskOptions {
   readonly seed?: number;
   /** Smallest fraction of inputs that must give a sample rather than a rejection (default 0.5). */
   readonly minAcceptRate?: number;
-  /** Timeout of the generation step, milliseconds (default 60 000). */
+  /** Timeout of the generation step, milliseconds (default 600 000: it only catches a hang). */
   readonly timeout?: number;
 }
 
@@ -43,6 +43,13 @@ function fingerprint(input: TaskInput): string {
   return h.toString(16);
 }
 
+// `params` with the field at dotted `path` set to `value`.
+function withParam(params: unknown, path: string, value: number): unknown {
+  const [head, ...rest] = path.split('.');
+  const object = (typeof params === 'object' && params !== null ? params : {}) as Record<string, unknown>;
+  return { ...object, [head]: rest.length === 0 ? value : withParam(object[head], rest.join('.'), value) };
+}
+
 function depthOf(width: number, height: number, value: number, valid: number): DepthMap {
   return { width, height, data: new Float32Array(width * height).fill(value), valid: new Uint8Array(width * height).fill(valid) };
 }
@@ -50,7 +57,8 @@ function depthOf(width: number, height: number, value: number, valid: number): D
 /**
  * Declares the conformance suite of a task as vitest `describe`/`it` blocks: params schema,
  * determinism, declared variants / image count / answer space / `<image>` placeholders, answer
- * balance (chi-square per variant), reward round trip through `scoreResponse`, a declared
+ * balance (chi-square per variant), reward round trip through `scoreResponse`, a chance level
+ * per variant, difficulty knobs that parse and make samples at both ends, a declared
  * `mirrorAnswer` that stays in the answer space and undoes itself, and clean rejections of
  * degenerate inputs. Call it at the top level of a `*.test.ts` file.
  */
@@ -76,7 +84,7 @@ export function describeTask<P>(task: Task<P>, options: DescribeTaskOptions = {}
         runs.push({ input, seed, result: task.generate(input, params, createRng(seed)) });
       }
       samples = runs.flatMap((r) => (isRejection(r.result) ? [] : [r.result]));
-    }, options.timeout ?? 60_000);
+    }, options.timeout ?? 600_000);
 
     it('has a kebab-case id, a description and what it needs', () => {
       expect(task.id).toMatch(/^[a-z][a-z0-9-]*$/);
@@ -138,6 +146,35 @@ export function describeTask<P>(task: Task<P>, options: DescribeTaskOptions = {}
     it('scores the boxed answer 1 and a wrong one 0.1 with the training reward', () => {
       for (const s of samples.slice(0, 20)) expect(rewardProblems(task, params, s)).toEqual([]);
     });
+
+    it('declares a chance level in (0, 1] for every variant', () => {
+      for (const v of task.variants(params)) {
+        const chance = taskChance(task, params, v);
+        expect(chance, `variant '${v}'`).toBeGreaterThan(0);
+        expect(chance, `variant '${v}'`).toBeLessThanOrEqual(1);
+      }
+    });
+
+    for (const knob of task.difficulty ?? []) {
+      it(`makes samples at both ends of its difficulty knob '${knob.param}' (${knob.min} to ${knob.max}, harder when ${knob.harder})`, () => {
+        expect(knob.min).toBeLessThan(knob.max);
+        expect(knob.description.length).toBeGreaterThan(0);
+        for (const value of [knob.min, knob.max]) {
+          const parsed = task.params.safeParse(withParam(params, knob.param, value));
+          expect(parsed.success, `params with ${knob.param} = ${value}: ${parsed.error?.issues[0]?.message}`).toBe(true);
+          const made = runs.slice(0, 40).filter((r, i) => !isRejection(task.generate(r.input, parsed.data as P, createRng(deriveSeed(r.seed, 'knob', i)))));
+          expect(made.length, `samples from 40 inputs with ${knob.param} = ${value}`).toBeGreaterThan(0);
+        }
+      });
+    }
+
+    if (task.mirrorRate !== undefined) {
+      it('declares a mirror rate in [0, 1] only with a mirror rule', () => {
+        expect(typeof task.mirrorAnswer).toBe('function');
+        expect(task.mirrorRate).toBeGreaterThanOrEqual(0);
+        expect(task.mirrorRate).toBeLessThanOrEqual(1);
+      });
+    }
 
     if (task.mirrorAnswer) {
       it('maps answers under mirroring into the answer space, and back when mirrored twice', () => {

@@ -9,7 +9,6 @@ import { labelBox, PATCH_BORDER_WIDTH } from '../patch-style.js';
 import { CROP_PROMPT, cropParams, cropTask, type CropMeta } from './crop.js';
 import { DISTRACTOR_TRANSFORMS, renderOption } from './crop-options.js';
 
-describeTask(cropTask);
 describeTask(cropTask, { params: { layout: 'composite' }, samples: 120 });
 
 const separate = cropParams.parse({});

@@ -65,6 +65,16 @@ export const cropTask: Task<CropParams> = defineTask<CropParams>({
   mirrorAnswer: ({ variant, answer }) => (variant === 'separate' && CROP_LETTERS.includes(answer) ? answer : null),
   recognizePrompt: (words) =>
     words === promptWords(CROP_PROMPT) ? 'separate' : words === promptWords(CROP_COMPOSITE_PROMPT) ? 'composite' : null,
+  mirrorRate: 0.5,
+  difficulty: [
+    {
+      param: 'minOptionDiff',
+      min: 0,
+      max: 16,
+      harder: 'lower',
+      description: 'smallest mean absolute difference (0-255) between the answer and a distractor: lower admits options that look more alike',
+    },
+  ],
   generate(input, params, rng) {
     const bad = checkRgb(input.rgb) ?? checkMinSize(input.rgb, 2 * params.minSide, 2 * params.minSide, 'a hole of the minimum side');
     if (bad) return bad;

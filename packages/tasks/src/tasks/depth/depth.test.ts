@@ -1,6 +1,5 @@
 import { labelColouredFill, markerRadiusFor } from '@spatial-ssrl/image';
 import { describe, expect, it } from 'vitest';
-import { describeTask } from '../../testing/index.js';
 import { createRng } from '@spatial-ssrl/spec';
 import { isRejection, type TaskSample } from '../../task.js';
 import { depthFrom, inputOf, pixel, texturedRgb } from '../__fixtures__/inputs.js';
@@ -9,7 +8,6 @@ import { minMarkerDistance } from '../marker-geometry.js';
 import { DEPTH_PROMPT, depthParams, depthTask, type DepthMeta } from './depth.js';
 import { percentileNormalise } from './depth-normalise.js';
 
-describeTask(depthTask);
 
 const params = depthParams.parse({});
 

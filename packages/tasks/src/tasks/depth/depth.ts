@@ -96,6 +96,16 @@ export const depthTask: Task<DepthParams> = defineTask<DepthParams>({
   // Mirroring moves the markers, not their depths: the order of the labels stays.
   mirrorAnswer: ({ answer }) => (ANSWERS.includes(answer) ? answer : null),
   recognizePrompt: (words) => (words === promptWords(DEPTH_PROMPT) ? '3-regions' : null),
+  difficulty: [
+    {
+      param: 'window.maxRange',
+      min: 0.05,
+      max: 0.25,
+      harder: 'higher',
+      description: 'largest range of normalised depth inside a marked region: higher admits regions whose depth is less uniform',
+    },
+  ],
+  lowResolutionParams: { markerRadius: 16, markerFill: 'by-label' },
   generate(input, params, rng) {
     const bad = checkRgb(input.rgb);
     if (bad) return bad;

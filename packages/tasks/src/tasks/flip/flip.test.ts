@@ -1,13 +1,11 @@
 import { cropRgb, rgbEquals } from '@spatial-ssrl/image';
 import { describe, expect, it } from 'vitest';
-import { describeTask } from '../../testing/index.js';
 import { createRng } from '@spatial-ssrl/spec';
 import { isRejection, type TaskSample } from '../../task.js';
 import { inputOf, texturedRgb } from '../__fixtures__/inputs.js';
 import { verifyFlip, verifyMirroredFlip } from '../__fixtures__/verify.js';
 import { FLIP_PROMPT, flipParams, flipTask, type FlipMeta } from './flip.js';
 
-describeTask(flipTask);
 
 const params = flipParams.parse({});
 

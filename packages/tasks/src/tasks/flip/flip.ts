@@ -62,6 +62,16 @@ export const flipTask: Task<FlipParams> = defineTask<FlipParams>({
     return m ? `${Number(m[1]) ^ 1}-${m[2]}` : null;
   },
   recognizePrompt: (words) => (words === promptWords(FLIP_PROMPT) ? '2x2' : null),
+  mirrorRate: 0.5,
+  difficulty: [
+    {
+      param: 'minDiff',
+      min: 0,
+      max: 32,
+      harder: 'lower',
+      description: 'smallest mean absolute difference (0-255) between the flipped patch and the original: lower admits flips that are harder to see',
+    },
+  ],
   generate(input, params, rng) {
     const bad = checkRgb(input.rgb) ?? checkMinSize(input.rgb, 2 * params.minPatchSize, 2 * params.minPatchSize, 'a 2×2 grid');
     if (bad) return bad;

@@ -1,6 +1,5 @@
 import { labelColouredFill, markerRadiusFor } from '@spatial-ssrl/image';
 import { describe, expect, it } from 'vitest';
-import { describeTask } from '../../testing/index.js';
 import { createRng } from '@spatial-ssrl/spec';
 import { isRejection, type TaskSample } from '../../task.js';
 import { depthFrom, inputOf, pixel, texturedRgb } from '../__fixtures__/inputs.js';
@@ -10,7 +9,6 @@ import { COMPOUND_DIRECTIONS, SINGLE_DIRECTIONS, positionAnswer } from './positi
 import { findBlocks, findPair, minMaxNormalise, type Block, type MinMaxDepth } from './position-candidates.js';
 import { positionParams, positionPrompt, positionTask, type PositionMeta } from './position.js';
 
-describeTask(positionTask);
 
 const params = positionParams.parse({});
 const W = 480;

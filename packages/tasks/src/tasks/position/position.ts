@@ -122,6 +122,18 @@ export const positionTask: Task<PositionParams> = defineTask<PositionParams>({
   imageCount: () => 1,
   answerSpace: () => LETTERS,
   recognizePrompt: (words) => PROMPT_FORMS.find((f) => f.pattern.test(words))?.kind ?? null,
+  difficulty: [
+    {
+      param: 'separation',
+      min: 0.1,
+      max: 0.4,
+      harder: 'lower',
+      description: 'smallest gap of normalised depth between the two markers of a far pair: lower admits pairs whose order is harder to see',
+    },
+  ],
+  // Naming the direction before the letter lets a small model learn the option lookup.
+  rationaleTemplate: '<think>{meta.direction}</think>\\boxed{{answer}}',
+  lowResolutionParams: { markerRadius: 16, markerFill: 'by-label' },
   generate(input, params, rng) {
     const bad = checkRgb(input.rgb);
     if (bad) return bad;

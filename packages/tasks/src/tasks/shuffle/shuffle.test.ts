@@ -8,7 +8,6 @@ import { labelBox } from '../patch-style.js';
 import { SHUFFLE_VARIANTS, type ShuffleVariant } from './shuffle-layouts.js';
 import { shuffleParams, shuffleTask, type ShuffleMeta } from './shuffle.js';
 
-describeTask(shuffleTask);
 describeTask(shuffleTask, { params: { mix: { '2x2': 1 } }, samples: 150, minAcceptRate: 0.8 });
 
 const only = (variant: ShuffleVariant) => shuffleParams.parse({ mix: { [variant]: 1 } });

@@ -93,6 +93,16 @@ export const shuffleTask: Task<ShuffleParams> = defineTask<ShuffleParams>({
     return mirroredArrangement(slots, cols).join('-');
   },
   recognizePrompt: (words) => SHUFFLE_VARIANTS.find((v) => promptWords(shufflePromptText(v)) === words) ?? null,
+  mirrorRate: 0.5,
+  difficulty: [
+    {
+      param: 'minPatchSize',
+      min: minPatchSide(),
+      max: 64,
+      harder: 'lower',
+      description: 'smallest patch side in pixels: smaller pieces carry less content to match across the seams',
+    },
+  ],
   generate(input, params, rng) {
     const bad = checkRgb(input.rgb);
     if (bad) return bad;
