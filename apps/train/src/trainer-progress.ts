@@ -5,7 +5,7 @@ import { createProgress, type Progress, type ProgressStream } from '@spatial-ssr
 export const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
 
 /** One held-out evaluation as a line: accuracy per task, then overall accuracy and format rate. */
-export function evalLine(report: EvalReport): string {
+function evalLine(report: EvalReport): string {
   const tasks = Object.entries(report.tasks).map(([t, s]) => `${t} ${pct(s.accuracy)}`);
   return `${tasks.join(', ')}; all ${pct(report.overall.accuracy)}, format ${pct(report.overall.format)}`;
 }

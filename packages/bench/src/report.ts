@@ -10,7 +10,7 @@ export const PAPER_COLUMNS = ['Sp457', '3DSR', 'SpEval', 'QSp+', 'WhatsUp', 'Vie
 export type PaperColumn = (typeof PAPER_COLUMNS)[number];
 
 /** Registry name of the benchmark behind each paper column. */
-export const PAPER_COLUMN_BENCHMARK: Readonly<Record<PaperColumn, string>> = {
+const PAPER_COLUMN_BENCHMARK: Readonly<Record<PaperColumn, string>> = {
   Sp457: 'spatial457',
   '3DSR': '3dsrbench',
   SpEval: 'spatialeval',

@@ -56,7 +56,7 @@ export interface RunResult {
 }
 
 /** Cache key of one item under a policy and sampling settings. */
-export function cacheKeyFor(policy: Policy, benchmark: Benchmark, item: BenchItem, sampling: SamplingParams): CacheKey {
+function cacheKeyFor(policy: Policy, benchmark: Benchmark, item: BenchItem, sampling: SamplingParams): CacheKey {
   return { model: policy.id, benchmark: benchmark.name, item: item.id, sampling: samplingHash(sampling), prompt: promptHash(item.prompt) };
 }
 

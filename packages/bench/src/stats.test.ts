@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BenchError } from './errors.js';
 import {
-  chanceAccuracy,
   differenceVerdict,
   newcombeDifference,
   newcombePairedDifference,
@@ -113,15 +112,6 @@ describe('newcombePairedDifference', () => {
   it('refuses empty or negative tables', () => {
     expect(() => newcombePairedDifference({ bothRight: 0, onlyFirst: 0, onlySecond: 0, bothWrong: 0 })).toThrow(/all zero/);
     expect(() => newcombePairedDifference({ bothRight: -1, onlyFirst: 0, onlySecond: 0, bothWrong: 3 })).toThrow(/bothRight/);
-  });
-});
-
-describe('chanceAccuracy', () => {
-  it('averages 1/size over the items', () => {
-    expect(chanceAccuracy([4, 4, 4])).toBe(0.25);
-    near(chanceAccuracy([23, 5, 5]), (1 / 23 + 2 / 5) / 3, 15);
-    expect(() => chanceAccuracy([])).toThrow(/at least one item/);
-    expect(() => chanceAccuracy([0])).toThrow(/≥ 1/);
   });
 });
 

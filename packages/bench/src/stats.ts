@@ -137,20 +137,6 @@ export function newcombePairedDifference(counts: PairedCounts, confidence = 0.95
   return { estimate: d, lower: Math.max(-1, lower), upper: Math.min(1, upper) };
 }
 
-/**
- * Expected accuracy of answering uniformly at random, given the size of each item's answer
- * space (e.g. 23 orderings of a 2×2 shuffle without the identity): the mean of 1/size, 0-1.
- */
-export function chanceAccuracy(answerSpaceSizes: readonly number[]): number {
-  if (answerSpaceSizes.length === 0) throw new BenchError('BAD_ARGUMENT', 'chanceAccuracy needs at least one item');
-  let sum = 0;
-  for (const k of answerSpaceSizes) {
-    if (!Number.isInteger(k) || k < 1) throw new BenchError('BAD_ARGUMENT', `answer space sizes must be whole numbers ≥ 1, got ${k}`);
-    sum += 1 / k;
-  }
-  return sum / answerSpaceSizes.length;
-}
-
 /** Whether an interval for a difference lies above 0 (`higher`), below 0 (`lower`) or covers 0 (`unclear`). */
 export function differenceVerdict(interval: Interval): 'higher' | 'lower' | 'unclear' {
   if (interval.lower > 0) return 'higher';

@@ -22,7 +22,7 @@ export interface TaskRun {
 }
 
 /** Words for the three outcomes of a comparison, e.g. `GRPO helped` / `GRPO hurt` / `no clear difference`. */
-export interface VerdictPhrases {
+interface VerdictPhrases {
   readonly higher: string;
   readonly lower: string;
   readonly unclear: string;
@@ -65,7 +65,7 @@ const signed = (x: number): string => {
 };
 
 /** Tasks of a report, sorted, without the pooled row. */
-export function reportTasks(report: TaskReport): string[] {
+function reportTasks(report: TaskReport): string[] {
   return [...new Set(report.runs.flatMap((r) => Object.keys(r.tasks)))].sort();
 }
 

@@ -4,7 +4,7 @@ import { checkMask, checkMatrix, checkNumber } from './validate.js';
 export const MASK_EPS = 1e-8;
 
 /** `Σ v·m` without validation. */
-export function sumUnchecked(values: number[][], mask: number[][]): number {
+function sumUnchecked(values: number[][], mask: number[][]): number {
   let s = 0;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
@@ -15,7 +15,7 @@ export function sumUnchecked(values: number[][], mask: number[][]): number {
 }
 
 /** `Σ m` without validation. */
-export function countUnchecked(mask: number[][]): number {
+function countUnchecked(mask: number[][]): number {
   let n = 0;
   for (const row of mask) for (const m of row) n += m;
   return n;
@@ -44,7 +44,7 @@ export function rowMeanUnchecked(values: number[][], mask: number[][], eps: numb
 }
 
 /** Masked variance without validation. */
-export function varUnchecked(values: number[][], mask: number[][], unbiased: boolean): number {
+function varUnchecked(values: number[][], mask: number[][], unbiased: boolean): number {
   const mu = meanUnchecked(values, mask, MASK_EPS);
   const sq = values.map((row) => row.map((v) => (v - mu) * (v - mu)));
   const variance = meanUnchecked(sq, mask, MASK_EPS);

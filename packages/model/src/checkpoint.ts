@@ -13,11 +13,11 @@ import { TEXT_TOKENS } from './tokenizer.js';
 /** Name of the manifest file of a checkpoint directory. */
 export const MODEL_FILE = 'model.json';
 /** Name of the float32 little-endian weights file. */
-export const WEIGHTS_FILE = 'weights.bin';
+const WEIGHTS_FILE = 'weights.bin';
 /** Name of the trainer state (optimizer step, data cursor, RNG keys, run config). */
-export const TRAINING_FILE = 'training.json';
+const TRAINING_FILE = 'training.json';
 /** Name of the optimizer moments file (float32, `m` then `v` per parameter). */
-export const OPTIMIZER_FILE = 'optimizer.bin';
+const OPTIMIZER_FILE = 'optimizer.bin';
 
 const FORMAT = 'spatial-ssrl-policy';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Which input channels the image encoder sees. */
-export const inputFeatures = z.object({
+const inputFeatures = z.object({
   /** The RGB values, scaled to [-1, 1]. */
   rgb: z.boolean(),
   /** Fixed horizontal and vertical luminance gradients (central differences / 128). */

@@ -35,7 +35,7 @@ export interface TokenFeed {
 }
 
 /** Memory length of a batch: image tokens of every slot plus conditioning tokens. */
-export function memoryLength(config: ModelConfig, imagesPerRow: number, conditionLength: number): number {
+function memoryLength(config: ModelConfig, imagesPerRow: number, conditionLength: number): number {
   return imagesPerRow * imageTokenCount(config) + conditionLength;
 }
 

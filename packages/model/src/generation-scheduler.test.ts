@@ -5,7 +5,7 @@ import { modelPresets, type ModelConfig } from './config.js';
 import { ModelError, QueueFullError } from './errors.js';
 import { createGenerationScheduler, requestKey, type GenerationJob, type GenerationSchedulerOptions } from './generation-scheduler.js';
 import { PolicyModel } from './model.js';
-import type { PolicyRequest, SamplingParams } from './policy.js';
+import type { PolicyRequest, SamplingParams } from '@spatial-ssrl/spec';
 
 const config: ModelConfig = { ...modelPresets.tiny, maxAnswerTokens: 16 };
 let model: PolicyModel;

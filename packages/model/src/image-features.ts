@@ -42,7 +42,7 @@ function areaAxis(src: number, dst: number): AxisWeights {
  * lines and small markers that 2×2 bilinear sampling would skip; an axis that grows uses
  * bilinear sampling.
  */
-export function resizeArea(img: RgbImage, size: number): Uint8Array {
+function resizeArea(img: RgbImage, size: number): Uint8Array {
   if (!Number.isInteger(size) || size <= 0) throw new RangeError(`size must be a positive integer, got ${size}`);
   if (img.width < size || img.height < size) return resizeBilinear(img, size, size).data;
   const xs = areaAxis(img.width, size);

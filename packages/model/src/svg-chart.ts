@@ -11,7 +11,7 @@ export interface ChartSeries {
 }
 
 /** An axis: its label and optional fixed range (otherwise fitted to the data). */
-export interface ChartAxis {
+interface ChartAxis {
   readonly label: string;
   readonly min?: number;
   readonly max?: number;

@@ -32,7 +32,7 @@ export const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
     .pipe(z.number().int().min(min).max(max));
 
 /** One `--tasks` entry: a task id and its weight. */
-export interface TaskChoice {
+interface TaskChoice {
   readonly id: string;
   readonly weight: number;
 }
@@ -89,5 +89,3 @@ export const generateArgs = z.object({
   force: z.boolean().default(false),
   quiet: z.boolean().default(false),
 });
-/** Parsed `generate` arguments. */
-export type GenerateArgs = z.infer<typeof generateArgs>;

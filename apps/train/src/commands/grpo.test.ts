@@ -81,7 +81,7 @@ describe('ssrl-train grpo', () => {
     expect(single.code).toBe(1);
     expect(single.stderr).toMatch(/ssrl-train grpo: grpo options: groupSize: must be at least 2, got 1: .*\[bad-config\]/);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toMatch(/nowhere.*samples\.jsonl: cannot read samples\.jsonl .*\[dataset-invalid\]/);
+    expect(missing.stderr).toMatch(/nowhere.*samples\.jsonl does not exist; is this a dataset directory.*\[not-a-dataset\]/);
   });
 
   it('documents the paper defaults and rejects malformed arguments', async () => {

@@ -147,7 +147,7 @@ describe('ssrl-train sft', () => {
   });
 
   it('reports a directory without samples.jsonl clearly', async () => {
-    await expect(runSftWith(['--data', '.', '--out', 'run2', '--steps', '1', '--quiet'], memoryIo())).rejects.toThrow(/samples\.jsonl: cannot read samples\.jsonl/);
+    await expect(runSftWith(['--data', '.', '--out', 'run2', '--steps', '1', '--quiet'], memoryIo())).rejects.toThrow(/samples\.jsonl does not exist; is this a dataset directory/);
   });
 });
 

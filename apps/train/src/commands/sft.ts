@@ -208,30 +208,6 @@ export async function runSftWith(argv: readonly string[], io: CommandIo): Promis
   return 0;
 }
 
-/**
- * Runs `ssrl-train sft` on `argv` (the arguments after `sft`) with the process's streams;
- * resolves to the exit code (0 done, 1 error, 2 usage, 130 interrupted).
- */
-export async function runSft(argv: string[]): Promise<number> {
-  const controller = new AbortController();
-  const onSigint = (): void => controller.abort(new Error('interrupted'));
-  process.once('SIGINT', onSigint);
-  const io: CommandIo = { out: process.stdout, err: process.stderr, cwd: process.cwd(), env: process.env, signal: controller.signal };
-  try {
-    return await runSftWith(argv, io);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      io.err.write(`ssrl-train sft: ${error.message}\nRun "ssrl-train sft --help" for usage.\n`);
-      return 2;
-    }
-    const code = error instanceof ModelError ? ` [${error.code}]` : '';
-    io.err.write(`ssrl-train sft: ${error instanceof Error ? error.message : String(error)}${code}\n`);
-    return 1;
-  } finally {
-    process.off('SIGINT', onSigint);
-  }
-}
-
 /** `ssrl-train sft` as a command of the CLI's command table. */
 export const sftCommand: Command = {
   name: 'sft',

@@ -21,7 +21,7 @@ export interface DataSummary {
 }
 
 /** Counts the records of a dataset directory's `samples.jsonl` by split and task; a missing file, a bad record or an empty split is a `DatasetError`. */
-export async function summariseDataset(dir: string): Promise<DataSummary> {
+async function summariseDataset(dir: string): Promise<DataSummary> {
   const file = join(dir, DATASET_FILES.samples);
   const trainByTask: Record<string, number> = {};
   const testByTask: Record<string, number> = {};

@@ -47,7 +47,7 @@ export interface EvaluateCheckpointOptions {
 }
 
 /** Keeps the first `perTask` items of each task (all when 0). */
-export function firstPerTask(items: readonly BenchItem[], perTask: number): BenchItem[] {
+function firstPerTask(items: readonly BenchItem[], perTask: number): BenchItem[] {
   if (perTask <= 0) return [...items];
   const seen = new Map<string, number>();
   return items.filter((it) => {

@@ -81,7 +81,7 @@ export function taskReportOf(input: Pick<ReportInput, 'runs' | 'chance'>): TaskR
 }
 
 /** Distinct boxed answers per task for each run, and distinct gold answers. */
-export function answerSpreadOf(runs: ReportInput['runs']): AnswerSpread {
+function answerSpreadOf(runs: ReportInput['runs']): AnswerSpread {
   const distinct = (items: readonly ScoredItem[], pick: (i: ScoredItem) => string): Record<string, number> => {
     const sets = new Map<string, Set<string>>();
     for (const i of items) (sets.get(i.task) ?? sets.set(i.task, new Set()).get(i.task)!).add(pick(i));

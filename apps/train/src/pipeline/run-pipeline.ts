@@ -14,11 +14,11 @@ import { currentLoad, inputsHash, readStageRecord, writeStageRecord, type StageR
 import { controlStage, grpoStage, PipelineInterrupted, sftStage, type StageIo } from './train-stages.js';
 
 /** Name of the plan file at the top of a pipeline folder. */
-export const PIPELINE_FILE = 'pipeline.json';
+const PIPELINE_FILE = 'pipeline.json';
 const PIPELINE_FORMAT = 'spatial-ssrl-pipeline/1';
 
 /** Stage folders of a pipeline run, in order. */
-export const STAGES = [
+const STAGES = [
   { id: 'data', title: 'data' },
   { id: 'sft', title: 'SFT' },
   { id: 'eval-sft', title: 'evaluate SFT' },
@@ -30,10 +30,10 @@ export const STAGES = [
 type StageId = (typeof STAGES)[number]['id'];
 
 /** Why a pipeline folder cannot be used. */
-export type PipelineErrorCode = 'out-not-empty' | 'run-exists' | 'plan-mismatch' | 'bad-pipeline-file';
+type PipelineErrorCode = 'out-not-empty' | 'run-exists' | 'plan-mismatch' | 'bad-pipeline-file';
 
 /** A pipeline folder problem, with a `code` and a sentence saying what to do. */
-export class PipelineError extends Error {
+class PipelineError extends Error {
   override readonly name = 'PipelineError';
   constructor(
     readonly code: PipelineErrorCode,

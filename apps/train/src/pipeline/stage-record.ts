@@ -9,7 +9,7 @@ import { writeFileAtomic } from '@spatial-ssrl/spec/node';
 export const STAGE_FILE = 'stage.json';
 
 /** `<stage>/stage.json`: what the stage ran on, whether it finished, how long it took and the load around it. */
-export const stageRecord = z.object({
+const stageRecord = z.object({
   stage: z.string(),
   status: z.enum(['running', 'complete']),
   /** Hash of everything the stage's output depends on (plan section and upstream results). */

@@ -4,7 +4,7 @@ import { BenchError } from '../errors.js';
 import type { PolicyImage } from '@spatial-ssrl/spec';
 
 /** The container format of encoded image bytes from their magic number, when it is one a policy accepts. */
-export function sniffMime(bytes: Uint8Array): PolicyImage['mime'] | null {
+function sniffMime(bytes: Uint8Array): PolicyImage['mime'] | null {
   if (bytes.length >= 8 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) return 'image/png';
   if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
   return null;

@@ -12,10 +12,10 @@ export interface TsvLazyCell {
 }
 
 /** How many leading bytes of a lazy cell are kept in memory. */
-export const LAZY_HEAD_BYTES = 128;
+const LAZY_HEAD_BYTES = 128;
 
 /** A cell: decoded text, or a reference to bytes on disk for lazy columns. */
-export type TsvCell = string | TsvLazyCell;
+type TsvCell = string | TsvLazyCell;
 
 /** One data row: its 1-based number (header excluded) and one cell per header column. */
 export interface TsvRecord {

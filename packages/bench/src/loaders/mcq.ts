@@ -35,7 +35,7 @@ const mcqRow = z.object({
 });
 
 /** The VLMEvalKit multiple-choice prompt: optional hint, question, lettered options and the selection instruction (plus the CoT suffix). */
-export function vlmevalMcqPrompt(question: string, choices: McqChoices, hint: string | undefined, cot: boolean): string {
+function vlmevalMcqPrompt(question: string, choices: McqChoices, hint: string | undefined, cot: boolean): string {
   let p = '';
   if (hint !== undefined) p += `Hint: ${hint}\n`;
   p += `Question: ${question}\n`;

@@ -11,7 +11,7 @@ import { judgeQspatial, scoreQspatial } from '../scorers/qspatial.js';
 import { readVlmevalTsv } from './vlmeval-tsv.js';
 
 /** Per-item data of Q-Spatial items. */
-export interface QspatialMeta {
+interface QspatialMeta {
   readonly [key: string]: unknown;
   readonly answerValue: number;
   readonly answerUnit: string;
@@ -24,7 +24,7 @@ export const QSPATIAL_SYSTEM_PROMPT =
   '"""\\scalar{scalar} \\distance_unit{distance unit}""" at the end of your response.';
 
 /** The Q-Spatial prompt as VLMEvalKit builds it: system prompt, newline, then the reasoning template (CoT) or the bare question. */
-export function qspatialPrompt(question: string, cot: boolean): string {
+function qspatialPrompt(question: string, cot: boolean): string {
   const body = cot
     ? `Question: ${question}\nLet's thinkg step by step and start by finding good reference objects or object parts in the image.`
     : `Question: ${question}`;
@@ -101,7 +101,7 @@ const TUPLE = /^\(\s*([^,]+?)\s*,\s*['"]([^'"]*)['"]\s*\)$/;
  * answer_unit, question_type, image_path, image{bytes}`), the same rows as JSON/JSONL (image as
  * base64 or `image_path`), or a VLMEvalKit TSV whose `answer` is `(value, 'unit')`.
  */
-export async function loadQspatial(path: string, options: LoadOptions = {}): Promise<BenchItem<QspatialMeta>[]> {
+async function loadQspatial(path: string, options: LoadOptions = {}): Promise<BenchItem<QspatialMeta>[]> {
   const cot = options.cot ?? true;
   const root = options.imageRoot ?? dirname(path);
   const items: BenchItem<QspatialMeta>[] = [];

@@ -31,7 +31,7 @@ const row = z.object({
 });
 
 /** The official ViewSpatial-Bench prompt: question, newline, choices, then the CoT or the direct-answer instruction. */
-export function viewSpatialPrompt(question: string, choices: string, cot: boolean): string {
+function viewSpatialPrompt(question: string, choices: string, cot: boolean): string {
   const format = cot
     ? `\nThe final answer should be the option letter from the given choices.\n${FORMAT_INSTRUCTION}`
     : '\nReply only to the corresponding option.\nAnswer:';

@@ -8,7 +8,7 @@ import { judgeVsi, scoreVsi } from '../scorers/vsi-bench.js';
 import { ffmpegAvailable, findFrameFolder, findVideo, folderFrameCount, framesFromFolder, framesFromVideo, sampleFrameIndices, videoFrameCount } from './video-frames.js';
 
 /** Frames per video in the Spatial-SSRL VSI-Bench evaluation. */
-export const VSI_DEFAULT_FRAMES = 128;
+const VSI_DEFAULT_FRAMES = 128;
 
 // Questions about one video often sit next to each other: keep the frames of the few most
 // recently used videos instead of decoding them again for every question.

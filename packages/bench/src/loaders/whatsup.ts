@@ -9,7 +9,7 @@ import { judgeWhatsUp, scoreWhatsUp } from '../scorers/whatsup.js';
 import { mulberry32 } from '../random.js';
 
 /** Per-item data of What'sUp items. */
-export interface WhatsUpMeta {
+interface WhatsUpMeta {
   readonly [key: string]: unknown;
   readonly cot: boolean;
   readonly options: readonly string[];
@@ -17,7 +17,7 @@ export interface WhatsUpMeta {
 }
 
 /** Annotation file of each What'sUp controlled subset. */
-export const WHATSUP_FILES = { A: 'controlled_images_dataset.json', B: 'controlled_clevr_dataset.json' } as const;
+const WHATSUP_FILES = { A: 'controlled_images_dataset.json', B: 'controlled_clevr_dataset.json' } as const;
 
 const LETTERS = ['A', 'B', 'C', 'D'] as const;
 
@@ -27,7 +27,7 @@ const row = z.object({
 });
 
 /** The preposition a What'sUp image shows, read from its file name as the official evaluation does. */
-export function whatsUpPreposition(imagePath: string, subset: 'A' | 'B'): string {
+function whatsUpPreposition(imagePath: string, subset: 'A' | 'B'): string {
   if (imagePath.includes('left_of')) return 'left_of';
   if (imagePath.includes('right_of')) return 'right_of';
   if (subset === 'A') return imagePath.includes('_on_') ? 'on' : 'under';
@@ -35,7 +35,7 @@ export function whatsUpPreposition(imagePath: string, subset: 'A' | 'B'): string
 }
 
 /** The Spatial-SSRL What'sUp prompt: instruction (with the CoT suffix, or the direct-letter request), then `A: caption` lines. */
-export function whatsUpPrompt(options: readonly string[], cot: boolean): string {
+function whatsUpPrompt(options: readonly string[], cot: boolean): string {
   const head = cot
     ? `Based on the image, choose the correct option from the list below.${FORMAT_INSTRUCTION}`
     : 'Based on the image, choose the correct option from the list below. Only respond the corresponding letter (e.g., C).\n\n';
@@ -64,7 +64,7 @@ async function resolveJson(source: string, subset: 'A' | 'B'): Promise<string> {
  * folder), as the official loader substitutes its root for `data`. With `shuffleSeed` the
  * options are permuted per item and the correct letter is tracked (not in the official protocol).
  */
-export async function loadWhatsUp(source: string, options: LoadOptions = {}): Promise<BenchItem<WhatsUpMeta>[]> {
+async function loadWhatsUp(source: string, options: LoadOptions = {}): Promise<BenchItem<WhatsUpMeta>[]> {
   const subset = options.subset ?? 'A';
   const path = await resolveJson(source, subset);
   const rows = await readJsonList(path, row);

@@ -8,9 +8,9 @@ export interface ThreeDsrScoreItem extends McqScoreItem {
 }
 
 /** The four 3DSRBench settings of VLMEvalKit `_3DSRBench.evaluate`. */
-export const THREEDSR_SETTINGS = ['vanilla', 'flip_eval', 'circ_eval', 'flip_circ_eval'] as const;
+const THREEDSR_SETTINGS = ['vanilla', 'flip_eval', 'circ_eval', 'flip_circ_eval'] as const;
 /** One of {@link THREEDSR_SETTINGS}. */
-export type ThreeDsrSetting = (typeof THREEDSR_SETTINGS)[number];
+type ThreeDsrSetting = (typeof THREEDSR_SETTINGS)[number];
 
 const GROUP_KEY: Record<Exclude<ThreeDsrSetting, 'vanilla'>, (qid: string) => string> = {
   flip_eval: (q) => q.split('-flip').join(''),

@@ -6,7 +6,7 @@ import { pythonStrip } from '@spatial-ssrl/rewards';
 import { pyFloat, pyIsAlpha, pyLen } from './python-compat.js';
 
 /** VSI-Bench multiple-choice question types. */
-export const VSI_MCQ_TYPES = [
+const VSI_MCQ_TYPES = [
   'object_rel_direction_easy',
   'object_rel_direction_medium',
   'object_rel_direction_hard',
@@ -15,7 +15,7 @@ export const VSI_MCQ_TYPES = [
   'obj_appearance_order',
 ] as const;
 /** VSI-Bench numeric-answer question types. */
-export const VSI_NUMERIC_TYPES = ['object_abs_distance', 'object_counting', 'object_size_estimation', 'room_size_estimation'] as const;
+const VSI_NUMERIC_TYPES = ['object_abs_distance', 'object_counting', 'object_size_estimation', 'room_size_estimation'] as const;
 
 /**
  * Mean relative accuracy as the Spatial-SSRL script computes it: the share of the ten

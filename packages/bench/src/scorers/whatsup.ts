@@ -2,7 +2,7 @@ import type { BenchScore, ItemJudgement } from '../benchmark.js';
 import { assertAligned, countErrors, percentByKey, percentMean } from './aggregate.js';
 
 /** The What'sUp script's boxed extraction: last `boxed{…}` (backslash optional, no nested braces), or `''`. */
-export function whatsUpBoxed(response: string): string {
+function whatsUpBoxed(response: string): string {
   const all = [...response.matchAll(/boxed\{([^}]*)\}/g)];
   return all.length ? all[all.length - 1]![1]! : '';
 }

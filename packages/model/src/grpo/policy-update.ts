@@ -41,7 +41,7 @@ export interface UpdateMetrics {
 }
 
 /** Prompt images (prompts × images per prompt) run through one forward pass; bounds the activation memory. */
-export const DEFAULT_IMAGE_BUDGET = 96;
+const DEFAULT_IMAGE_BUDGET = 96;
 
 // Rows of one sub-batch: whole groups of equal size and image count, group after group. The
 // encoder sees each prompt once; its memory is repeated for the group's responses.

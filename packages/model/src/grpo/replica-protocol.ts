@@ -2,7 +2,7 @@ import type { ModelConfig } from '../config.js';
 import { CheckpointError } from '../errors.js';
 import { paramSpecs } from '../params.js';
 import type { TrainExample } from '../sft/batching.js';
-import type { SftGradientOptions } from '../sft/sft-step.js';
+import type { SftGradientOptions } from '../sft/sft-gradients.js';
 import type { LossSettings, MiniBatchTotals, UpdateMetrics, UpdateRow } from './policy-update.js';
 import type { Rollout, RolloutSettings } from './rollout.js';
 
@@ -22,7 +22,7 @@ export interface ReplicaInit {
 }
 
 /** A rollout as the replica returns it (the main thread already holds the prompt). */
-export type RolloutReply = Omit<Rollout, 'example'>;
+type RolloutReply = Omit<Rollout, 'example'>;
 
 /** Requests from the main thread; `weights` (when present) replaces the policy weights first. */
 export type ReplicaRequest =

@@ -6,7 +6,7 @@ import type { ModelConfig } from '../config.js';
 import { ModelError, type ModelErrorCode } from '../errors.js';
 import type { TrainExample } from '../sft/batching.js';
 import type { ImageCache } from '../sft/dataset.js';
-import type { SftGradientOptions, SftGradients } from '../sft/sft-step.js';
+import type { SftGradientOptions, SftGradients } from '../sft/sft-gradients.js';
 import type { LossSettings, MiniBatchTotals, UpdateMetrics, UpdateRow } from './policy-update.js';
 import { flattenWeights, type ReplicaInit, type ReplicaReply, type ReplicaRequest } from './replica-protocol.js';
 import type { Rollout, RolloutSettings } from './rollout.js';

@@ -8,7 +8,7 @@ import { collectRollouts, type Rollout, type RolloutSettings } from './rollout.j
 import { addGradients, addMetrics, splitGroups, type GroupCost } from './thread-split.js';
 
 /** Gradients by parameter name and the metrics of one mini-batch. */
-export interface GradientResult {
+interface GradientResult {
   readonly grads: Map<string, Float32Array>;
   readonly metrics: UpdateMetrics;
 }

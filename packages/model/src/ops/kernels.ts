@@ -61,12 +61,12 @@ export function kStep<T extends tf.Tensor>(x: T): T {
 }
 
 /** `1/√x`. */
-export function kRsqrt<T extends tf.Tensor>(x: T): T {
+function kRsqrt<T extends tf.Tensor>(x: T): T {
   return run(tf.Rsqrt, { x });
 }
 
 /** `x²`. */
-export function kSquare<T extends tf.Tensor>(x: T): T {
+function kSquare<T extends tf.Tensor>(x: T): T {
   return run(tf.Square, { x });
 }
 

@@ -6,21 +6,7 @@ import type { PolicyReplica, VersionedWeights } from '../grpo/replica.js';
 import { addGradients } from '../grpo/thread-split.js';
 import { feedsFor, type TrainExample } from './batching.js';
 import type { ImageCache } from './dataset.js';
-
-/** The gradient of an SFT batch (or of a part of it) by parameter name, and its loss. */
-export interface SftGradients {
-  /** Mean cross-entropy, nats per target token (a part's share when `tokenCount` was given). */
-  readonly loss: number;
-  readonly grads: Map<string, Float32Array>;
-}
-
-/** Options of `sftGradients`. */
-export interface SftGradientOptions {
-  /** Key of the dropout masks; without it dropout is off. */
-  readonly dropoutKey?: number;
-  /** Target tokens of the whole batch when `examples` are only a part of it; default their own. */
-  readonly tokenCount?: number;
-}
+import type { SftGradientOptions, SftGradients } from './sft-gradients.js';
 
 /** Target tokens (EOS included) of a batch: what its mean loss divides by. */
 export function targetTokenCount(examples: readonly TrainExample[]): number {

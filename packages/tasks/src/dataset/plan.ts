@@ -16,7 +16,7 @@ export interface PlanItem {
 }
 
 /** One attempt of one sample: which task, which source item (index into the item list), which seed. */
-export interface PlannedAttempt {
+interface PlannedAttempt {
   /** Index into the plan's task list. */
   readonly task: number;
   /** Index into the plan's item list. */

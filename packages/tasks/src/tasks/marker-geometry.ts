@@ -1,13 +1,13 @@
 import { labelColouredFill, type MarkerStyle } from '@spatial-ssrl/image';
 
 /** Clear pixels kept between two markers' disks. */
-export const MARKER_GAP = 2;
+const MARKER_GAP = 2;
 
 /**
  * Pixels a marker of `radius` reaches from its centre pixel on each side: `drawMarker` paints a
  * disk centred on the pixel centre, so it covers columns `cx − radius … cx + radius`.
  */
-export function markerReach(radius: number): number {
+function markerReach(radius: number): number {
   return radius;
 }
 

@@ -4,16 +4,16 @@ import { drawBorder, drawText, measureText, type Rect, type Rgb, type RgbImage }
  * Colour of the frame drawn inside every patch: blue, the colour the reference pipeline's
  * output (and so the released Spatial-SSRL-81k data) has; the paper's figures show red.
  */
-export const PATCH_BORDER_COLOR: Rgb = [0, 0, 255];
+const PATCH_BORDER_COLOR: Rgb = [0, 0, 255];
 
 /** Width of the patch frame, pixels. */
 export const PATCH_BORDER_WIDTH = 2;
 
 /** Offset of a patch label's text box from the patch's top-left corner, pixels. */
-export const LABEL_OFFSET = 10;
+const LABEL_OFFSET = 10;
 
 /** Width of the black outline around label glyphs, pixels. */
-export const LABEL_OUTLINE = 2;
+const LABEL_OUTLINE = 2;
 
 /** Smallest label text height, pixels (the 5×9 font at scale 2). */
 export const MIN_LABEL_HEIGHT = 18;

@@ -12,12 +12,12 @@ export interface CompositeLayout {
 }
 
 /** Gap between the parts of a composite, pixels: 1/16 of the option side, at least 4. */
-export function compositeGap(side: number): number {
+function compositeGap(side: number): number {
   return Math.max(4, Math.round(side / 16));
 }
 
 /** Plans a composite: the masked image on the left, a 2×2 block of `side`-px options on its right, white gaps. */
-export function compositeLayout(width: number, height: number, side: number): CompositeLayout {
+function compositeLayout(width: number, height: number, side: number): CompositeLayout {
   const gap = compositeGap(side);
   const left = width + gap;
   const options: Rect[] = [0, 1, 2, 3].map((k) => ({

@@ -24,7 +24,7 @@ export const cropParams = z.strictObject({
 export type CropParams = z.infer<typeof cropParams>;
 
 /** Option letters in slot order. */
-export const CROP_LETTERS: readonly string[] = ['A', 'B', 'C', 'D'];
+const CROP_LETTERS: readonly string[] = ['A', 'B', 'C', 'D'];
 
 /** Metadata of a crop sample. */
 export interface CropMeta {

@@ -25,7 +25,7 @@ export interface RegionPick {
  * a marker of `radius` centred there stays inside the image (`margin ≥ radius` on every side).
  * Lists are row-major pixel indices in ascending order.
  */
-export function bandCandidates(
+function bandCandidates(
   depth: PercentileDepth,
   width: number,
   height: number,

@@ -48,7 +48,7 @@ export const depthParams = z.strictObject({
 export type DepthParams = z.infer<typeof depthParams>;
 
 /** One marked region of a depth sample. */
-export interface DepthMarker {
+interface DepthMarker {
   readonly label: number;
   /** Centre pixel. */
   readonly x: number;

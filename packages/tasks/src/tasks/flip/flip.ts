@@ -24,7 +24,7 @@ export const flipParams = z.strictObject({
 export type FlipParams = z.infer<typeof flipParams>;
 
 /** Flip direction codes of the answer: 0 = vertical (upside-down), 1 = horizontal (mirror). */
-export type FlipDirection = 0 | 1;
+type FlipDirection = 0 | 1;
 
 /** Metadata of a flip sample. */
 export interface FlipMeta {

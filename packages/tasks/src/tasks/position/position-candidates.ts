@@ -160,7 +160,7 @@ export interface PairRule {
 }
 
 /** Gap between two depth intervals (negative when they overlap). */
-export function intervalGap(a: Block, b: Block): number {
+function intervalGap(a: Block, b: Block): number {
   return Math.max(a.lo - b.hi, b.lo - a.hi);
 }
 

@@ -52,7 +52,7 @@ export const positionParams = z.strictObject({
 export type PositionParams = z.infer<typeof positionParams>;
 
 /** One marked region of a position sample. */
-export interface PositionMarker {
+interface PositionMarker {
   readonly label: number;
   readonly x: number;
   readonly y: number;
