@@ -16,7 +16,7 @@ const graderNames = Object.keys(answerGraders) as [AnswerGraderName, ...AnswerGr
 const path = (what: string) => z.string().min(1, `must name ${what}`).optional();
 
 /** The flags of `ssrl-serve serve`. */
-export const serveFlags = {
+const serveFlags = {
   port: { type: 'string', schema: intFlag(0, 65_535).default(8000), help: 'TCP port; 0 picks a free one (8000)' },
   host: { type: 'string', schema: z.string().min(1).default('127.0.0.1'), help: 'address to listen on; 0.0.0.0 for every interface (127.0.0.1)' },
   checkpoint: { type: 'string', schema: path('a checkpoint'), help: 'checkpoint directory, or training run folder holding checkpoint/, served over /v1/chat/completions' },

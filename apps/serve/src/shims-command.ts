@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { flagHelp, parseFlags, UsageError } from './options.js';
 
 /** The flags of `ssrl-serve shims`. */
-export const shimsFlags = {
+const shimsFlags = {
   out: { type: 'string', schema: z.string().min(1, 'must not be empty').optional(), help: 'folder to write the Python shims to (created)' },
   quiet: { type: 'boolean', schema: z.boolean().default(false), help: 'print nothing' },
   help: { type: 'boolean', schema: z.boolean().default(false), help: 'print this help' },
@@ -17,7 +17,7 @@ export const SHIMS_HELP = `ssrl-serve shims --out DIR — write the Python rewar
 ${flagHelp(shimsFlags)}`;
 
 /** Writes every shim of `@spatial-ssrl/rewards` into `out` (each atomically: temp file, then rename); returns the paths. */
-export function writeShims(out: string): string[] {
+function writeShims(out: string): string[] {
   mkdirSync(out, { recursive: true });
   return rewardShims().map((shim) => {
     const target = join(out, shim.fileName);

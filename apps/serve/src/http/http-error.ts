@@ -39,7 +39,7 @@ export class HttpError extends Error {
 }
 
 /** `reward_inputs[3].ground_truth` for the zod path `['reward_inputs', 3, 'ground_truth']`; `body` for the root. */
-export function fieldPath(path: readonly PropertyKey[]): string {
+function fieldPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const key of path) out += typeof key === 'number' ? `[${key}]` : out === '' ? String(key) : `.${String(key)}`;
   return out === '' ? 'body' : out.startsWith('[') ? `body${out}` : out;

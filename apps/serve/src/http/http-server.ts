@@ -38,7 +38,7 @@ export interface Route {
 }
 
 /** Limits every request obeys. */
-export interface HttpLimits {
+interface HttpLimits {
   /** Largest request body in bytes; larger ones get a 413. */
   readonly maxBodyBytes: number;
   /** Time in ms from the request's arrival to its response; later ones get a 503 `timeout`. */
