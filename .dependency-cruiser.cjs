@@ -18,7 +18,8 @@ const layering = Object.entries(below).map(([pkg, allowed]) => ({
   comment: `@spatial-ssrl/${pkg} may import only ${allowed.length ? allowed.map((p) => `@spatial-ssrl/${p}`).join(', ') : 'no other workspace package'}`,
   severity: 'error',
   from: { path: `^packages/${pkg}/` },
-  to: { path: '^(packages|apps|examples|tools)/', pathNot: [`^packages/${pkg}/`, ...allowed.map((p) => `^packages/${p}/`)] },
+  // tools/ holds test-time installers, a dev dependency of tests only (see tools-only-in-tests).
+  to: { path: '^(packages|apps|examples|tools)/', pathNot: [`^packages/${pkg}/`, '^tools/', ...allowed.map((p) => `^packages/${p}/`)] },
 }));
 
 module.exports = {
@@ -49,6 +50,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^apps/([^/]+)/' },
       to: { path: '^apps/', pathNot: '^apps/$1/' },
+    },
+    {
+      name: 'tools-only-in-tests',
+      comment: 'the private tools (test-time installers) are imported by tests and benchmark scripts only',
+      severity: 'error',
+      from: { path: '^(packages|apps|examples)/[^/]+/src/', pathNot: ['\\.test\\.ts$', '/src/bench/', '/__fixtures__/'] },
+      to: { path: '^tools/' },
     },
     {
       name: 'not-to-unresolvable',

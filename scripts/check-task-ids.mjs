@@ -1,7 +1,8 @@
 // Fails when shared code names a pretext task: a string literal in packages/*/src (outside
 // packages/tasks/src/tasks/) or apps/*/src that is a task id, quotes one ("depth", 'flip'),
-// lists them (shuffle,flip) or tags one (task:crop). Tasks declare what shared code needs as
-// data; tests and benchmark scripts (`src/bench/`) are exempt. Task ids are the folder names under packages/tasks/src/tasks/.
+// lists them (shuffle,flip) or tags one (task:crop), or an object keyed by task ids. Tasks
+// declare what shared code needs as data; tests and benchmark scripts (`src/bench/`) are
+// exempt. Task ids are the folder names under packages/tasks/src/tasks/.
 // A line may opt out with a trailing comment `// not a task id: <why>`.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -55,9 +56,13 @@ for (const src of roots) {
       if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) literal = node.text;
       else if (ts.isTemplateHead(node) || ts.isTemplateMiddle(node) || ts.isTemplateTail(node)) literal = node.text;
       else if (ts.isRegularExpressionLiteral(node)) literal = node.text;
-      // Object keys too (`{ flip: 0.5 }`), except in tasks and the packages below it, whose `depth` is a raster's.
-      if (literal === undefined && keysCount && ts.isPropertyAssignment(node) && (ts.isIdentifier(node.name) || ts.isStringLiteral(node.name)) && ids.includes(node.name.text)) {
-        literal = node.name.text;
+      // Objects keyed by task ids (`{ flip: 0.5, shuffle: 0.5 }`: two or more such keys; a lone
+      // `depth` or `position` field is a raster's or an index), except in tasks and below it.
+      if (literal === undefined && keysCount && ts.isObjectLiteralExpression(node)) {
+        const keys = node.properties
+          .filter((p) => ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) && ids.includes(p.name.text))
+          .map((p) => p.name.text);
+        if (keys.length >= 2) literal = keys.join(',');
       }
       if (literal !== undefined && patterns.some((p) => p.test(literal))) {
         const { line } = sf.getLineAndCharacterOfPosition(node.getStart(sf));

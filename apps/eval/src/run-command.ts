@@ -29,7 +29,7 @@ function fmt(v: number): string {
 type ChanceLevels = ReadonlyMap<string, Readonly<Record<string, TaskChance>>>;
 
 /** The `report.md` of a run: paper-layout table, the paper's reference rows, then each benchmark's rules, variants and (for task samples) chance levels by task. */
-export function renderReport(summary: RunSummary, results: readonly RunResult[], manifest?: RunManifest, chance: ChanceLevels = new Map()): string {
+function renderReport(summary: RunSummary, results: readonly RunResult[], manifest?: RunManifest, chance: ChanceLevels = new Map()): string {
   let md = `# ssrl-eval run: ${summary.model}\n\n`;
   if (manifest?.shard) {
     md += `Shard ${manifest.shard.index}/${manifest.shard.count}: ${manifest.benchmarks.map((b) => `${b.name} ${b.items} of ${b.total} items`).join(', ')}. These scores cover this shard only; \`ssrl-eval merge\` combines the shards.\n\n`;

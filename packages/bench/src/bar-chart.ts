@@ -2,7 +2,7 @@
 // to fetch): the held-out task chart and the run comparison figure both use these pieces.
 
 /** One bar: a score and its interval, fractions 0-1. */
-export interface BarValue {
+interface BarValue {
   readonly estimate: number;
   readonly lower: number;
   readonly upper: number;
@@ -24,7 +24,7 @@ export interface PanelBox {
 }
 
 /** Colours of series 0, 1, … (repeating). */
-export const BAR_COLOURS = ['#4c78a8', '#f58518', '#54a24b', '#e45756', '#72b7b2', '#b279a2'];
+const BAR_COLOURS = ['#4c78a8', '#f58518', '#54a24b', '#e45756', '#72b7b2', '#b279a2'];
 
 /** Escapes text for SVG. */
 export function escapeXml(s: string): string {

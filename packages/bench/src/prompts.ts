@@ -1,7 +1,7 @@
 import { FORMAT_INSTRUCTION } from '@spatial-ssrl/spec';
 
 /** What the Spatial-SSRL VLMEvalKit copy sends instead of the CoT suffix in a text part that mentions LaTeX (OCRBench's formula items). */
-export const VLMEVAL_DIRECT_ANSWER = 'Please directly give the answer.';
+const VLMEVAL_DIRECT_ANSWER = 'Please directly give the answer.';
 
 /**
  * One text part of a VLMEvalKit prompt as the Spatial-SSRL copy of VLMEvalKit sends it: with

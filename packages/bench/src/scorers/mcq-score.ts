@@ -23,7 +23,7 @@ export interface McqScoreItem {
 const CIRCULAR_NAMES = ['mmbench', 'ccbench', 'circular', 'mmcr'];
 
 /** Whether VLMEvalKit scores a dataset of this name with CircularEval (its name contains MMBench, CCBench, MMCR or "circular", any case). */
-export function vlmevalIsCircular(dataset: string | undefined): boolean {
+function vlmevalIsCircular(dataset: string | undefined): boolean {
   const d = (dataset ?? '').toLowerCase();
   return CIRCULAR_NAMES.some((n) => d.includes(n));
 }
