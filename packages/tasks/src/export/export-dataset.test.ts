@@ -18,7 +18,7 @@ beforeAll(async () => {
   data = await smallDataset(join(await tempDir(), 'data'));
   records = [];
   for await (const r of readSamples(data)) records.push(r);
-}, 120_000);
+});
 afterAll(removeTempDirs);
 
 async function readParquet(path: string): Promise<{ rows: Record<string, any>[]; kv: Map<string, string> }> {
@@ -238,7 +238,7 @@ describe('sharded runs', () => {
     expect(await folderFiles(b)).toEqual(await folderFiles(a));
     await expect(exportDataset({ data: [parts[0], parts[2]], to: 'easyr1', out: join(root, 'c') })).rejects.toThrow(/shards 2\/3 are missing/);
     await expect(exportDataset({ data: [parts[0], parts[0], parts[1]], to: 'easyr1', out: join(root, 'd') })).rejects.toThrow(/given twice/);
-  }, 120_000);
+  });
 });
 
 describe('resuming', () => {

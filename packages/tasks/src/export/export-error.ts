@@ -1,3 +1,5 @@
+import { SsrlError } from '@spatial-ssrl/spec';
+
 /** Machine-readable reasons an export or import stops. */
 export type ExportErrorCode =
   | 'invalid-options'
@@ -15,12 +17,4 @@ export type ExportErrorCode =
   | 'aborted';
 
 /** An export or import failed; `code` says why, and the message names the row when one is at fault. */
-export class ExportError extends Error {
-  override readonly name = 'ExportError';
-  readonly code: ExportErrorCode;
-
-  constructor(code: ExportErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
-}
+export class ExportError extends SsrlError<ExportErrorCode> {}

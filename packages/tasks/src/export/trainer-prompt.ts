@@ -1,7 +1,7 @@
 import { FORMAT_INSTRUCTION, IMAGE_PLACEHOLDER, countImagePlaceholders, plainImagePlaceholders } from '@spatial-ssrl/spec';
 
 /** Whether a prompt uses numbered `<imageK>` placeholders (which trainers do not read). */
-export function hasNumberedPlaceholders(prompt: string): boolean {
+function hasNumberedPlaceholders(prompt: string): boolean {
   return /<image\d+>/.test(prompt);
 }
 
@@ -47,6 +47,6 @@ export function contentParts(prompt: string): ContentPart[] {
 }
 
 /** Placeholders of a dataset prompt in the project's own sense (plain or numbered); throws on misnumbered ones. */
-export function datasetPlaceholders(prompt: string): number {
+function datasetPlaceholders(prompt: string): number {
   return countImagePlaceholders(prompt);
 }

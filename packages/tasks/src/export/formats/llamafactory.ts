@@ -10,7 +10,7 @@ export type LlamaFactoryStyle = 'sharegpt' | 'alpaca';
 export const DEFAULT_SFT_TARGET = '<think></think>\\boxed{{answer}}';
 
 /** Fills an SFT target template: every `{answer}` becomes the answer. */
-export function sftTarget(template: string, answer: string): string {
+function sftTarget(template: string, answer: string): string {
   return template.replaceAll('{answer}', answer);
 }
 
@@ -30,7 +30,7 @@ export function llamaFactoryRow(record: SampleRecord, images: readonly string[],
 }
 
 /** A `dataset_info.json` entry for one exported file. */
-export function datasetInfoEntry(fileName: string, style: LlamaFactoryStyle): Record<string, unknown> {
+function datasetInfoEntry(fileName: string, style: LlamaFactoryStyle): Record<string, unknown> {
   return style === 'sharegpt'
     ? {
         file_name: fileName,
