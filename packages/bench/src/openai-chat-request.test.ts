@@ -7,7 +7,7 @@ import { createRgb, encodeImage } from '@spatial-ssrl/image';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chatCompletionRequest, chatRequestToJob, ChatRequestError, type ChatRequestLimits } from './openai-chat-request.js';
 import { buildChatContent } from './openai-content.js';
-import type { PolicyImage } from './policy.js';
+import type { PolicyImage } from '@spatial-ssrl/spec';
 
 const limits: ChatRequestLimits = { maxImages: 5, maxImagePixels: 4_000_000, maxN: 16, defaultMaxTokens: 32, randomSeed: () => 1234 };
 let png: PolicyImage;

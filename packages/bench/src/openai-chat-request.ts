@@ -2,11 +2,10 @@ import { readFile, realpath } from 'node:fs/promises';
 import { isAbsolute, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { imageSize } from '@spatial-ssrl/image';
+import { IMAGE_PLACEHOLDER, type PolicyImage, type PolicyRequest, type SamplingParams } from '@spatial-ssrl/spec';
 import { z } from 'zod';
 import { BenchError } from './errors.js';
 import { toPolicyImage } from './io/images.js';
-import type { PolicyImage, PolicyRequest, SamplingParams } from './policy.js';
-import { IMAGE_PLACEHOLDER } from './prompts.js';
 
 const textPart = z.object({ type: z.literal('text'), text: z.string() });
 const imagePart = z.object({

@@ -61,7 +61,7 @@ export async function appendMetrics(file: string, line: MetricsLine): Promise<vo
 const TASK_COLOURS = ['#1b9e77', '#d95f02', '#7570b3', '#e7298a', '#66a61e', '#e6ab02', '#a6761d'];
 
 /** The loss-and-accuracy curve of a run as SVG: training loss (left axis) and held-out accuracy per task (right axis). */
-function renderTrainingCurve(lines: readonly MetricsLine[], title: string): string {
+export function renderTrainingCurve(lines: readonly MetricsLine[], title: string): string {
   const train = lines.filter((l): l is Extract<MetricsLine, { type: 'train' }> => l.type === 'train');
   const evals = lines.filter((l): l is Extract<MetricsLine, { type: 'eval' }> => l.type === 'eval');
   const tasks = [...new Set(evals.flatMap((e) => Object.keys(e.report.tasks)))].sort();
