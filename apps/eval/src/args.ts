@@ -1,7 +1,6 @@
-import { isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { BENCHMARKS, parseShard, type Shard } from '@spatial-ssrl/bench';
+import { normalizePluginSpecifier } from '@spatial-ssrl/tasks';
 import { z } from 'zod';
 import { parseModelSpec, type ModelSpec, UsageError } from './model-spec.js';
 
@@ -201,7 +200,7 @@ export function parseRunArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
     },
     cot: !v['no-cot'],
     ...(v.shard ? { shard: v.shard } : {}),
-    plugins: v.plugin.map((p) => (p.startsWith('.') || isAbsolute(p) ? pathToFileURL(resolve(p)).href : p)),
+    plugins: v.plugin.map((p) => normalizePluginSpecifier(p)),
     load: {
       ...(v.limit !== undefined ? { limit: v.limit } : {}),
       ...(v.frames !== undefined ? { frames: v.frames } : {}),

@@ -8,7 +8,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseServeArgs, startServe, type Serving } from './serve-command.js';
 
 const run = promisify(execFile);
-const EVAL = join(dirname(createRequire(import.meta.url).resolve('@spatial-ssrl/eval-app/package.json')), 'dist', 'cli.js');
+const require = createRequire(import.meta.url);
+// ssrl-eval as users run it: its built CLI, in a child process.
+const EVAL = join(dirname(require.resolve('@spatial-ssrl/eval-app/package.json')), 'dist', 'cli.js');
 const tiny = inject('tinyRun');
 let server: Serving;
 let out: string;

@@ -16,7 +16,7 @@ export { chanceByTask } from './chance.js';
 export type { TaskChance } from './chance.js';
 export { generateDataset } from './dataset/writer.js';
 export type { GenerateDatasetOptions, GenerateDatasetResult, GenerateProgress, DatasetTaskOption } from './dataset/writer.js';
-export { loadTaskPlugin } from './dataset/plugin.js';
+export { loadTaskPlugin, normalizePluginSpecifier } from './dataset/plugin.js';
 export type { PluginRegistry } from './dataset/plugin.js';
 export { splitOf } from './split.js';
 export type { SplitOptions } from './split.js';

@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { encodeImage } from '@spatial-ssrl/image';
 import { ensureBackend, modelPresets, PolicyModel, saveCheckpoint } from '@spatial-ssrl/model';
 import { syntheticSource } from '@spatial-ssrl/scenes';
-import { builtinTasks, createRng, isRejection, withFormatInstruction } from '@spatial-ssrl/tasks';
+import { createRng, withFormatInstruction } from '@spatial-ssrl/spec';
+import { builtinTasks, isRejection } from '@spatial-ssrl/tasks';
 import autocannon from 'autocannon';
 import { cpuSeconds, freePort, rssKiB, waitUp } from './bench-process.js';
 

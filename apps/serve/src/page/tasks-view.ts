@@ -132,7 +132,7 @@ export function tasksView(health: Health): void {
           }
           const body = new FormData();
           body.append('image', image!);
-          if (depth) body.append('depth', depth);
+          if (depth) body.append('depth', depth); // not a task id: the upload field of a depth map
           body.append('seed', String(seed));
           return await api<SampleReply>(`/v1/tasks/${task.id}/sample`, { method: 'POST', body });
         } catch (error) {

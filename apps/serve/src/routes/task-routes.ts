@@ -1,6 +1,7 @@
 import { decodeImage, depthFromNpy, encodeImage, imageSize, readH5Depth, readNpy, type DepthMap, type RgbImage } from '@spatial-ssrl/image';
 import { syntheticSource } from '@spatial-ssrl/scenes';
-import { createRng, isRejection, withFormatInstruction, type Task, type TaskInput, type TaskRegistry } from '@spatial-ssrl/tasks';
+import { createRng, withFormatInstruction } from '@spatial-ssrl/spec';
+import { isRejection, taskChance, type Task, type TaskInput, type TaskRegistry } from '@spatial-ssrl/tasks';
 import { z } from 'zod';
 import { HttpError, invalidBody } from '../http/http-error.js';
 import type { Route, RouteContext } from '../http/http-server.js';
@@ -15,6 +16,8 @@ export interface TaskRouteSettings {
 }
 
 const MAX_SYNTHETIC_SIDE = 2048;
+/** The request field of an uploaded depth map. */
+const DEPTH = 'depth'; // not a task id: the upload field of a depth map
 
 const sampleRequest = z
   .object({
@@ -32,7 +35,7 @@ const sampleRequest = z
     seed: z.number().int().min(0).max(0xffffffff).default(0),
   })
   .refine((b) => (b.synthetic === undefined) !== (b.image === undefined), { message: 'give either synthetic: {seed} or image (and optionally depth), not both and not neither', path: ['synthetic'] })
-  .refine((b) => b.image !== undefined || (b.depth === undefined && b.depth_mask === undefined), { message: 'depth goes with an uploaded image', path: ['depth'] });
+  .refine((b) => b.image !== undefined || (b.depth === undefined && b.depth_mask === undefined), { message: 'depth goes with an uploaded image', path: [DEPTH] });
 type SampleRequest = z.infer<typeof sampleRequest>;
 
 function jsonSchemaOf(task: Task<unknown>): unknown {
@@ -43,7 +46,7 @@ function jsonSchemaOf(task: Task<unknown>): unknown {
   }
 }
 
-/** A task as `GET /v1/tasks` lists it: what it needs, its params as JSON Schema, and per variant of the default params its image count and answer space. */
+/** A task as `GET /v1/tasks` lists it: what it needs, its params as JSON Schema, and per variant of the default params its image count, answer space and declared chance level. */
 function describe(task: Task<unknown>) {
   const defaults = task.params.safeParse({});
   const variants = defaults.success ? task.variants(defaults.data) : [];
@@ -54,8 +57,7 @@ function describe(task: Task<unknown>) {
     params_schema: jsonSchemaOf(task),
     default_params: defaults.success ? defaults.data : null,
     variants: variants.map((variant) => {
-      const answers = task.answerSpace(defaults.data, variant);
-      return { variant, images: task.imageCount(defaults.data, variant), answer_space: answers, chance: answers.length > 0 ? 1 / answers.length : null };
+      return { variant, images: task.imageCount(defaults.data, variant), answer_space: task.answerSpace(defaults.data, variant), chance: taskChance(task, defaults.data, variant) };
     }),
     mirrors: typeof task.mirrorAnswer === 'function',
   };
@@ -84,20 +86,20 @@ const starts = (bytes: Uint8Array, magic: number[]) => magic.every((b, i) => byt
 
 async function decodeDepth(bytes: Uint8Array, mask: Uint8Array | undefined): Promise<DepthMap> {
   try {
-    if (starts(bytes, NPY_MAGIC)) return depthFromNpy(readNpy(bytes, 'depth'), mask ? readNpy(mask, 'depth_mask') : undefined, 'depth');
+    if (starts(bytes, NPY_MAGIC)) return depthFromNpy(readNpy(bytes, DEPTH), mask ? readNpy(mask, 'depth_mask') : undefined, DEPTH);
     if (starts(bytes, HDF5_MAGIC)) return await readH5Depth(bytes);
   } catch (error) {
-    throw new HttpError(400, 'invalid_request_error', `depth: ${(error as Error).message}`, 'depth', 'invalid_depth');
+    throw new HttpError(400, 'invalid_request_error', `${DEPTH}: ${(error as Error).message}`, DEPTH, 'invalid_depth');
   }
-  throw new HttpError(400, 'invalid_request_error', 'depth: not a .npy (H×W float32/float64) or HDF5 (dataset "depth") file', 'depth', 'invalid_depth');
+  throw new HttpError(400, 'invalid_request_error', `${DEPTH}: not a .npy (H×W float32/float64) or HDF5 (a dataset named ${DEPTH}) file`, DEPTH, 'invalid_depth');
 }
 
 function checkDepth(rgb: RgbImage, depth: DepthMap): void {
   if (depth.width !== rgb.width || depth.height !== rgb.height) {
-    throw new HttpError(400, 'invalid_request_error', `depth is ${depth.width}×${depth.height} but the image is ${rgb.width}×${rgb.height}`, 'depth', 'depth_size_mismatch');
+    throw new HttpError(400, 'invalid_request_error', `depth is ${depth.width}×${depth.height} but the image is ${rgb.width}×${rgb.height}`, DEPTH, 'depth_size_mismatch');
   }
   for (let i = 0; i < depth.valid.length; i++) if (depth.valid[i] !== 0 && Number.isFinite(depth.data[i])) return;
-  throw new HttpError(400, 'invalid_request_error', 'depth has no valid finite value', 'depth', 'depth_empty');
+  throw new HttpError(400, 'invalid_request_error', 'depth has no valid finite value', DEPTH, 'depth_empty');
 }
 
 /** Reads the body of a sample request: JSON (images as data URLs) or multipart/form-data (files `image`, `depth`, `depth_mask`; JSON fields `params`, `synthetic`; `seed`). */
@@ -117,7 +119,7 @@ async function readSampleBody(ctx: RouteContext): Promise<{ request: SampleReque
       }
     };
     files.image = form.files.get('image');
-    files.depth = form.files.get('depth');
+    files.depth = form.files.get(DEPTH);
     files.mask = form.files.get('depth_mask');
     body = {
       params: json('params'),
@@ -139,7 +141,7 @@ async function readSampleBody(ctx: RouteContext): Promise<{ request: SampleReque
   if (type !== 'multipart/form-data') {
     const { image, depth, depth_mask } = parsed.data;
     if (image) files.image = dataUrlBytes(image, 'image');
-    if (depth) files.depth = dataUrlBytes(depth, 'depth');
+    if (depth) files.depth = dataUrlBytes(depth, DEPTH);
     if (depth_mask) files.mask = dataUrlBytes(depth_mask, 'depth_mask');
   }
   return { request: parsed.data, files };
@@ -170,7 +172,7 @@ async function sampleTask(settings: TaskRouteSettings, ctx: RouteContext): Promi
     input = { rgb, depth, source: { dataset: 'upload', id: 'image' } };
   }
   if (task.needs === 'rgbd' && !input.depth) {
-    throw new HttpError(400, 'invalid_request_error', `task ${task.id} needs depth: upload a depth file (.npy or HDF5) with the image, or use synthetic: {seed}`, 'depth', 'depth_required');
+    throw new HttpError(400, 'invalid_request_error', `task ${task.id} needs depth: upload a depth file (.npy or HDF5) with the image, or use synthetic: {seed}`, DEPTH, 'depth_required');
   }
   let result;
   try {
