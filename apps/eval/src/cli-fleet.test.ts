@@ -134,7 +134,7 @@ describe('evaluation at fleet scale (built CLI)', () => {
           return rest;
         });
     expect(strip(await readFile(join(merged, 'predictions.jsonl'), 'utf8'))).toEqual(strip(await readFile(join(whole, 'predictions.jsonl'), 'utf8')));
-  }, 120_000);
+  });
 
   it('refuses to merge an incomplete or mixed set of shards, saying what is wrong', async () => {
     const lone = await cli(['merge', join(root, 'shard-0'), '--out', join(root, 'bad')]);

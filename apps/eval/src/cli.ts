@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-import { realpathSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
+import { isEntryModule } from '@spatial-ssrl/spec/node';
 import { BENCHMARKS, BenchError } from '@spatial-ssrl/bench';
 import { parseCompareArgs, parseMergeArgs, parseRunArgs, USAGE } from './args.js';
 import { compareCommand } from './compare-command.js';
@@ -65,14 +64,4 @@ export async function main(argv: readonly string[], io = { stdout: process.stdou
   }
 }
 
-function invokedDirectly(): boolean {
-  const script = process.argv[1];
-  if (!script) return false;
-  try {
-    return import.meta.url === pathToFileURL(realpathSync(script)).href;
-  } catch {
-    return false;
-  }
-}
-
-if (invokedDirectly()) process.exitCode = await main(process.argv.slice(2));
+if (isEntryModule(import.meta.url)) process.exitCode = await main(process.argv.slice(2));

@@ -56,7 +56,7 @@ describe('cluster recipes', () => {
     expect(await scores(join(root, 'runs', 'all'))).toEqual(await scores(join(root, 'single')));
     expect(a.stats.answered).toBeGreaterThan(0);
     expect(b.stats.answered).toBeGreaterThan(0);
-  }, 60_000);
+  });
 
   it('k8s-eval-job.yaml: an Indexed Job whose shard count matches its completions', async () => {
     const job = await readFile(join(RECIPES, 'k8s-eval-job.yaml'), 'utf8');

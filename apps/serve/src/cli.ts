@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-import { realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { isEntryModule } from '@spatial-ssrl/spec/node';
 import { UsageError } from './options.js';
 import { parseServeArgs, SERVE_HELP, startServe } from './serve-command.js';
 import { SHIMS_HELP, shimsCommand } from './shims-command.js';
@@ -30,7 +29,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       return 0;
     }
     if (first === 'shims') {
-      shimsCommand(rest, io.cwd, io.out);
+      await shimsCommand(rest, io.cwd, io.out);
       return 0;
     }
     const settings = parseServeArgs(first === 'serve' ? rest : argv);
@@ -61,16 +60,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
 }
 
-function isEntry(): boolean {
-  if (!process.argv[1]) return false;
-  try {
-    return realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isEntry()) {
+if (isEntryModule(import.meta.url)) {
   const stopSignal = new Promise<string>((resolve) => {
     let count = 0;
     const stop = (name: string) => {

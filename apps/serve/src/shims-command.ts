@@ -1,6 +1,6 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { rewardShims } from '@spatial-ssrl/rewards';
+import { writeFileAtomic } from '@spatial-ssrl/spec/node';
 import { z } from 'zod';
 import { flagHelp, parseFlags, UsageError } from './options.js';
 
@@ -17,25 +17,24 @@ export const SHIMS_HELP = `ssrl-serve shims --out DIR — write the Python rewar
 ${flagHelp(shimsFlags)}`;
 
 /** Writes every shim of `@spatial-ssrl/rewards` into `out` (each atomically: temp file, then rename); returns the paths. */
-function writeShims(out: string): string[] {
-  mkdirSync(out, { recursive: true });
-  return rewardShims().map((shim) => {
+async function writeShims(out: string): Promise<string[]> {
+  const paths: string[] = [];
+  for (const shim of rewardShims()) {
     const target = join(out, shim.fileName);
-    const temp = `${target}.${process.pid}.tmp`;
-    writeFileSync(temp, shim.text);
-    renameSync(temp, target);
-    return target;
-  });
+    await writeFileAtomic(target, shim.text);
+    paths.push(target);
+  }
+  return paths;
 }
 
 /** Runs `ssrl-serve shims`. */
-export function shimsCommand(argv: readonly string[], cwd: string, print: (line: string) => void): void {
+export async function shimsCommand(argv: readonly string[], cwd: string, print: (line: string) => void): Promise<void> {
   const flags = parseFlags(argv, shimsFlags);
   if (flags.help) {
     print(SHIMS_HELP);
     return;
   }
   if (!flags.out) throw new UsageError('--out is required');
-  const paths = writeShims(resolve(cwd, flags.out));
+  const paths = await writeShims(resolve(cwd, flags.out));
   if (!flags.quiet) for (const path of paths) print(`wrote ${path}`);
 }

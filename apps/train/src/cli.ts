@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-import { realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { isEntryModule } from '@spatial-ssrl/spec/node';
 import { UsageError, type Command, type CommandIo } from './command.js';
 import { exportCommand } from './commands/export.js';
 import { generateCommand } from './commands/generate.js';
@@ -51,16 +50,7 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<nu
   }
 }
 
-function isEntry(): boolean {
-  if (!process.argv[1]) return false;
-  try {
-    return realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isEntry()) {
+if (isEntryModule(import.meta.url)) {
   const controller = new AbortController();
   let interrupts = 0;
   process.on('SIGINT', () => {

@@ -7,7 +7,7 @@ import { ContextLengthError, ModelError, QueueFullError } from './errors.js';
 import { buildEncoderFeed, type ModelInput } from './feed.js';
 import { prepareImage } from './image-features.js';
 import type { PolicyModel } from './model.js';
-import { POLICY_SPECIFICATION_VERSION, type Policy, type PolicyCompletion, type PolicyRequest, type SamplingParams } from '@spatial-ssrl/spec';
+import { POLICY_SPECIFICATION_VERSION, samplingParams, type Policy, type PolicyCompletion, type PolicyRequest, type SamplingParams } from '@spatial-ssrl/spec';
 import { SamplingRun, type RowSampling } from './sampling.js';
 
 /** One request for a scheduler: a prompt with images, its own sampling settings, and optional stop texts and streaming. */
@@ -132,16 +132,13 @@ export function requestKey(prompt: string, images: readonly { readonly data: Uin
   return hash.digest().readUInt32LE(0);
 }
 
-/** Validates sampling settings, throwing `ModelError` (`bad-input`) naming the field. */
+/** Validates sampling settings against the contract's schema, throwing `ModelError` (`bad-input`) naming the field. */
 function checkSampling(s: SamplingParams): void {
-  const bad = (field: string, rule: string, value: unknown): never => {
-    throw new ModelError('bad-input', `${field} must be ${rule}, got ${String(value)}`);
-  };
-  if (!(Number.isFinite(s.temperature) && s.temperature >= 0)) bad('temperature', '≥ 0', s.temperature);
-  if (!(s.topP > 0 && s.topP <= 1)) bad('topP', 'in (0, 1]', s.topP);
-  if (!(Number.isInteger(s.maxTokens) && s.maxTokens >= 1)) bad('maxTokens', 'a positive integer', s.maxTokens);
-  if (!(Number.isInteger(s.n) && s.n >= 1)) bad('n', 'a positive integer', s.n);
-  if (!(Number.isInteger(s.seed) && s.seed >= 0 && s.seed <= 0xffffffff)) bad('seed', 'an integer in [0, 2^32 − 1]', s.seed);
+  const parsed = samplingParams.safeParse(s);
+  if (parsed.success) return;
+  const issue = parsed.error.issues[0]!;
+  const field = issue.path.map(String).join('.');
+  throw new ModelError('bad-input', `${field} ${issue.message}, got ${String((s as unknown as Record<string, unknown>)[field])}`);
 }
 
 /**

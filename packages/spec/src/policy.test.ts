@@ -45,6 +45,15 @@ describe('sampling params and completion errors', () => {
     }
   });
 
+  it('names the rule a bad sampling value breaks', () => {
+    const issue = (bad: Record<string, unknown>) => samplingParams.safeParse({ temperature: 1, topP: 1, maxTokens: 8, seed: 0, n: 1, ...bad }).error?.issues[0];
+    expect(issue({ temperature: Number.NaN })).toMatchObject({ path: ['temperature'], message: 'must be ≥ 0' });
+    expect(issue({ topP: 0 })).toMatchObject({ path: ['topP'], message: 'must be in (0, 1]' });
+    expect(issue({ maxTokens: 2.5 })).toMatchObject({ path: ['maxTokens'], message: 'must be a positive integer' });
+    expect(issue({ seed: 2 ** 32 })).toMatchObject({ path: ['seed'], message: 'must be an integer in [0, 2^32 − 1]' });
+    expect(issue({ n: undefined })).toMatchObject({ path: ['n'], message: 'must be a positive integer' });
+  });
+
   it('tells transient completion errors from final ones', () => {
     expect(isFinalPolicyError(policyError('final', 'bad image'))).toBe(true);
     expect(isFinalPolicyError(policyError('transient', 'HTTP 503'))).toBe(false);

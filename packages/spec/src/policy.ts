@@ -24,11 +24,15 @@ export interface PolicyRequest {
 
 /** Sampling settings, always explicit: temperature ≥ 0, top-p in (0, 1], tokens ≥ 1, a 32-bit seed, `n` ≥ 1 answers per request. */
 export const samplingParams = z.object({
-  temperature: z.number().min(0),
-  topP: z.number().gt(0).max(1),
-  maxTokens: z.number().int().positive(),
-  seed: z.number().int().min(0).max(0xffffffff),
-  n: z.number().int().positive(),
+  temperature: z.number({ error: 'must be ≥ 0' }).min(0, 'must be ≥ 0'),
+  topP: z.number({ error: 'must be in (0, 1]' }).gt(0, 'must be in (0, 1]').max(1, 'must be in (0, 1]'),
+  maxTokens: z.number({ error: 'must be a positive integer' }).int('must be a positive integer').positive('must be a positive integer'),
+  seed: z
+    .number({ error: 'must be an integer in [0, 2^32 − 1]' })
+    .int('must be an integer in [0, 2^32 − 1]')
+    .min(0, 'must be an integer in [0, 2^32 − 1]')
+    .max(0xffffffff, 'must be an integer in [0, 2^32 − 1]'),
+  n: z.number({ error: 'must be a positive integer' }).int('must be a positive integer').positive('must be a positive integer'),
 });
 /** Sampling settings of one `generate` call. */
 export type SamplingParams = z.infer<typeof samplingParams>;

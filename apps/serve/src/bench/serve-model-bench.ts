@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { encodeImage } from '@spatial-ssrl/image';
 import { ensureBackend, modelPresets, PolicyModel, saveCheckpoint } from '@spatial-ssrl/model';
 import { syntheticSource } from '@spatial-ssrl/scenes';
 import { createRng, withFormatInstruction } from '@spatial-ssrl/spec';
+import { writeFileAtomic } from '@spatial-ssrl/spec/node';
 import { builtinTasks, isRejection } from '@spatial-ssrl/tasks';
 import autocannon from 'autocannon';
 import { cpuSeconds, freePort, rssKiB, waitUp } from './bench-process.js';
@@ -218,8 +219,7 @@ async function main(): Promise<void> {
     await rm(dir, { recursive: true, force: true });
   }
   if (outFile) {
-    await writeFile(`${outFile}.tmp`, `${lines.join('\n')}\n`);
-    await rename(`${outFile}.tmp`, outFile);
+    await writeFileAtomic(outFile, `${lines.join('\n')}\n`);
     log(`wrote ${outFile}`);
   }
 }

@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { pythonEnv, workspaceRoot } from '@spatial-ssrl/dev-env';
+import { writeFileAtomic } from '@spatial-ssrl/spec/node';
 import autocannon from 'autocannon';
 import { cpuSeconds, freePort, rssKiB, waitUp } from './bench-process.js';
 
@@ -240,9 +241,7 @@ async function main(): Promise<void> {
     for (const s of servers) s.child.kill('SIGTERM');
   }
   if (outFile) {
-    writeFileSync(`${outFile}.tmp`, `${lines.join('\n')}\n`);
-    const { renameSync } = await import('node:fs');
-    renameSync(`${outFile}.tmp`, outFile);
+    await writeFileAtomic(outFile, `${lines.join('\n')}\n`);
     log(`wrote ${outFile}`);
   }
 }

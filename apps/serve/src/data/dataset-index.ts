@@ -1,5 +1,6 @@
 import { open, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readLines } from '@spatial-ssrl/spec/node';
 
 /** What the index keeps of one record of `samples.jsonl`, and where its line is. */
 interface Entry {
@@ -38,8 +39,6 @@ export interface DatasetSummary {
   }[];
 }
 
-const CHUNK = 1 << 20;
-
 /**
  * An index of a dataset directory's `samples.jsonl` for browsing: it keeps each record's task,
  * split, variant, answer and byte range, reads new lines when the file grows (a dataset being
@@ -48,8 +47,8 @@ const CHUNK = 1 << 20;
 export class DatasetIndex {
   private entries: Entry[] = [];
   private unreadable = 0;
+  /** Bytes of the file indexed so far: up to the end of its last complete line. */
   private indexedBytes = 0;
-  private pendingTail = Buffer.alloc(0);
   private fileKey = '';
   private refreshing: Promise<void> | undefined;
 
@@ -75,51 +74,32 @@ export class DatasetIndex {
     } catch {
       this.entries = [];
       this.indexedBytes = 0;
-      this.pendingTail = Buffer.alloc(0);
       return;
     }
-    if (key !== this.fileKey || size < this.indexedBytes + this.pendingTail.length) {
+    if (key !== this.fileKey || size < this.indexedBytes) {
       this.entries = [];
       this.unreadable = 0;
       this.indexedBytes = 0;
-      this.pendingTail = Buffer.alloc(0);
       this.fileKey = key;
     }
-    const from = this.indexedBytes + this.pendingTail.length;
-    if (size === from) return;
-    const handle = await open(this.file, 'r');
-    try {
-      let position = from;
-      let carry = this.pendingTail;
-      let carryStart = this.indexedBytes;
-      while (position < size) {
-        const buf = Buffer.alloc(Math.min(CHUNK, size - position));
-        const { bytesRead } = await handle.read(buf, 0, buf.length, position);
-        if (bytesRead === 0) break;
-        position += bytesRead;
-        const data = carry.length > 0 ? Buffer.concat([carry, buf.subarray(0, bytesRead)]) : buf.subarray(0, bytesRead);
-        let start = 0;
-        for (let nl = data.indexOf(10); nl !== -1; nl = data.indexOf(10, start)) {
-          this.add(data.subarray(start, nl), carryStart + start);
-          start = nl + 1;
-        }
-        carry = Buffer.from(data.subarray(start));
-        carryStart += start;
-      }
-      this.indexedBytes = carryStart;
-      this.pendingTail = carry;
-    } finally {
-      await handle.close();
+    if (size === this.indexedBytes) return;
+    let offset = this.indexedBytes;
+    for await (const line of readLines(this.file, { start: offset })) {
+      // A last line without its newline is still being written: it is indexed on a later refresh.
+      if (!line.complete) break;
+      this.add(line.text, offset, line.end - offset - 1);
+      offset = line.end;
     }
+    this.indexedBytes = offset;
   }
 
-  private add(line: Buffer, offset: number): void {
-    if (line.length === 0 || line.every((b) => b === 32 || b === 13 || b === 9)) return;
+  private add(line: string, offset: number, length: number): void {
+    if (line.trim() === '') return;
     try {
-      const r = JSON.parse(line.toString('utf8')) as Record<string, unknown>;
+      const r = JSON.parse(line) as Record<string, unknown>;
       const str = (k: string) => (typeof r[k] === 'string' ? (r[k] as string) : '');
       if (!str('id') || !str('task')) throw new Error('not a record');
-      this.entries.push({ id: str('id'), task: str('task'), variant: str('variant'), split: str('split'), answer: str('answer'), offset, length: line.length });
+      this.entries.push({ id: str('id'), task: str('task'), variant: str('variant'), split: str('split'), answer: str('answer'), offset, length });
     } catch {
       this.unreadable++;
     }

@@ -1,6 +1,7 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { renderRewardCurve, renderTrainingCurve, type GrpoMetricsLine, type MetricsLine } from '@spatial-ssrl/model';
+import { readLines } from '@spatial-ssrl/spec/node';
 
 /** A training run folder found under the runs directory. */
 export interface RunFolder {
@@ -29,19 +30,23 @@ const toName = (root: string, dir: string): string => relative(root, dir).split(
 
 /**
  * Reads a `metrics.jsonl` that may be being written: lines that are not JSON (the one being
- * appended, a damaged one) are skipped rather than failing the whole file.
+ * appended, a damaged one) are skipped rather than failing the whole file, and a file that
+ * cannot be read gives the lines read so far.
  */
 export async function readMetricsTolerant(file: string): Promise<Record<string, unknown>[]> {
-  const text = await readFile(file, 'utf8').catch(() => '');
   const lines: Record<string, unknown>[] = [];
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
-    try {
-      const value = JSON.parse(line) as unknown;
-      if (value && typeof value === 'object' && typeof (value as { step?: unknown }).step === 'number') lines.push(value as Record<string, unknown>);
-    } catch {
-      // a line still being written
+  try {
+    for await (const line of readLines(file)) {
+      if (line.text.trim() === '') continue;
+      try {
+        const value = JSON.parse(line.text) as unknown;
+        if (value && typeof value === 'object' && typeof (value as { step?: unknown }).step === 'number') lines.push(value as Record<string, unknown>);
+      } catch {
+        // a line still being written, or a damaged one
+      }
     }
+  } catch {
+    // gone or unreadable: the run shows what could be read
   }
   return lines;
 }

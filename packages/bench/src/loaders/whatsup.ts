@@ -4,9 +4,8 @@ import { z } from 'zod';
 import { defineBenchmark, type BenchItem, type Benchmark, type LoadOptions } from '../benchmark.js';
 import { readImageFile } from '../io/images.js';
 import { readJsonList } from '../io/json-files.js';
-import { FORMAT_INSTRUCTION, imagePlaceholders } from '@spatial-ssrl/spec';
+import { createRng, deriveSeed, FORMAT_INSTRUCTION, imagePlaceholders } from '@spatial-ssrl/spec';
 import { judgeWhatsUp, scoreWhatsUp } from '../scorers/whatsup.js';
-import { mulberry32 } from '../random.js';
 
 /** Per-item data of What'sUp items. */
 interface WhatsUpMeta {
@@ -42,15 +41,9 @@ function whatsUpPrompt(options: readonly string[], cot: boolean): string {
   return head + options.map((o, i) => `${LETTERS[i]}: ${o}`).join('\n');
 }
 
-/** The option order of item `index` under `seed`: a permutation of 0-3 (Fisher-Yates); position `k` shows caption `perm[k]`. */
+/** The option order of item `index` under `seed`: a permutation of 0-3 (Fisher-Yates over the project's seeded RNG); position `k` shows caption `perm[k]`. */
 export function whatsUpShuffle(seed: number, index: number): number[] {
-  const rand = mulberry32(Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca6b));
-  const perm = [0, 1, 2, 3];
-  for (let i = perm.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [perm[i], perm[j]] = [perm[j]!, perm[i]!];
-  }
-  return perm;
+  return createRng(deriveSeed(seed, 'whatsup-options', index)).shuffle([0, 1, 2, 3]);
 }
 
 async function resolveJson(source: string, subset: 'A' | 'B'): Promise<string> {

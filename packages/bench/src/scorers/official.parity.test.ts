@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { pythonEnv, workspaceRoot } from '@spatial-ssrl/dev-env';
+import { createRng } from '@spatial-ssrl/spec';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadVlmevalMcq } from '../loaders/mcq.js';
-import { mulberry32 as rng } from '../random.js';
 import { loadSpatial457 } from '../loaders/spatial457.js';
 import { mcqHits, scoreMcq, type McqScoreItem } from './mcq-score.js';
 import { qspatialGoldCm, qspatialParse, scoreQspatial } from './qspatial.js';
@@ -29,6 +29,10 @@ const SOURCES = process.env['SSRL_OFFICIAL_SOURCES'];
 const DRIVER = fileURLToPath(new URL('../../parity/official_scores.py', import.meta.url));
 const PACKAGES = ['pandas==2.3.3', 'openpyxl==3.1.5', 'xlsxwriter==3.2.9'];
 
+const rng = (seed: number): (() => number) => {
+  const g = createRng(seed);
+  return () => g.next();
+};
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
 
 let python: { python: string; env: NodeJS.ProcessEnv } | string;

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { replaceDirAtomic, writeFileAtomic } from './atomic-write.js';
+import { moveDirAtomic, replaceDirAtomic, writeFileAtomic } from './atomic-write.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -50,5 +50,27 @@ describe('replaceDirAtomic', () => {
     ).rejects.toThrow('disk full');
     expect(await readdir(target)).toEqual(['b']);
     expect((await readdir(dir)).filter((n) => n.startsWith('ckpt'))).toEqual(['ckpt']);
+  });
+});
+
+describe('moveDirAtomic', () => {
+  it('moves a kept temp directory into place, replacing what was there, and leaves nothing beside it', async () => {
+    const target = path.join(dir, 'export');
+    const staged = path.join(dir, '.export.partial');
+    await writeFileAtomic(path.join(staged, 'a'), '1');
+    await moveDirAtomic(staged, target);
+    await writeFileAtomic(path.join(staged, 'b'), '2');
+    await moveDirAtomic(staged, target);
+    expect(await readdir(target)).toEqual(['b']);
+    expect(await readFile(path.join(target, 'b'), 'utf8')).toBe('2');
+    expect((await readdir(dir)).filter((n) => n.includes('export'))).toEqual(['export']);
+  });
+
+  it('leaves the old directory in place when the new one does not exist', async () => {
+    const target = path.join(dir, 'kept');
+    await writeFileAtomic(path.join(target, 'x'), '1');
+    await expect(moveDirAtomic(path.join(dir, 'missing'), target)).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(await readdir(target)).toEqual(['x']);
+    expect((await readdir(dir)).filter((n) => n.startsWith('kept'))).toEqual(['kept']);
   });
 });

@@ -37,15 +37,13 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, o
 
 /**
  * Replaces directory `dir` atomically with one filled by `fill(tmpDir)`: the new content is
- * written to a sibling temp directory, the old directory (if any) is moved aside, the new one
- * renamed into place, and the old one deleted. A crash leaves either the old or the new
- * directory at `dir` (plus a stray temp directory, never a half-written one).
+ * written to a sibling temp directory, then moved into place by {@link moveDirAtomic}. A crash
+ * leaves either the old or the new directory at `dir` (plus a stray temp directory, never a
+ * half-written one); when `fill` throws, the temp directory is removed and `dir` is untouched.
  */
 export async function replaceDirAtomic(dir: string, fill: (tmpDir: string) => Promise<void>): Promise<void> {
   await mkdir(path.dirname(dir), { recursive: true });
-  const tag = tempTag();
-  const tmp = `${dir}.tmp-${tag}`;
-  const old = `${dir}.old-${tag}`;
+  const tmp = `${dir}.tmp-${tempTag()}`;
   await mkdir(tmp, { recursive: true });
   try {
     await fill(tmp);
@@ -53,6 +51,19 @@ export async function replaceDirAtomic(dir: string, fill: (tmpDir: string) => Pr
     await rm(tmp, { recursive: true, force: true });
     throw err;
   }
+  await moveDirAtomic(tmp, dir);
+}
+
+/**
+ * Moves the finished directory `from` to `dir`, replacing any directory there: the old one (if
+ * any) is moved aside, the new one renamed into place, then the old one deleted, so `dir` holds
+ * the old content or the new, never a mix. `from` must be on the same file system as `dir` (a
+ * sibling); use it when the new content is built in a temp directory that outlives one call
+ * (a resumable job), otherwise {@link replaceDirAtomic}.
+ */
+export async function moveDirAtomic(from: string, dir: string): Promise<void> {
+  await mkdir(path.dirname(dir), { recursive: true });
+  const old = `${dir}.old-${tempTag()}`;
   let moved = false;
   try {
     await rename(dir, old);
@@ -60,6 +71,11 @@ export async function replaceDirAtomic(dir: string, fill: (tmpDir: string) => Pr
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
-  await rename(tmp, dir);
+  try {
+    await rename(from, dir);
+  } catch (err) {
+    if (moved) await rename(old, dir);
+    throw err;
+  }
   if (moved) await rm(old, { recursive: true, force: true });
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,5 +69,23 @@ describe('JSON lines', () => {
       [2, long.length + 3 + 5, true],
     ]);
     expect(lines[1]!.text).toBe('"é"');
+  });
+
+  it('reads a growing file on from where an earlier pass stopped, with offsets from the file start', async () => {
+    const file = path.join(dir, 'growing.jsonl');
+    await writeFile(file, '{"a":1}\n{"b":');
+    const first = [];
+    for await (const l of readLines(file)) first.push(l);
+    expect(first.map((l) => [l.text, l.end, l.complete])).toEqual([
+      ['{"a":1}', 8, true],
+      ['{"b":', 13, false],
+    ]);
+    await appendFile(file, '2}\n{"c":3}\n');
+    const next = [];
+    for await (const l of readLines(file, { start: first[0]!.end })) next.push(l);
+    expect(next.map((l) => [l.number, l.text, l.end, l.complete])).toEqual([
+      [1, '{"b":2}', 16, true],
+      [2, '{"c":3}', 24, true],
+    ]);
   });
 });

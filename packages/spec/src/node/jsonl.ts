@@ -30,8 +30,18 @@ export interface FileLine {
   readonly complete: boolean;
 }
 
-/** Streams the `\n`-separated UTF-8 lines of a file in 1 MiB chunks, with byte offsets; a missing file is a {@link JsonlError} (`missing-file`). */
-export async function* readLines(file: string): AsyncGenerator<FileLine> {
+/** Options of {@link readLines}. */
+export interface ReadLinesOptions {
+  /** Byte offset to start at, the start of a line (e.g. the `end` of one read before); default 0. Line numbers then count from there. */
+  readonly start?: number;
+}
+
+/**
+ * Streams the `\n`-separated UTF-8 lines of a file in 1 MiB chunks, with byte offsets (from the
+ * file's start); a missing file is a {@link JsonlError} (`missing-file`). A file that grows is
+ * read on from where an earlier pass stopped with `start`.
+ */
+export async function* readLines(file: string, options: ReadLinesOptions = {}): AsyncGenerator<FileLine> {
   const handle = await open(file, 'r').catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') throw new JsonlError('missing-file', file, 'no such file', {}, { cause: err });
     throw err;
@@ -39,10 +49,12 @@ export async function* readLines(file: string): AsyncGenerator<FileLine> {
   try {
     const chunk = Buffer.allocUnsafe(1 << 20);
     let carry: Buffer = Buffer.alloc(0);
-    let offset = 0;
+    let offset = options.start ?? 0;
+    let position = offset;
     let number = 0;
     for (;;) {
-      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, position);
+      position += bytesRead;
       if (bytesRead === 0) break;
       const data: Buffer = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : Buffer.from(chunk.subarray(0, bytesRead));
       let start = 0;

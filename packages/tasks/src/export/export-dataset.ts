@@ -1,4 +1,5 @@
 import { type SampleRecord, type SplitName } from '@spatial-ssrl/spec';
+import { moveDirAtomic, writeFileAtomic } from '@spatial-ssrl/spec/node';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
@@ -274,7 +275,8 @@ export async function exportDataset(options: ExportOptions): Promise<ExportResul
     }
     checkAbort(options.signal);
     const bytes = await folderBytes(tmp);
-    await replaceFolder(tmp, out);
+    // An existing folder (with force) is moved aside and removed only once the new one is in place.
+    await moveDirAtomic(tmp, out);
     return {
       out,
       target: settings.target,
@@ -558,8 +560,7 @@ async function writeParquet(
   }
   const saveState = async (): Promise<void> => {
     const state: ResumeState = { key: resume.key, shards: [...finished.values()] };
-    await writeFile(join(tmp, `${STATE_FILE}.tmp`), JSON.stringify(state));
-    await rename(join(tmp, `${STATE_FILE}.tmp`), join(tmp, STATE_FILE));
+    await writeFileAtomic(join(tmp, STATE_FILE), JSON.stringify(state));
   };
   const flushGroup = (w: SplitWriter): void => {
     if (w.rows.length === 0) return;
@@ -690,18 +691,4 @@ async function folderBytes(dir: string): Promise<number> {
     else if (entry.isFile()) total += (await stat(path)).size;
   }
   return total;
-}
-
-// Moves the finished folder into place; an existing one (with force) is moved aside first and
-// removed only after the new one is in place.
-async function replaceFolder(tmp: string, out: string): Promise<void> {
-  await mkdir(dirname(out), { recursive: true });
-  if (existsSync(out)) {
-    const old = `${tmp}.old`;
-    await rename(out, old);
-    await rename(tmp, out);
-    await rm(old, { recursive: true, force: true });
-  } else {
-    await rename(tmp, out);
-  }
 }

@@ -1,6 +1,7 @@
 import { DATASET_FILES, DATASET_FORMAT, sampleRecord, type DatasetManifest, type SampleRecord, type SplitName, countImagePlaceholders, promptWords } from '@spatial-ssrl/spec';
 import { existsSync } from 'node:fs';
-import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, writeFile } from 'node:fs/promises';
+import { replaceDirAtomic } from '@spatial-ssrl/spec/node';
 import { basename, dirname, isAbsolute, join, normalize, resolve, sep } from 'node:path';
 import { decodeImage, imageSize } from '@spatial-ssrl/image';
 import { CountsAccumulator } from '../dataset/counts.js';
@@ -239,27 +240,27 @@ export async function importDataset(options: ImportOptions): Promise<ImportResul
   for (const f of files) inputs.push(await openParquet(f));
   const total = inputs.reduce((n, f) => n + f.rows, 0);
 
-  const tmp = join(dirname(out), `.${basename(out)}.tmp-${process.pid}`);
-  await rm(tmp, { recursive: true, force: true });
-  await mkdir(join(tmp, DATASET_FILES.images), { recursive: true });
   const errorsByCode = new Map<string, number>();
   const errors: ImportRowError[] = [];
-  const counts = new CountsAccumulator();
   const byTask = new Map<string, Partial<Record<SplitName, number>>>();
-  const ids = new Set<string>();
-  const madeDirs = new Set<string>();
-  const formats = new Map<string, number>();
   let imported = 0;
   let inferred = 0;
-  let done = 0;
   const fail = (file: string, row: number, code: string, message: string): void => {
     errorsByCode.set(code, (errorsByCode.get(code) ?? 0) + 1);
     if (errors.length < ERROR_SAMPLES) errors.push({ file, row, code, message });
   };
-  // Records are written in index order (their order in the exported dataset), so an export
-  // imported back gives the same samples.jsonl.
-  const lines: { index: number; line: string }[] = [];
-  try {
+  // Built in a sibling temp folder moved into place at the end: a failed or stopped import leaves
+  // the previous folder (if any) as it was.
+  await replaceDirAtomic(out, async (tmp) => {
+    await mkdir(join(tmp, DATASET_FILES.images), { recursive: true });
+    const counts = new CountsAccumulator();
+    const ids = new Set<string>();
+    const madeDirs = new Set<string>();
+    const formats = new Map<string, number>();
+    let done = 0;
+    // Records are written in index order (their order in the exported dataset), so an export
+    // imported back gives the same samples.jsonl.
+    const lines: { index: number; line: string }[] = [];
     for (const input of inputs) {
       const promptKey = options.promptKey ?? (input.columns.includes('problem') ? 'problem' : 'prompt');
       const required = options.from === 'easyr1' ? [promptKey, 'answer', 'images'] : ['prompt', 'images', 'reward_model'];
@@ -302,57 +303,44 @@ export async function importDataset(options: ImportOptions): Promise<ImportResul
         if (options.signal?.aborted) throw new ExportError('aborted', 'import stopped; nothing was written');
       }
     }
-  } catch (error) {
-    await rm(tmp, { recursive: true, force: true });
-    throw error;
-  }
-  if (imported === 0) {
-    await rm(tmp, { recursive: true, force: true });
-    const first = errors[0];
-    throw new ExportError('no-rows', `no row could be imported${first ? `; row ${first.row} of ${first.file}: ${first.message}` : ''}`);
-  }
-  lines.sort((a, b) => a.index - b.index);
-  const samples = await open(join(tmp, DATASET_FILES.samples), 'w');
-  try {
-    for (let i = 0; i < lines.length; i += 1000) await samples.write(lines.slice(i, i + 1000).map((l) => `${l.line}\n`).join(''));
-  } finally {
-    await samples.close();
-  }
-  await writeFile(join(tmp, DATASET_FILES.rejections), '');
-  const countsJson = counts.toJSON();
-  const tasks = Object.keys(countsJson.byTask).sort();
-  const testRows = countsJson.bySplit.test ?? 0;
-  const manifest: DatasetManifest & { imported: unknown } = {
-    format: DATASET_FORMAT,
-    status: 'complete',
-    config: {
-      sources: [`import:${options.from}:${files.length === 1 ? basename(files[0]) : basename(resolve(options.input))}`],
-      tasks: tasks.map((id) => ({ id, weight: countsJson.byTask[id], params: {} })),
-      count: imported,
-      seed: 0,
-      shard: { k: 1, n: 1 },
-      range: { start: 0, end: imported },
-      format: (formats.get('jpg') ?? 0) > (formats.get('png') ?? 0) ? 'jpeg' : 'png',
-      jpegQuality: 90,
-      testFraction: testRows / imported,
-      splitSeed: 0,
-      maxAttempts: 1,
-    },
-    versions: generatorVersions(),
-    files: { samples: DATASET_FILES.samples, rejections: DATASET_FILES.rejections, images: DATASET_FILES.images },
-    counts: countsJson,
-    imported: { from: options.from, files: files.map((f) => basename(f)), rows: total, imported, errorsByCode: Object.fromEntries(errorsByCode) },
-  };
-  await writeFile(join(tmp, DATASET_FILES.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
-  await mkdir(dirname(out), { recursive: true });
-  if (existsSync(out)) {
-    const old = `${tmp}.old`;
-    await rename(out, old);
-    await rename(tmp, out);
-    await rm(old, { recursive: true, force: true });
-  } else {
-    await rename(tmp, out);
-  }
+    if (imported === 0) {
+      const first = errors[0];
+      throw new ExportError('no-rows', `no row could be imported${first ? `; row ${first.row} of ${first.file}: ${first.message}` : ''}`);
+    }
+    lines.sort((a, b) => a.index - b.index);
+    const samples = await open(join(tmp, DATASET_FILES.samples), 'w');
+    try {
+      for (let i = 0; i < lines.length; i += 1000) await samples.write(lines.slice(i, i + 1000).map((l) => `${l.line}\n`).join(''));
+    } finally {
+      await samples.close();
+    }
+    await writeFile(join(tmp, DATASET_FILES.rejections), '');
+    const countsJson = counts.toJSON();
+    const tasks = Object.keys(countsJson.byTask).sort();
+    const testRows = countsJson.bySplit.test ?? 0;
+    const manifest: DatasetManifest & { imported: unknown } = {
+      format: DATASET_FORMAT,
+      status: 'complete',
+      config: {
+        sources: [`import:${options.from}:${files.length === 1 ? basename(files[0]) : basename(resolve(options.input))}`],
+        tasks: tasks.map((id) => ({ id, weight: countsJson.byTask[id], params: {} })),
+        count: imported,
+        seed: 0,
+        shard: { k: 1, n: 1 },
+        range: { start: 0, end: imported },
+        format: (formats.get('jpg') ?? 0) > (formats.get('png') ?? 0) ? 'jpeg' : 'png',
+        jpegQuality: 90,
+        testFraction: testRows / imported,
+        splitSeed: 0,
+        maxAttempts: 1,
+      },
+      versions: generatorVersions(),
+      files: { samples: DATASET_FILES.samples, rejections: DATASET_FILES.rejections, images: DATASET_FILES.images },
+      counts: countsJson,
+      imported: { from: options.from, files: files.map((f) => basename(f)), rows: total, imported, errorsByCode: Object.fromEntries(errorsByCode) },
+    };
+    await writeFile(join(tmp, DATASET_FILES.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
+  });
   return {
     out,
     files: files.length,
