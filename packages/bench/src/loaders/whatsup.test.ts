@@ -36,12 +36,15 @@ describe("What'sUp", () => {
   it('shuffles options deterministically and tracks the correct letter', async () => {
     const a = await whatsUpBenchmark.load(root, { shuffleSeed: 7 });
     const b = await whatsUpBenchmark.load(root, { shuffleSeed: 7 });
+    const plain = await whatsUpBenchmark.load(root);
     expect(a.map((x) => x.prompt)).toEqual(b.map((x) => x.prompt));
     for (const it of a) {
-      const line = it.prompt.split('\n').find((l) => l.startsWith(`${it.gold}: `))!;
-      expect(line.endsWith((it.meta.options as string[])[it.gold.charCodeAt(0) - 65]!)).toBe(true);
-      const perm = whatsUpShuffle(7, Number(it.id));
-      expect(line).toContain((it.meta.options as string[])[perm.indexOf(0)]);
+      // Option A follows the instruction on the same line (the official prompt has no newline there).
+      const shown = it.meta.options as string[];
+      expect(it.prompt).toContain(`${it.gold}: ${shown[it.gold.charCodeAt(0) - 65]!}`);
+      // The true caption (listed first in the annotation) sits under the gold letter.
+      expect(shown[it.gold.charCodeAt(0) - 65]).toBe((plain[Number(it.id)]!.meta.options as string[])[0]);
+      expect(shown).toEqual(whatsUpShuffle(7, Number(it.id)).map((k) => (plain[Number(it.id)]!.meta.options as string[])[k]));
     }
     expect(new Set(a.map((x) => x.gold)).size).toBeGreaterThan(1);
     const s = whatsUpBenchmark.score(a, a.map((x) => `\\boxed{${x.gold}}`));
