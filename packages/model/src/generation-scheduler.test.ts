@@ -164,6 +164,37 @@ describe('createGenerationScheduler', () => {
     expect(scheduler.stats()).toMatchObject({ batches: 1, rows: 2 });
   });
 
+  it('listens to a signal once per call, however many prompts share it, and stops listening when they are done', async () => {
+    const s = createGenerationScheduler(model, { windowMs: 0, maxBatchRows: 4 });
+    const controller = new AbortController();
+    let listening = 0;
+    let added = 0;
+    const add = controller.signal.addEventListener.bind(controller.signal);
+    const remove = controller.signal.removeEventListener.bind(controller.signal);
+    controller.signal.addEventListener = ((...args: Parameters<typeof add>) => {
+      added++;
+      listening++;
+      return add(...args);
+    }) as typeof add;
+    controller.signal.removeEventListener = ((...args: Parameters<typeof remove>) => {
+      listening--;
+      return remove(...args);
+    }) as typeof remove;
+    const out = await s.policy.generate([...Array(12).keys()].map((k) => request(k)), sampling({ maxTokens: 4 }), { signal: controller.signal });
+    expect(out).toHaveLength(12);
+    expect(added).toBe(1);
+    expect(listening).toBe(0);
+    // Aborting ends every queued prompt of the call.
+    const { scheduler, fire } = manual();
+    const gone = new AbortController();
+    const pending = scheduler.policy.generate([0, 1, 2].map((k) => request(k)), sampling(), { signal: gone.signal });
+    while (scheduler.stats().preparing > 0 || scheduler.stats().queued < 3) await new Promise((r) => setTimeout(r, 1));
+    gone.abort(new Error('stopped'));
+    await expect(pending).rejects.toThrow('stopped');
+    await fire();
+    expect(scheduler.stats().batches).toBe(0);
+  });
+
   it('close() refuses new jobs and resolves once the accepted ones are answered', async () => {
     const { scheduler, fire } = manual();
     const accepted = scheduler.submit({ request: request(0), sampling: sampling() });

@@ -162,6 +162,8 @@ export function createGenerationScheduler(model: PolicyModel, options: Generatio
   if (!(windowMs >= 0)) throw new ModelError('bad-config', `windowMs must be ≥ 0, got ${windowMs}`);
 
   const queue: Entry[] = [];
+  // Removes the abort listener of a group of entries that share a signal.
+  const listeners = new Map<Set<Entry>, () => void>();
   let preparingRows = 0;
   let preparing = 0;
   // `window`: the first job's window is open; `prepare`: it has closed and jobs still being prepared are awaited.
@@ -218,6 +220,9 @@ export function createGenerationScheduler(model: PolicyModel, options: Generatio
   }
 
   function enqueue(entries: readonly Entry[]): void {
+    // One abort listener per signal and call, shared by its entries (a batch of prompts under one
+    // signal would otherwise add a listener per prompt); it goes when the last of them settles.
+    const bySignal = new Map<AbortSignal, Set<Entry>>();
     for (const entry of entries) {
       const signal = entry.job.signal;
       if (signal?.aborted) {
@@ -225,17 +230,36 @@ export function createGenerationScheduler(model: PolicyModel, options: Generatio
         continue;
       }
       if (signal) {
-        const onAbort = (): void => {
-          entry.aborted = true;
-          const at = queue.indexOf(entry);
-          if (at !== -1) {
-            queue.splice(at, 1);
-            settle(entry, { error: abortReason(signal) });
-            notifyIdle();
+        let group = bySignal.get(signal);
+        if (!group) {
+          const members = new Set<Entry>();
+          group = members;
+          bySignal.set(signal, members);
+          const onAbort = (): void => {
+            let removed = false;
+            for (const member of [...members]) {
+              member.aborted = true;
+              const at = queue.indexOf(member);
+              if (at !== -1) {
+                queue.splice(at, 1);
+                settle(member, { error: abortReason(signal) });
+                removed = true;
+              }
+            }
+            if (removed) notifyIdle();
+          };
+          signal.addEventListener('abort', onAbort, { once: true });
+          listeners.set(members, () => signal.removeEventListener('abort', onAbort));
+        }
+        const members = group;
+        members.add(entry);
+        entry.unlisten = () => {
+          members.delete(entry);
+          if (members.size === 0) {
+            listeners.get(members)?.();
+            listeners.delete(members);
           }
         };
-        signal.addEventListener('abort', onAbort, { once: true });
-        entry.unlisten = () => signal.removeEventListener('abort', onAbort);
       }
       queue.push(entry);
     }

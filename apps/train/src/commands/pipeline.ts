@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { formatDuration } from '@spatial-ssrl/spec/node';
-import { parseCommandArgs, resolvePlugin, type Command } from '../command.js';
-import { PIPELINE_PRESETS, pipelineRegistry, resolvePlan } from '../pipeline/plan.js';
+import { parseCommandArgs, resolvePlugin, UsageError, type Command } from '../command.js';
+import { PIPELINE_BUDGETS, PIPELINE_PRESETS, pipelineRegistry, resolvePlan } from '../pipeline/plan.js';
 import { runPipeline } from '../pipeline/run-pipeline.js';
 import { PipelineInterrupted } from '../pipeline/train-stages.js';
 
@@ -10,14 +10,17 @@ const HELP = `Usage: ssrl-train pipeline --preset quick|full [options]
 
 The whole Spatial-SSRL job in one command: generate the pretext-task dataset, supervised cold
 start (SFT), evaluate, GRPO from the SFT checkpoint, evaluate, a control run (SFT continued from
-the same checkpoint for as long as GRPO took), evaluate, and write OUT/report.md with per-task
+the same checkpoint for the SFT steps of GRPO's time), evaluate, and write OUT/report.md with per-task
 held-out accuracy, 95 % intervals, chance levels, GRPO minus control, curves and timings.
 Every stage has its own folder under OUT; with --resume, completed stages are skipped and an
 interrupted one continues where it stopped.
 
-Presets (CPU, wasm backend):
-  quick   13,000 samples of 256x192 synthetic scenes, 6 min SFT, 3 min GRPO: under 20 min on 2 cores
-  full    48,000 samples of 320x240 scenes, 30 min SFT, 12 min GRPO: about an hour on 2 cores
+Presets (CPU, wasm backend), budgeted in steps so that a run gives the same report on any
+machine with the same backend (the minutes are those of an idle 2-core machine):
+  quick   13,000 samples of 256x192 synthetic scenes; SFT 1,800 steps (6 min), GRPO 290 steps
+          (3 min), control 900 SFT steps: under 20 min on 2 cores
+  full    48,000 samples of 320x240 scenes; SFT 9,800 steps (30 min), GRPO 900 steps (12 min),
+          control 3,600 SFT steps: about an hour on 2 cores
 Both draw depth and position markers with a 16-px radius and a colour per label (readable at the
 model's 64-px input; with --source, the radius is in pixels of your images), and GRPO draws its
 prompts from the first 200 (quick) or 1,000 (full) records of each task.
@@ -30,6 +33,9 @@ Options:
                        (depth and position need an RGB-D source: synthetic, diode or megadepth)
   --data DIR           train on an existing dataset directory instead of generating one
   --seed S             seed of data, weights and sampling (default 0)
+  --budget KIND        steps (default) | minutes: the preset's wall-clock budgets instead (SFT 6
+                       or 30 min, GRPO 3 or 12 min, the control as long as GRPO took); results
+                       then depend on how fast the machine is
   --resume             continue the run in OUT (same preset, sources, data and seed)
   --plugin MODULE      task plugin (as for generate) whose tasks join the built-in ones in every
                        stage and in the report, repeatable
@@ -51,6 +57,7 @@ const FLAGS = {
   source: { type: 'string', multiple: true },
   data: { type: 'string' },
   seed: { type: 'string' },
+  budget: { type: 'string' },
   resume: { type: 'boolean' },
   workers: { type: 'string' },
   plugin: { type: 'string', multiple: true },
@@ -69,6 +76,7 @@ const pipelineArgs = z
     source: z.array(z.string().min(1, 'must not be empty')).optional(),
     data: z.string().min(1).optional(),
     seed: int(0, 0xffffffff).default(0),
+    budget: z.enum(PIPELINE_BUDGETS, { error: 'must be steps or minutes' }).default('steps'),
     resume: z.boolean().default(false),
     workers: int(1, 256).optional(),
     plugin: z.array(z.string().min(1)).default([]),
@@ -89,7 +97,7 @@ const quote = (a: string): string => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.rep
 /** `ssrl-train pipeline`: the end-to-end job with its report. */
 export const pipelineCommand: Command = {
   name: 'pipeline',
-  summary: 'generate → SFT → GRPO and a time-matched SFT control → evaluate → report (resumable)',
+  summary: 'generate → SFT → GRPO and a compute-matched SFT control → evaluate → report (resumable)',
   help: HELP,
   async run(argv, io) {
     if (argv.includes('--help') || argv.includes('-h')) {
@@ -97,9 +105,11 @@ export const pipelineCommand: Command = {
       return 0;
     }
     const args = parseCommandArgs('pipeline', argv, FLAGS, pipelineArgs);
+    if (args.budget === 'minutes' && args.preset === 'tiny') throw new UsageError('--budget minutes: preset tiny has step budgets only', 'pipeline');
     const plugins = args.plugin.map((spec) => resolvePlugin(spec, io.cwd, 'pipeline'));
     const plan = resolvePlan(args.preset, {
       seed: args.seed,
+      budget: args.budget,
       plugins,
       ...(args.source ? { sources: args.source.map((s) => absoluteSource(s, io.cwd)) } : {}),
       ...(args.data !== undefined ? { dataDir: resolve(io.cwd, args.data) } : {}),

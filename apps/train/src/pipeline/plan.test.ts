@@ -18,7 +18,13 @@ describe('resolvePlan', () => {
     if (plan.data.kind !== 'generate') throw new Error('quick generates its data');
     // Five tasks with equal weights; the split holds out a share of the source images.
     expect((plan.data.count / 5) * plan.data.testFraction).toBeGreaterThanOrEqual(550);
-    expect((plan.sft.minutes ?? 0) + 2 * (plan.grpo.minutes ?? 0)).toBeLessThanOrEqual(12);
+    // Step budgets; the control is SFT steps of about GRPO's time (338 SFT and 96 GRPO steps a minute).
+    expect([plan.sft.steps, plan.grpo.steps, plan.control.steps]).toEqual([1800, 290, 900]);
+    expect(plan.sft.minutes).toBeUndefined();
+    const timed = resolvePlan('quick', { budget: 'minutes' });
+    expect((timed.sft.minutes ?? 0) + 2 * (timed.grpo.minutes ?? 0)).toBeLessThanOrEqual(12);
+    expect([timed.sft.steps, timed.grpo.steps, timed.control.steps]).toEqual([undefined, undefined, undefined]);
+    expect(() => resolvePlan('tiny', { budget: 'minutes' })).toThrow(/step budgets only/);
     expect(plan.evaluation.perTask).toBe(0);
     // 48-px inputs in 16-px patches (grid seams inside image tokens), with the edge channels.
     expect(plan.modelInput).toEqual({ imageSize: 48, patchSize: 16, features: { rgb: true, gradients: true, edges: true } });
@@ -74,7 +80,7 @@ describe('planDifferences', () => {
     expect(planDifferences(a, resolvePlan('quick'))).toEqual([]);
     expect(planDifferences(a, resolvePlan('quick', { seed: 3 }))).toEqual(['seed']);
     expect(planDifferences(a, resolvePlan('quick', { sources: ['synthetic'] }))).toEqual(['data.sources']);
-    expect(planDifferences(a, resolvePlan('full')).sort()).toContain('sft.minutes');
+    expect(planDifferences(a, resolvePlan('full')).sort()).toContain('sft.steps');
     expect(planDifferences(a, resolvePlan('quick', { dataDir: '/x' }))).toEqual(['data.count', 'data.dir', 'data.kind', 'data.params', 'data.sources', 'data.tasks', 'data.testFraction']);
     expect(planDifferences(a, resolvePlan('quick', { plugins: ['my-tasks'] }))).toEqual(['plugins']);
   });

@@ -78,10 +78,15 @@ export const pipelinePlan = z.object({
       evalSamples: z.number().int().positive(),
     }),
   ),
-  /** SFT continued from the SFT checkpoint for as long as GRPO took (the control run). */
+  /**
+   * SFT continued from the SFT checkpoint (the control run): `steps` SFT steps, or, without them,
+   * for the wall-clock time GRPO took.
+   */
   control: z.object({
     lr: z.number().positive(),
     warmupSteps: z.number().int().min(0),
+    /** A fixed step count; absent: GRPO's wall-clock time. */
+    steps: z.number().int().positive().optional(),
   }),
   evaluation: z.object({
     /** Held-out records per task in the final evaluations (0: every test record). */
@@ -93,11 +98,18 @@ export const pipelinePlan = z.object({
 /** A resolved pipeline plan. */
 export type PipelinePlan = z.infer<typeof pipelinePlan>;
 
+/** How a pipeline's training stages are budgeted: fixed step counts (reproducible) or wall-clock minutes. */
+export const PIPELINE_BUDGETS = ['steps', 'minutes'] as const;
+/** One of {@link PIPELINE_BUDGETS}. */
+export type PipelineBudget = (typeof PIPELINE_BUDGETS)[number];
+
 /** What a preset fixes before command-line overrides. */
 type PresetPlan = Omit<PipelinePlan, 'seed' | 'data' | 'plugins'> & {
   readonly data: Omit<Extract<PipelinePlan['data'], { kind: 'generate' }>, 'tasks' | 'params'>;
   /** Whether the tasks' `lowResolutionParams` and `rationaleTemplate` apply (small-model presets). */
   readonly smallModel: boolean;
+  /** The wall-clock budgets `--budget minutes` uses instead of the step counts (the control then matches GRPO's time). */
+  readonly minutes?: { readonly sft: number; readonly grpo: number };
 };
 
 // quick: sized to finish in about 20 minutes on 2 CPU cores with the wasm backend. The model sees
@@ -117,6 +129,14 @@ type PresetPlan = Omit<PipelinePlan, 'seed' | 'data' | 'plugins'> & {
 // full), so that a run visits each about five to seven times: on 20,000 prompts seen once each,
 // the training reward of this model stayed flat at every setting tried, while on a pool it rises.
 // full: about an hour on the same machine, or much less on a GPU backend.
+// Budgets are steps, so that the same command gives the same report on any machine with the same
+// backend. They are the step counts the wall-clock budgets these presets used to have (quick: SFT
+// 6 min, GRPO 3 min; full: 30 and 12 min, kept in `minutes` for `--budget minutes`) reach on an
+// idle 2-core machine with the wasm backend and two threads: SFT of this model runs about 338
+// steps a minute (the model README's 20-minute runs made 6,722-6,764 steps), less the held-out
+// evaluations every `evalEvery` steps; GRPO with 16 prompts × 5 responses about 96 steps a minute
+// (289 steps in the 3-minute quick run), less its evaluations. The control is the SFT step count
+// of GRPO's time.
 // Both SFT stages train a task that declares a `rationaleTemplate` on it (the position task:
 // `<think>{direction}</think>\boxed{letter}`): on the letter alone this model stayed at chance
 // (25 %) even after 20 minutes, with the direction word first it passed 50 % within 1,000 steps.
@@ -129,9 +149,10 @@ const PRESETS: Readonly<Record<PipelinePreset, PresetPlan>> = {
     smallModel: true,
     model: 'small',
     modelInput: SMALL_MODEL_INPUT,
-    sft: { minutes: 6, batchSize: 32, lr: 4e-4, warmupSteps: 100, evalEvery: 200, evalSamples: 100, taskTemplates: {}, taskWeights: {}, mirror: {} },
-    grpo: { minutes: 3, promptsPerStep: 16, groupSize: 5, lr: 1e-4, promptsPerTask: 200, evalEvery: 0, evalSamples: 100 },
-    control: { lr: 2e-4, warmupSteps: 10 },
+    sft: { steps: 1800, batchSize: 32, lr: 4e-4, warmupSteps: 100, evalEvery: 200, evalSamples: 100, taskTemplates: {}, taskWeights: {}, mirror: {} },
+    grpo: { steps: 290, promptsPerStep: 16, groupSize: 5, lr: 1e-4, promptsPerTask: 200, evalEvery: 0, evalSamples: 100 },
+    control: { lr: 2e-4, warmupSteps: 10, steps: 900 },
+    minutes: { sft: 6, grpo: 3 },
     evaluation: { perTask: 0, batchSize: 64 },
   },
   full: {
@@ -140,9 +161,10 @@ const PRESETS: Readonly<Record<PipelinePreset, PresetPlan>> = {
     smallModel: true,
     model: 'small',
     modelInput: SMALL_MODEL_INPUT,
-    sft: { minutes: 30, batchSize: 32, lr: 4e-4, warmupSteps: 200, evalEvery: 1000, evalSamples: 200, taskTemplates: {}, taskWeights: {}, mirror: {} },
-    grpo: { minutes: 12, promptsPerStep: 16, groupSize: 5, lr: 1e-4, promptsPerTask: 1000, evalEvery: 100, evalSamples: 200 },
-    control: { lr: 2e-4, warmupSteps: 20 },
+    sft: { steps: 9800, batchSize: 32, lr: 4e-4, warmupSteps: 200, evalEvery: 1000, evalSamples: 200, taskTemplates: {}, taskWeights: {}, mirror: {} },
+    grpo: { steps: 900, promptsPerStep: 16, groupSize: 5, lr: 1e-4, promptsPerTask: 1000, evalEvery: 100, evalSamples: 200 },
+    control: { lr: 2e-4, warmupSteps: 20, steps: 3600 },
+    minutes: { sft: 30, grpo: 12 },
     evaluation: { perTask: 0, batchSize: 64 },
   },
   tiny: {
@@ -152,7 +174,7 @@ const PRESETS: Readonly<Record<PipelinePreset, PresetPlan>> = {
     model: 'tiny',
     sft: { steps: 30, batchSize: 16, lr: 3e-3, warmupSteps: 5, evalEvery: 0, evalSamples: 20, taskTemplates: {}, taskWeights: {}, mirror: {} },
     grpo: { steps: 3, promptsPerStep: 4, groupSize: 3, lr: 2e-5, evalEvery: 0, evalSamples: 10 },
-    control: { lr: 3e-4, warmupSteps: 2 },
+    control: { lr: 3e-4, warmupSteps: 2, steps: 10 },
     evaluation: { perTask: 0, batchSize: 32 },
   },
 };
@@ -166,6 +188,8 @@ export interface PlanOverrides {
   readonly dataDir?: string;
   /** Task plugin modules whose tasks were added to the registry given to `resolvePlan`. */
   readonly plugins?: readonly string[];
+  /** `minutes`: the preset's wall-clock budgets instead of its step counts (default `steps`). */
+  readonly budget?: PipelineBudget;
 }
 
 /**
@@ -175,7 +199,15 @@ export interface PlanOverrides {
  * presets use each task's `lowResolutionParams` and `rationaleTemplate`.
  */
 export function resolvePlan(preset: PipelinePreset, overrides: PlanOverrides = {}, registry: Pick<TaskRegistry, 'list'> = defaultRegistry()): PipelinePlan {
-  const { smallModel, ...base } = PRESETS[preset];
+  const { smallModel, minutes, ...preset_ } = PRESETS[preset];
+  let base: Omit<PresetPlan, 'smallModel' | 'minutes'> = preset_;
+  if (overrides.budget === 'minutes') {
+    if (minutes === undefined) throw new RangeError(`preset ${preset} has step budgets only`);
+    const { steps: _sft, ...sft } = base.sft;
+    const { steps: _grpo, ...grpo } = base.grpo;
+    const { steps: _control, ...control } = base.control;
+    base = { ...base, sft: { ...sft, minutes: minutes.sft }, grpo: { ...grpo, minutes: minutes.grpo }, control };
+  }
   const tasks = registry.list();
   const byTask = <T>(value: (task: Task<unknown>) => T | undefined): Record<string, T> =>
     Object.fromEntries(tasks.flatMap((t) => {

@@ -226,7 +226,14 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   const controlDir = join(out, 'control');
   await runStage(
     'control',
-    { data: dataInputs, init: sftSha, control: plan.control, batch: plan.sft.batchSize, seconds: Math.round(grpoSec * 10) / 10, seed: plan.seed },
+    {
+      data: dataInputs,
+      init: sftSha,
+      control: plan.control,
+      batch: plan.sft.batchSize,
+      ...(plan.control.steps === undefined ? { seconds: Math.round(grpoSec * 10) / 10 } : {}),
+      seed: plan.seed,
+    },
     async (dir, resume, prior) => {
       await ensureBackend();
       return controlStage(plan, registry, dataDir, sftDir, dir, grpoSec, resume, prior, io);

@@ -116,8 +116,9 @@ export async function grpoStage(
 }
 
 /**
- * The control run: SFT continued from the SFT checkpoint for `seconds` of wall-clock time (what
- * GRPO took), with a fresh optimizer, its own warm-up and cosine schedule and another data order.
+ * The control run: SFT continued from the SFT checkpoint for `plan.control.steps` steps or, without
+ * them, for `seconds` of wall-clock time (what GRPO took), with a fresh optimizer, its own warm-up
+ * and cosine schedule and another data order.
  */
 export async function controlStage(
   plan: PipelinePlan,
@@ -153,7 +154,7 @@ export async function controlStage(
       batchSize: plan.sft.batchSize,
       lr: plan.control.lr,
       warmupSteps: plan.control.warmupSteps,
-      minutes: Math.max(0.05, (seconds - priorSec) / 60),
+      ...(plan.control.steps !== undefined ? { steps: plan.control.steps } : { minutes: Math.max(0.05, (seconds - priorSec) / 60) }),
       seed: (plan.seed + 1) >>> 0,
       evalEvery: plan.sft.evalEvery,
       evalSamples: plan.sft.evalSamples,
@@ -167,5 +168,5 @@ export async function controlStage(
   );
   t.finish();
   if (result.stopped === 'aborted') throw new PipelineInterrupted('control');
-  return { ...summary(result), budgetSec: Math.round(seconds * 10) / 10 };
+  return plan.control.steps !== undefined ? summary(result) : { ...summary(result), budgetSec: Math.round(seconds * 10) / 10 };
 }

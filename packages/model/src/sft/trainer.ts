@@ -230,7 +230,8 @@ export async function trainSft(input: SftOptions, hooks: SftHooks = {}): Promise
   try {
     let step = resumed?.step ?? 0;
     let adam = totalSteps > 0 ? new AdamW(model.specs, optimizer(totalSteps)) : undefined;
-    if (adam && resumed?.training) adam.loadMoments(resumed.training.moments, step);
+    // A checkpoint saved as a starting point (weights, no optimizer moments) starts a fresh optimizer.
+    if (adam && resumed?.training && resumed.training.moments.length > 0) adam.loadMoments(resumed.training.moments, step);
     const metrics: MetricsLine[] = resumed ? await truncateMetrics(files.metrics, step) : [];
     if (!resumed) await writeFile(files.metrics, '');
     await writeFileAtomic(
