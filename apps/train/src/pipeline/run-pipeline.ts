@@ -98,7 +98,7 @@ async function preparePipelineFolder(out: string, plan: PipelinePlan, resume: bo
 
 /**
  * Runs the whole Spatial-SSRL job into `out`: data → SFT → evaluate → GRPO → evaluate → control
- * (SFT continued for GRPO's wall-clock time) → evaluate → `report.md`. Each stage writes
+ * (SFT continued for the plan's control steps, or GRPO's wall-clock time) → evaluate → `report.md`. Each stage writes
  * `out/<stage>/stage.json`; a completed stage with unchanged inputs is skipped on `resume`, an
  * interrupted one resumes through its own mechanism (dataset resume, checkpoint, prediction
  * cache). Throws `PipelineInterrupted` when `signal` stops it.
