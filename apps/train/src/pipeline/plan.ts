@@ -101,7 +101,7 @@ export type PipelinePlan = z.infer<typeof pipelinePlan>;
 /** How a pipeline's training stages are budgeted: fixed step counts (reproducible) or wall-clock minutes. */
 export const PIPELINE_BUDGETS = ['steps', 'minutes'] as const;
 /** One of {@link PIPELINE_BUDGETS}. */
-export type PipelineBudget = (typeof PIPELINE_BUDGETS)[number];
+type PipelineBudget = (typeof PIPELINE_BUDGETS)[number];
 
 /** What a preset fixes before command-line overrides. */
 type PresetPlan = Omit<PipelinePlan, 'seed' | 'data' | 'plugins'> & {
