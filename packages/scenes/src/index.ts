@@ -1,6 +1,11 @@
-export { renderScene, SEGMENT } from './scene-render.js';
-export type { RenderSceneOptions, RenderedScene, SceneQuality, SegmentMap } from './scene-render.js';
+export { renderScene, renderLayout, SEGMENT } from './scene-render.js';
+export type { RenderSceneOptions, RenderLayoutOptions, RenderedScene, SceneQuality, SegmentMap } from './scene-render.js';
 export { layoutScene } from './scene-layout.js';
+export { checkLayout, MAX_SCENE_OBJECTS } from './scene-check.js';
+export { cameraModel, projectPoint, toCamera } from './scene-camera.js';
+export type { CameraModel, ProjectedPoint } from './scene-camera.js';
+export { objectSilhouettes } from './scene-coverage.js';
+export type { ObjectSilhouette } from './scene-coverage.js';
 export { sceneSeed } from './random.js';
 export { SceneError } from './errors.js';
 export type { SceneErrorCode } from './errors.js';

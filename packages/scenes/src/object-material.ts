@@ -1,5 +1,5 @@
 import { detailWeight, fbm3, filteredPulse, hash2 } from './noise.js';
-import type { CompiledObject } from './scene-compile.js';
+import type { CompiledObject, EyeLayout } from './scene-compile.js';
 import { smoothstep } from './shading.js';
 
 /**
@@ -18,18 +18,45 @@ export function objectAlbedoRow(o: CompiledObject, hit: Float64Array, footprint:
   switch (o.texture) {
     case 0:
       stripesRow(o, hit, footprint, x0, x1, out);
-      return;
+      break;
     case 1:
       dotsRow(o, hit, footprint, x0, x1, out);
-      return;
+      break;
     case 2:
       noiseRow(o, hit, footprint, x0, x1, out, 1, 2);
-      return;
+      break;
     case 3:
       noiseRow(o, hit, footprint, x0, x1, out, 3, 1);
-      return;
+      break;
     default:
       checkerRow(o, hit, footprint, x0, x1, out);
+  }
+  if (o.eyes !== null) eyesRow(o, o.eyes, hit, footprint, x0, x1, out);
+}
+
+const EYE_WHITE = 0.85;
+const EYE_PUPIL = 0.012;
+/** Least forward component of the local normal where eyes are painted: the front half, not the sides. */
+const EYE_MIN_FACING = 0.35;
+
+/**
+ * Paints the eyes over the texture: seen along the object's +z axis, two white discs with black
+ * pupils, on the part of the surface facing forward; edges filtered by the pixel footprint.
+ */
+function eyesRow(o: CompiledObject, eyes: EyeLayout, hit: Float64Array, footprint: Float64Array, x0: number, x1: number, out: Float64Array): void {
+  for (let x = x0; x < x1; x++) {
+    const h = x * 6;
+    if (hit[h + 5] < EYE_MIN_FACING) continue;
+    const dy = hit[h + 1] - eyes.y;
+    const dx = Math.abs(hit[h]) - eyes.dx;
+    const r = Math.sqrt(dx * dx + dy * dy);
+    const soft = Math.max(0.5 * footprint[x], 1e-4);
+    const white = 1 - smoothstep(eyes.white - soft, eyes.white + soft, r);
+    if (white <= 0) continue;
+    const pupil = 1 - smoothstep(eyes.pupil - soft, eyes.pupil + soft, r);
+    const v = EYE_WHITE + (EYE_PUPIL - EYE_WHITE) * pupil;
+    const at = x * 3;
+    for (let c = 0; c < 3; c++) out[at + c] += (v - out[at + c]) * white;
   }
 }
 

@@ -50,7 +50,7 @@ function objectCorners(o: CompiledObject): Corner {
     const lx = k & 1 ? o.a : -o.a;
     const lz = k & 4 ? o.c : -o.c;
     out[0] = o.baseX + o.cosYaw * lx + o.sinYaw * lz;
-    out[1] = k & 2 ? o.b : 0;
+    out[1] = o.baseY + (k & 2 ? o.b : 0);
     out[2] = o.baseZ - o.sinYaw * lx + o.cosYaw * lz;
   };
 }

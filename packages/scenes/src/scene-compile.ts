@@ -21,9 +21,12 @@ const SHAPE_CODES: Readonly<Record<ObjectKind, number>> = {
 /** One scene object prepared for ray casting: local solid, transform, bound and material. */
 export interface CompiledObject extends LocalSolid {
   readonly baseX: number;
+  /** World height of the base (0 on the ground). */
+  readonly baseY: number;
   readonly baseZ: number;
   readonly cosYaw: number;
   readonly sinYaw: number;
+  /** World height of the bounding sphere's centre. */
   readonly centerY: number;
   readonly boundRadius: number;
   readonly texture: number;
@@ -33,6 +36,34 @@ export interface CompiledObject extends LocalSolid {
   readonly axis: readonly [number, number, number];
   /** Linear albedos: main then secondary, `r,g,b` each. */
   readonly albedo: Float64Array;
+  /** Eyes painted on the local +z side (see `SceneObject.eyes`), or null. */
+  readonly eyes: EyeLayout | null;
+}
+
+/**
+ * Where an object's eyes sit, local frame: centres at `(±dx, y)` seen along +z, white discs of
+ * radius `white` around black pupils of radius `pupil`, metres.
+ */
+export interface EyeLayout {
+  readonly dx: number;
+  readonly y: number;
+  readonly white: number;
+  readonly pupil: number;
+}
+
+/** Half-width of a solid's cross-section at local height `y`, metres. */
+function halfWidthAt(shape: number, a: number, h: number, y: number): number {
+  if (shape === SHAPE_SPHERE) return Math.sqrt(Math.max(0, a * a - (y - a) * (y - a)));
+  if (shape === SHAPE_CONE || shape === SHAPE_PYRAMID) return a * (1 - y / h);
+  return a;
+}
+
+/** Eye placement: high on boxes, cylinders and spheres, low on the tapering cone and pyramid. */
+function eyeLayout(shape: number, a: number, h: number): EyeLayout {
+  const y = (shape === SHAPE_CONE || shape === SHAPE_PYRAMID ? 0.3 : shape === SHAPE_SPHERE ? 0.6 : 0.7) * h;
+  const half = halfWidthAt(shape, a, h, y);
+  const white = Math.min(0.3 * half, 0.14 * h);
+  return { dx: 0.42 * half, y, white, pupil: 0.5 * white };
 }
 
 /** A scene in the numeric form the renderer works on; independent of the image size. */
@@ -91,6 +122,7 @@ export function compileScene(meta: SceneMeta): CompiledScene {
     const [w, h, d] = o.size;
     const a = w / 2;
     const c = shape === SHAPE_BOX ? d / 2 : a;
+    const baseY = o.position[1];
     const centerY = h / 2;
     const horizontal = shape === SHAPE_BOX || shape === SHAPE_PYRAMID ? Math.hypot(a, c) : a;
     const objectSalt = mix32(salt ^ Math.imul(index + 1, 0x9e3779b9)) | 0;
@@ -104,16 +136,18 @@ export function compileScene(meta: SceneMeta): CompiledScene {
       b: h,
       c,
       baseX: o.position[0],
+      baseY,
       baseZ: o.position[2],
       cosYaw: Math.cos(o.yawDeg * DEG),
       sinYaw: Math.sin(o.yawDeg * DEG),
-      centerY,
+      centerY: baseY + centerY,
       boundRadius: Math.hypot(horizontal, h / 2) * 1.0001 + 1e-6,
       texture: TEXTURE_CODES[o.texture],
       textureScale: o.textureScale,
       salt: objectSalt,
       axis,
       albedo: linearPair(o.color, o.secondaryColor),
+      eyes: o.eyes === true ? eyeLayout(shape, a, h) : null,
     };
   });
   const pitch = meta.camera.pitchDeg * DEG;

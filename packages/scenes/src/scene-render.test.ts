@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { SceneError } from './errors.js';
-import { SEGMENT, renderScene, type RenderedScene } from './scene-render.js';
+import { layoutScene } from './scene-layout.js';
+import { SEGMENT, renderLayout, renderScene, type RenderedScene } from './scene-render.js';
 import type { SceneMeta } from './scene-types.js';
 
 const DEG = Math.PI / 180;
@@ -46,12 +47,39 @@ function cameraZ(ray: ReturnType<typeof pixelRay>, s: number): number {
   return s * (ray.dir[0] * ray.forward[0] + ray.dir[1] * ray.forward[1] + ray.dir[2] * ray.forward[2]);
 }
 
+/**
+ * One SHA-256 over 24 seeds × 3 qualities at 96×72 and one over a 640×480 render, per Node.js
+ * major version: recorded before objects could rest on others or wear eyes, so they show that
+ * every `layoutScene` scene still renders to the same bytes.
+ */
+const PINNED_MANY: Record<number, { small: string; large: string }> = {
+  20: {
+    small: '97639bd1db8c4825c12789fb3eaf264ba0d56d3c34894d9d58fb2ac8f8d3418c',
+    large: 'f9fe94d35c9e0c4b7e58008ea58aa166b49054c218b8cbc5c8abfb3bff0a1b14',
+  },
+};
+
 describe.runIf(NODE_MAJOR in PINNED)(`renderScene output pinned for Node ${NODE_MAJOR}`, () => {
   for (const pin of PINNED[NODE_MAJOR] ?? []) {
     it(`seed ${pin.seed} at ${pin.width}×${pin.height} (${pin.quality}) has the recorded digest`, () => {
       expect(digest(renderScene(pin))).toBe(pin.sha256);
     });
   }
+
+  it('keeps the recorded bytes of 72 small renders and one 640×480 render', () => {
+    const h = createHash('sha256');
+    for (let seed = 0; seed < 24; seed++) {
+      for (const quality of ['draft', 'standard', 'high'] as const) {
+        const s = renderScene({ seed: seed * 7919 + 3, width: 96, height: 72, quality });
+        h.update(s.rgb.data);
+        h.update(new Uint8Array(s.depth.data.buffer));
+        h.update(s.depth.valid);
+        h.update(s.segments.data);
+      }
+    }
+    expect(h.digest('hex')).toBe(PINNED_MANY[NODE_MAJOR]!.small);
+    expect(digest(renderScene({ seed: 11, width: 640, height: 480 }))).toBe(PINNED_MANY[NODE_MAJOR]!.large);
+  });
 });
 
 describe('renderScene', () => {
@@ -230,6 +258,122 @@ describe('renderScene', () => {
       }
       expect(caught).toBeInstanceOf(SceneError);
       expect((caught as SceneError).code).toBe(code);
+    }
+  });
+});
+
+/** A scene of `layoutScene(seed)` with its objects replaced. */
+function withObjects(seed: number, objects: SceneMeta['objects']): SceneMeta {
+  return { ...layoutScene(seed), objects };
+}
+
+function object(kind: SceneMeta['objects'][number]['kind'], position: [number, number, number], size: [number, number, number], extra: Partial<SceneMeta['objects'][number]> = {}): SceneMeta['objects'][number] {
+  return { kind, position, size, yawDeg: 0, color: [200, 60, 50], secondaryColor: [80, 20, 20], texture: 'stripes', textureScale: 0.3, ...extra };
+}
+
+function pixelCount(scene: RenderedScene, code: number): number {
+  let n = 0;
+  for (const s of scene.segments.data) if (s === code) n++;
+  return n;
+}
+
+describe('renderLayout', () => {
+  it('renders a layoutScene result to the same bytes as renderScene', () => {
+    for (const seed of [0, 42, -7]) {
+      for (const quality of ['draft', 'standard', 'high'] as const) {
+        expect(digest(renderLayout(layoutScene(seed), { width: 80, height: 60, quality }))).toBe(digest(renderScene({ seed, width: 80, height: 60, quality })));
+      }
+    }
+  });
+
+  it('draws an object resting on another at its height, with exact depth', () => {
+    const width = 240;
+    const height = 180;
+    const box = object('box', [0, 0, 6], [1.2, 1, 1.2]);
+    const sphere = object('sphere', [0, 1, 6], [0.8, 0.8, 0.8], { texture: 'dots', color: [40, 80, 220] });
+    const meta = withObjects(3, [box, sphere]);
+    const scene = renderLayout(meta, { width, height });
+    let checked = 0;
+    let sphereTop = height;
+    let boxTop = height;
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const seg = scene.segments.data[y * width + x];
+        if (seg === SEGMENT.firstObject) boxTop = Math.min(boxTop, y);
+        if (seg !== SEGMENT.firstObject + 1) continue;
+        sphereTop = Math.min(sphereTop, y);
+        const ray = pixelRay(meta, width, height, x, y);
+        const oc = [ray.origin[0], ray.origin[1] - 1.4, ray.origin[2] - 6];
+        const b = oc[0] * ray.dir[0] + oc[1] * ray.dir[1] + oc[2] * ray.dir[2];
+        const c = oc[0] ** 2 + oc[1] ** 2 + oc[2] ** 2 - 0.16;
+        const expected = cameraZ(ray, -b - Math.sqrt(b * b - c));
+        expect(Math.abs(scene.depth.data[y * width + x] - expected) / expected).toBeLessThan(1e-4);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(200);
+    expect(sphereTop).toBeLessThan(boxTop);
+    // The same sphere on the ground shows lower in the image.
+    const grounded = renderLayout(withObjects(3, [box, { ...sphere, position: [0, 0, 6] }]), { width, height });
+    let groundedTop = height;
+    grounded.segments.data.forEach((s, i) => {
+      if (s === SEGMENT.firstObject + 1) groundedTop = Math.min(groundedTop, Math.floor(i / width));
+    });
+    expect(groundedTop).toBeGreaterThan(sphereTop + 10);
+  });
+
+  it('paints eyes on the front only: visible when the object faces the camera, absent when it faces away', () => {
+    const width = 200;
+    const height = 150;
+    const facing = object('box', [0, 0, 5], [1.2, 1.2, 1.2], { yawDeg: 180, texture: 'noise', secondaryColor: [200, 60, 50] });
+    for (const [yawDeg, changes] of [
+      [180, true],
+      [0, false],
+    ] as const) {
+      const plain = renderLayout(withObjects(9, [{ ...facing, yawDeg }]), { width, height });
+      const eyed = renderLayout(withObjects(9, [{ ...facing, yawDeg, eyes: true }]), { width, height });
+      expect(Buffer.from(eyed.segments.data).equals(Buffer.from(plain.segments.data))).toBe(true);
+      expect(Buffer.from(eyed.depth.data.buffer).equals(Buffer.from(plain.depth.data.buffer))).toBe(true);
+      let white = 0;
+      let dark = 0;
+      let elsewhere = 0;
+      for (let i = 0; i < width * height; i++) {
+        const d = Math.abs(eyed.rgb.data[i * 3] - plain.rgb.data[i * 3]) + Math.abs(eyed.rgb.data[i * 3 + 2] - plain.rgb.data[i * 3 + 2]);
+        if (d === 0) continue;
+        if (plain.segments.data[i] !== SEGMENT.firstObject) elsewhere++;
+        else if (eyed.rgb.data[i * 3 + 2] > plain.rgb.data[i * 3 + 2]) white++;
+        else dark++;
+      }
+      expect(elsewhere).toBe(0);
+      if (changes) {
+        expect(white).toBeGreaterThan(30);
+        expect(dark).toBeGreaterThan(5);
+      } else expect(white + dark).toBe(0);
+    }
+  });
+
+  it('rejects a layout it cannot render with invalid-layout naming the field', () => {
+    const good = withObjects(1, [object('box', [0, 0, 5], [1, 1, 1])]);
+    const cases: Array<[SceneMeta, RegExp]> = [
+      [withObjects(1, [object('box', [0, -0.5, 5], [1, 1, 1])]), /objects\[0\]\.position\[1\]/],
+      [withObjects(1, [object('box', [0, 0, 5], [1, 0, 1])]), /objects\[0\]\.size\[1\]/],
+      [withObjects(1, [object('box', [0, 0, 500], [1, 1, 1])]), /ring of hills/],
+      [withObjects(1, [{ ...object('box', [0, 0, 5], [1, 1, 1]), kind: 'torus' as never }]), /objects\[0\]\.kind/],
+      [withObjects(1, [object('box', [0, Number.NaN, 5], [1, 1, 1])]), /objects\[0\]\.position\[1\] must be a finite number/],
+      [{ ...good, camera: { ...good.camera, hfovDeg: 0 } }, /camera\.hfovDeg/],
+      [{ ...good, light: { ...good.light, direction: [0, -1, 0] } }, /light\.direction/],
+      [withObjects(1, Array.from({ length: 253 }, (_, i) => object('sphere', [((i % 23) - 11) * 0.6, 0, 4 + Math.floor(i / 23) * 0.6], [0.2, 0.2, 0.2]))), /at most 252/],
+    ];
+    for (const [meta, message] of cases) {
+      let caught: unknown;
+      try {
+        renderLayout(meta, { width: 16, height: 12 });
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(SceneError);
+      expect((caught as SceneError).code).toBe('invalid-layout');
+      expect((caught as SceneError).message).toMatch(message);
     }
   });
 });

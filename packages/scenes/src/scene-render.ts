@@ -3,6 +3,7 @@ import { createRgb } from '@spatial-ssrl/image';
 import { encodeRow } from './color.js';
 import { SceneError } from './errors.js';
 import { compileScene } from './scene-compile.js';
+import { checkLayout } from './scene-check.js';
 import { layoutScene } from './scene-layout.js';
 import { SceneShader } from './scene-shader.js';
 import { SEGMENT_BACKDROP, SEGMENT_FIRST_OBJECT, SEGMENT_GROUND, SEGMENT_SKY } from './scene-tracer.js';
@@ -126,6 +127,27 @@ function checkSide(name: string, value: number): void {
   }
 }
 
+/** Image options of {@link renderLayout}. */
+export interface RenderLayoutOptions {
+  /** Image width in pixels, 1-8192; default 640. */
+  readonly width?: number;
+  /** Image height in pixels, 1-8192; default 480. */
+  readonly height?: number;
+  readonly quality?: SceneQuality;
+}
+
+function imageOptions(options: RenderLayoutOptions): { width: number; height: number; quality: SceneQuality } {
+  const width = options.width ?? 640;
+  const height = options.height ?? 480;
+  checkSide('width', width);
+  checkSide('height', height);
+  const quality = options.quality ?? 'standard';
+  if (!QUALITIES.includes(quality)) {
+    throw new SceneError('invalid-option', `quality must be one of ${QUALITIES.join(', ')}, got ${String(quality)}`);
+  }
+  return { width, height, quality };
+}
+
 /**
  * Renders scene `seed` as an RGB image with exact depth: a pinhole camera over a textured ground
  * with hills and sky, 4-9 textured objects, one sun with cast shadows, aerial haze.
@@ -135,15 +157,22 @@ export function renderScene(options: RenderSceneOptions): RenderedScene {
   if (typeof options !== 'object' || options === null) {
     throw new SceneError('invalid-option', 'renderScene needs an options object with a seed');
   }
-  const width = options.width ?? 640;
-  const height = options.height ?? 480;
-  checkSide('width', width);
-  checkSide('height', height);
-  const quality = options.quality ?? 'standard';
-  if (!QUALITIES.includes(quality)) {
-    throw new SceneError('invalid-option', `quality must be one of ${QUALITIES.join(', ')}, got ${String(quality)}`);
-  }
-  const meta = layoutScene(options.seed);
+  const image = imageOptions(options);
+  return draw(layoutScene(options.seed), image.width, image.height, image.quality);
+}
+
+/**
+ * Renders a given scene graph (a `layoutScene` result, or one composed or edited by the caller:
+ * other objects, objects resting on others, objects with eyes), checked by `checkLayout` first.
+ * `renderLayout(layoutScene(seed), o)` gives the same bytes as `renderScene({ seed, ...o })`.
+ */
+export function renderLayout(meta: SceneMeta, options: RenderLayoutOptions = {}): RenderedScene {
+  const image = imageOptions(options);
+  checkLayout(meta);
+  return draw(meta, image.width, image.height, image.quality);
+}
+
+function draw(meta: SceneMeta, width: number, height: number, quality: SceneQuality): RenderedScene {
   const scene = compileScene(meta);
   const tracer = new SceneShader(scene, width, height, { shadows: quality !== 'draft', clouds: quality !== 'draft' });
 

@@ -270,8 +270,9 @@ export class SceneTracer {
 
   /**
    * Intersects each active object with the rays of the columns inside its screen rectangle,
-   * keeping the nearest hit per column in `rowT`/`rowSeg`/`rowHit`. A row cuts a convex solid in
-   * one span, so an object's scan stops at the first miss after a hit.
+   * keeping the nearest hit per column in `rowT`/`rowSeg`/`rowHit` (the hit point in the object's
+   * own frame). A row cuts a convex solid in one span, so an object's scan stops at the first miss
+   * after a hit.
    */
   private traceObjects(offset: number): void {
     const width = this.width;
@@ -298,7 +299,10 @@ export class SceneTracer {
       const x0 = guess > 0 ? (guess < width ? guess : width) : 0;
       const o = objects[i];
       const code = SEGMENT_FIRST_OBJECT + i;
+      // The camera's height above the object's base: the local ray origin's y.
+      const originY = camHeight - o.baseY;
       ray[RAY_OX] = originX[i];
+      ray[RAY_OY] = originY;
       ray[RAY_OZ] = originZ[i];
       let entered = false;
       for (let x = x0; x < width; x++) {
@@ -321,7 +325,7 @@ export class SceneTracer {
           rowSeg[x] = code;
           const h = x * 6;
           rowHit[h] = originX[i] + t * rdx;
-          rowHit[h + 1] = camHeight + t * dy;
+          rowHit[h + 1] = originY + t * dy;
           rowHit[h + 2] = originZ[i] + t * rdz;
           rowHit[h + 3] = hit[HIT_NX];
           rowHit[h + 4] = hit[HIT_NY];
@@ -360,7 +364,7 @@ export class SceneTracer {
       const px = x - o.baseX;
       const pz = z - o.baseZ;
       ray[RAY_OX] = o.cosYaw * px - o.sinYaw * pz;
-      ray[RAY_OY] = y;
+      ray[RAY_OY] = y - o.baseY;
       ray[RAY_OZ] = o.sinYaw * px + o.cosYaw * pz;
       ray[RAY_DX] = this.lightX[i];
       ray[RAY_DY] = s.ly;

@@ -79,10 +79,13 @@ export type ObjectKind = 'box' | 'sphere' | 'cylinder' | 'cone' | 'pyramid';
 /** Procedural object textures, evaluated in the object's own 3-D frame. */
 export type ObjectTexture = 'stripes' | 'dots' | 'noise' | 'gradient' | 'checker';
 
-/** One object standing on the ground. */
+/** One object standing on the ground or resting on top of another object. */
 export interface SceneObject {
   readonly kind: ObjectKind;
-  /** Centre of the object's base, on the ground (`y = 0`), metres. */
+  /**
+   * Centre of the object's base, metres: `y = 0` on the ground, or the height of the top of the
+   * object it rests on (`layoutScene` places every object on the ground).
+   */
   readonly position: Vec3;
   /**
    * Extent along the object's own x, y, z axes before the yaw, metres: a box's width, height and
@@ -91,8 +94,9 @@ export interface SceneObject {
    */
   readonly size: Vec3;
   /**
-   * Rotation about the vertical axis, degrees (0 for spheres, cylinders and cones): the object's
-   * own x axis points along world `(cos yaw, 0, -sin yaw)` and its z axis along `(sin yaw, 0, cos yaw)`.
+   * Rotation about the vertical axis, degrees (`layoutScene` leaves spheres, cylinders and cones
+   * at 0): the object's own x axis points along world `(cos yaw, 0, -sin yaw)` and its z axis,
+   * its front, along `(sin yaw, 0, cos yaw)`.
    */
   readonly yawDeg: number;
   /** Main albedo (sRGB 0-255). */
@@ -102,6 +106,11 @@ export interface SceneObject {
   readonly texture: ObjectTexture;
   /** Texture period, metres. */
   readonly textureScale: number;
+  /**
+   * Two eyes painted on the object's front, the side its own z axis points to, so that the way
+   * it faces can be seen in the image; absent (no eyes) in `layoutScene` scenes.
+   */
+  readonly eyes?: boolean;
 }
 
 /** Everything needed to reproduce a scene: camera, light, ground, sky, backdrop and objects. */
