@@ -7,6 +7,7 @@ import { ssrlTasksBenchmark } from './loaders/ssrl-tasks.js';
 import { viewSpatialBenchmark } from './loaders/viewspatial.js';
 import { vsiBenchmark } from './loaders/vsi-bench.js';
 import { whatsUpBenchmark } from './loaders/whatsup.js';
+import { synthGeneralBenchmark, synthSpatialBenchmark } from './synth/benchmark.js';
 
 /** Every benchmark this package knows, by registry name; the seven of the paper's table first, in its column order. */
 export const BENCHMARKS: Readonly<Record<string, Benchmark>> = Object.freeze({
@@ -19,6 +20,8 @@ export const BENCHMARKS: Readonly<Record<string, Benchmark>> = Object.freeze({
   'vsi-bench': vsiBenchmark,
   mcq: mcqBenchmark,
   'ssrl-tasks': ssrlTasksBenchmark,
+  'synth-spatial': synthSpatialBenchmark,
+  'synth-general': synthGeneralBenchmark,
 });
 
 /** The benchmark registered under `name`; an unknown name raises `UNKNOWN_BENCHMARK` listing the known ones. */

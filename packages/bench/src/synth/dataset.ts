@@ -1,0 +1,428 @@
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { mkdir, open, readFile, rm, stat, truncate, type FileHandle } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { encodeImage } from '@spatial-ssrl/image';
+import { BenchError } from '../errors.js';
+import { writeFileAtomic } from '../io/atomic-write.js';
+import { SYNTH_BENCHES } from './categories.js';
+import { SYNTH_DEFAULTS, SynthGenerator, synthPrompt, type SynthItem, type SynthOptions, type SynthRejectionRecord } from './generate.js';
+import { LETTERS } from './select.js';
+
+/**
+ * The on-disk format tag of the project's dataset directories (`dataset.json` + `samples.jsonl` +
+ * `rejections.jsonl` + `images/`), which `ssrl-train` and the exporters read.
+ */
+export const DATASET_FORMAT = 'spatial-ssrl-dataset/1';
+
+const FILES = { manifest: 'dataset.json', samples: 'samples.jsonl', rejections: 'rejections.jsonl', images: 'images', summary: 'summary.md' } as const;
+
+/** Options of {@link writeSynthBenchmark}: what decides the items, where to write them, and how. */
+export interface WriteSynthOptions extends Partial<Omit<SynthOptions, 'bench' | 'count'>> {
+  readonly bench: SynthOptions['bench'];
+  readonly count: number;
+  /** Output directory. */
+  readonly out: string;
+  /** Image encoding (default PNG) and JPEG quality 1-100 (default 90). */
+  readonly format?: 'png' | 'jpeg';
+  readonly jpegQuality?: number;
+  /** Overwrite a directory holding another dataset. */
+  readonly force?: boolean;
+  /** Stops after the scene being written; the run resumes when started again. */
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (p: SynthProgress) => void;
+}
+
+/** Progress after each scene. */
+export interface SynthProgress {
+  /** Items written (including those found from an earlier run) and wanted. */
+  readonly done: number;
+  readonly total: number;
+  /** Scenes visited and rendered in this run. */
+  readonly scenes: number;
+  readonly rendered: number;
+  /** Candidate questions rejected in this run. */
+  readonly rejected: number;
+  readonly elapsedMs: number;
+}
+
+/** Counts of a finished synthetic benchmark, per category. */
+export interface SynthCategorySummary {
+  readonly description: string;
+  readonly train: number;
+  readonly test: number;
+  /** Chance accuracy, 0-1: one over the number of options. */
+  readonly chance: number;
+  /** Items per answer key and per correct letter. */
+  readonly answers: Readonly<Record<string, number>>;
+  readonly letters: Readonly<Record<string, number>>;
+  /** Rejected candidate questions per reason. */
+  readonly rejected: Readonly<Record<string, number>>;
+}
+
+/** Result of {@link writeSynthBenchmark}. */
+export interface WriteSynthResult {
+  readonly out: string;
+  /** Items in the directory. */
+  readonly items: number;
+  /** Scene index the run started from (0 for a fresh run), and scenes visited and rendered by this run. */
+  readonly resumedFrom: number;
+  readonly scenes: number;
+  readonly rendered: number;
+  /** True when the directory already held the finished benchmark. */
+  readonly alreadyComplete: boolean;
+  readonly elapsedMs: number;
+  readonly categories: Readonly<Record<string, SynthCategorySummary>>;
+}
+
+function sorted<T>(record: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+function bump(record: Record<string, number>, key: string, by = 1): void {
+  record[key] = (record[key] ?? 0) + by;
+}
+
+function versions(): Record<string, string> {
+  const require = createRequire(import.meta.url);
+  const out: Record<string, string> = {};
+  for (const name of ['@spatial-ssrl/bench', '@spatial-ssrl/scenes', '@spatial-ssrl/image']) {
+    try {
+      out[name] = (JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version: string }).version;
+    } catch {
+      out[name] = 'unknown';
+    }
+  }
+  return out;
+}
+
+/** The `config` of `dataset.json`: every option that decides the bytes, in the project's dataset layout. */
+function datasetConfig(o: SynthOptions, format: 'png' | 'jpeg', jpegQuality: number, maxScenes: number) {
+  const bench = SYNTH_BENCHES[o.bench];
+  return {
+    sources: [`synth-scenes:${o.width}x${o.height}:seed=${o.seed}`],
+    tasks: [{ id: o.bench, weight: 1, params: { categories: bench.categories.map((c) => c.id), perScene: o.perScene, width: o.width, height: o.height } }],
+    count: o.count,
+    seed: o.seed,
+    shard: { k: 1, n: 1 },
+    range: { start: 0, end: o.count },
+    format,
+    jpegQuality,
+    testFraction: o.testFraction,
+    splitSeed: o.splitSeed,
+    maxAttempts: maxScenes,
+  };
+}
+
+/** Most scenes a run may visit before giving up on filling its categories. */
+function sceneLimit(count: number): number {
+  return 1000 + 20 * count;
+}
+
+async function* lines(path: string): AsyncGenerator<{ text: string; end: number; complete: boolean }> {
+  const stream = createReadStream(path);
+  let carry: Buffer = Buffer.alloc(0);
+  let offset = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    const data = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+    let start = 0;
+    for (let nl = data.indexOf(10, start); nl !== -1; nl = data.indexOf(10, start)) {
+      offset += nl - start + 1;
+      yield { text: data.toString('utf8', start, nl), end: offset, complete: true };
+      start = nl + 1;
+    }
+    carry = data.subarray(start);
+  }
+  if (carry.length) yield { text: carry.toString('utf8'), end: offset + carry.length, complete: false };
+}
+
+interface StoredSample {
+  readonly split: 'train' | 'test';
+  readonly variant: string;
+  readonly answer: string;
+  readonly meta: { readonly scene: number; readonly answerKey: string; readonly phrasing: number; readonly choices: Record<string, string> };
+}
+
+function parseStored(path: string, text: string, end: number): StoredSample {
+  let value: StoredSample;
+  try {
+    value = JSON.parse(text) as StoredSample;
+  } catch (cause) {
+    throw new BenchError('BAD_DATA', `${path}: the line ending at byte ${end} is not valid JSON; use force to start over`, { cause });
+  }
+  if (typeof value?.meta?.scene !== 'number' || typeof value.meta.answerKey !== 'string' || typeof value.meta.phrasing !== 'number' || typeof value.variant !== 'string') {
+    throw new BenchError('BAD_DATA', `${path}: the line ending at byte ${end} is not a synthetic benchmark sample; use force to start over`);
+  }
+  return value;
+}
+
+async function clear(out: string): Promise<void> {
+  for (const name of Object.values(FILES)) await rm(join(out, name), { recursive: true, force: true });
+}
+
+/**
+ * Writes a synthetic benchmark as a dataset directory: `dataset.json` (config, versions, counts
+ * and per-category summary), `samples.jsonl` (one multiple-choice item per line, task = the
+ * benchmark, variant = the category, split by scene), `rejections.jsonl` (every candidate
+ * question dropped, with its reason), `images/<bench>/scene-NNNNNN.png` and `summary.md`.
+ * Scene by scene, images first and atomically; started again with the same options it keeps the
+ * scenes already written, redoes the last one and continues, ending with the same bytes as an
+ * uninterrupted run. A directory holding another dataset is refused unless `force`.
+ */
+export async function writeSynthBenchmark(options: WriteSynthOptions): Promise<WriteSynthResult> {
+  const started = Date.now();
+  const synth: SynthOptions = {
+    bench: options.bench,
+    count: options.count,
+    seed: options.seed ?? SYNTH_DEFAULTS.seed,
+    width: options.width ?? SYNTH_DEFAULTS.width,
+    height: options.height ?? SYNTH_DEFAULTS.height,
+    testFraction: options.testFraction ?? SYNTH_DEFAULTS.testFraction,
+    splitSeed: options.splitSeed ?? SYNTH_DEFAULTS.splitSeed,
+    perScene: options.perScene ?? SYNTH_DEFAULTS.perScene,
+  };
+  const generator = new SynthGenerator(synth);
+  if (synth.seed < 0 || synth.splitSeed < 0) throw new BenchError('BAD_ARGUMENT', 'synthetic benchmark: seed and splitSeed must be ≥ 0 in a dataset directory');
+  const format = options.format ?? 'png';
+  const jpegQuality = options.jpegQuality ?? 90;
+  if (!Number.isInteger(jpegQuality) || jpegQuality < 1 || jpegQuality > 100) throw new BenchError('BAD_ARGUMENT', `jpegQuality must be an integer from 1 to 100, got ${jpegQuality}`);
+  const maxScenes = sceneLimit(synth.count);
+  const config = datasetConfig(synth, format, jpegQuality, maxScenes);
+  const stamp = versions();
+  const out = options.out;
+  await mkdir(out, { recursive: true });
+  const path = (name: keyof typeof FILES) => join(out, FILES[name]);
+
+  // What the directory already holds.
+  if (existsSync(path('manifest'))) {
+    let old: { format?: unknown; status?: unknown; config?: unknown; versions?: unknown } | undefined;
+    try {
+      old = JSON.parse(await readFile(path('manifest'), 'utf8')) as typeof old;
+    } catch {
+      old = undefined;
+    }
+    const same = old?.format === DATASET_FORMAT && JSON.stringify(old.config) === JSON.stringify(config) && JSON.stringify(old.versions) === JSON.stringify(stamp);
+    if (!same) {
+      if (!options.force) {
+        throw new BenchError('BAD_ARGUMENT', `${out} holds another dataset (different ${old?.format !== DATASET_FORMAT ? 'format' : JSON.stringify(old?.config) !== JSON.stringify(config) ? 'options' : 'package versions'}); use a new directory or force to overwrite`);
+      }
+      await clear(out);
+    } else if (old?.status === 'complete') {
+      const summary = JSON.parse(await readFile(path('manifest'), 'utf8')) as { counts: { samples: number }; synth: { categories: Record<string, SynthCategorySummary> } };
+      return { out, items: summary.counts.samples, resumedFrom: 0, scenes: 0, rendered: 0, alreadyComplete: true, elapsedMs: Date.now() - started, categories: summary.synth.categories };
+    }
+  } else if (existsSync(path('samples')) || existsSync(path('rejections'))) {
+    if (!options.force) throw new BenchError('BAD_ARGUMENT', `${out} holds ${FILES.samples} or ${FILES.rejections} but no ${FILES.manifest}; use force to overwrite`);
+    await clear(out);
+  }
+
+  // Resume: keep every scene before the last one written, replay its items into the generator.
+  let resumeScene = 0;
+  let items = 0;
+  if (existsSync(path('samples'))) {
+    const kept: { end: number; sample: StoredSample }[] = [];
+    for await (const line of lines(path('samples'))) {
+      if (!line.complete || line.text.length === 0) break;
+      kept.push({ end: line.end, sample: parseStored(path('samples'), line.text, line.end) });
+    }
+    resumeScene = kept.length ? kept[kept.length - 1]!.sample.meta.scene : 0;
+    let keep = 0;
+    for (const { end, sample } of kept) {
+      if (sample.meta.scene >= resumeScene) break;
+      keep = end;
+      items++;
+      generator.restore({ split: sample.split, category: sample.variant, answerKey: sample.meta.answerKey, phrasing: sample.meta.phrasing, answer: sample.answer, options: Object.keys(sample.meta.choices).length });
+    }
+    if ((await stat(path('samples'))).size !== keep) await truncate(path('samples'), keep);
+  }
+  if (existsSync(path('rejections'))) {
+    let keep = 0;
+    for await (const line of lines(path('rejections'))) {
+      if (!line.complete) break;
+      const scene = (JSON.parse(line.text) as { scene?: unknown }).scene;
+      if (typeof scene !== 'number' || scene >= resumeScene) break;
+      keep = line.end;
+    }
+    if ((await stat(path('rejections'))).size !== keep) await truncate(path('rejections'), keep);
+  }
+
+  const manifest = (status: 'running' | 'complete', extra: object = {}) => ({
+    format: DATASET_FORMAT,
+    status,
+    config,
+    versions: stamp,
+    files: { samples: FILES.samples, rejections: FILES.rejections, images: FILES.images },
+    ...extra,
+  });
+  await writeFileAtomic(path('manifest'), `${JSON.stringify(manifest('running'), null, 2)}\n`);
+  const imageDir = join(out, FILES.images, synth.bench);
+  await mkdir(imageDir, { recursive: true });
+  const digits = Math.max(6, String(synth.count - 1).length);
+  const samplesFile = await open(path('samples'), 'a');
+  const rejectionsFile = await open(path('rejections'), 'a');
+  let scenes = 0;
+  let rendered = 0;
+  let rejected = 0;
+  try {
+    for (let scene = resumeScene; !generator.complete(); scene++) {
+      options.signal?.throwIfAborted();
+      if (scene >= maxScenes) {
+        const short = Object.entries(generator.fill()).filter(([, f]) => f.done < f.quota).map(([k, f]) => `${k} ${f.done}/${f.quota}`);
+        throw new BenchError('BAD_DATA', `${synth.bench}: ${maxScenes} scenes did not fill every category (${short.join(', ')}); see ${FILES.rejections} for why questions were dropped`);
+      }
+      const result = generator.scene(scene);
+      scenes++;
+      const sceneId = `scene-${String(scene).padStart(6, '0')}`;
+      const image = `${FILES.images}/${synth.bench}/${sceneId}.${format === 'png' ? 'png' : 'jpg'}`;
+      if (result.image) {
+        rendered++;
+        const bytes = await encodeImage(result.image, format === 'png' ? { format: 'png' } : { format: 'jpeg', quality: jpegQuality });
+        await writeFileAtomic(join(out, image), bytes);
+      }
+      const first = items;
+      const sampleLines = result.items.map((item) => JSON.stringify(sampleRecord(synth, item, items++, digits, image, sceneId)));
+      const rejectionLines = result.rejections.map((r) => JSON.stringify(rejectionRecord(synth, r, first, sceneId)));
+      rejected += rejectionLines.length;
+      await append(samplesFile, sampleLines);
+      await append(rejectionsFile, rejectionLines);
+      const { done, total } = generator.progress();
+      options.onProgress?.({ done, total, scenes, rendered, rejected, elapsedMs: Date.now() - started });
+    }
+  } finally {
+    await samplesFile.close();
+    await rejectionsFile.close();
+  }
+
+  const counts = await countDirectory(out, synth);
+  await writeFileAtomic(path('summary'), summaryMarkdown(synth, counts.categories, counts.scenes));
+  await writeFileAtomic(path('manifest'), `${JSON.stringify(manifest('complete', { counts: counts.counts, synth: { bench: synth.bench, scenes: counts.scenes, categories: counts.categories } }), null, 2)}\n`);
+  return { out, items: counts.counts.samples, resumedFrom: resumeScene, scenes, rendered, alreadyComplete: false, elapsedMs: Date.now() - started, categories: counts.categories };
+}
+
+async function append(file: FileHandle, rows: readonly string[]): Promise<void> {
+  if (rows.length) await file.write(rows.join('\n') + '\n');
+}
+
+function sampleRecord(o: SynthOptions, item: SynthItem, index: number, digits: number, image: string, sceneId: string) {
+  return {
+    id: `${o.bench}-${String(index).padStart(digits, '0')}`,
+    index,
+    task: o.bench,
+    variant: item.category,
+    prompt: synthPrompt(item),
+    answer: item.answer,
+    images: [image],
+    source: { dataset: `synth-scenes:seed=${o.seed}`, id: sceneId },
+    seed: item.sceneSeed,
+    attempt: 0,
+    split: item.split,
+    meta: {
+      category: item.category,
+      question: item.question,
+      choices: item.choices,
+      answerText: item.answerText,
+      answerKey: item.answerKey,
+      phrasing: item.phrasing,
+      scene: item.scene,
+      objects: item.objects,
+      facts: item.facts,
+    },
+  };
+}
+
+function rejectionRecord(o: SynthOptions, r: SynthRejectionRecord, index: number, sceneId: string) {
+  return {
+    index,
+    task: o.bench,
+    kind: 'task',
+    attempt: 0,
+    source: { dataset: `synth-scenes:seed=${o.seed}`, id: sceneId },
+    seed: r.sceneSeed,
+    code: r.code,
+    message: r.message,
+    category: r.category,
+    scene: r.scene,
+  };
+}
+
+/** Reads the written files back into the manifest's counts and the per-category summary. */
+async function countDirectory(out: string, o: SynthOptions) {
+  const byAnswer: Record<string, number> = {};
+  const byVariant: Record<string, number> = {};
+  const bySplit: Record<string, number> = {};
+  const categories: Record<string, { description: string; train: number; test: number; chance: number; answers: Record<string, number>; letters: Record<string, number>; rejected: Record<string, number> }> = {};
+  for (const c of SYNTH_BENCHES[o.bench].categories) categories[c.id] = { description: c.description, train: 0, test: 0, chance: 0, answers: {}, letters: {}, rejected: {} };
+  const trainScenes = new Set<number>();
+  const testScenes = new Set<number>();
+  let samples = 0;
+  for await (const line of readLines(join(out, FILES.samples))) {
+    const s = JSON.parse(line) as StoredSample & { split: 'train' | 'test' };
+    const c = categories[s.variant]!;
+    samples++;
+    c[s.split]++;
+    c.chance += 1 / Object.keys(s.meta.choices).length;
+    bump(c.answers, s.meta.answerKey);
+    bump(c.letters, s.answer);
+    bump(byAnswer, s.answer);
+    bump(byVariant, s.variant);
+    bump(bySplit, s.split);
+    (s.split === 'train' ? trainScenes : testScenes).add(s.meta.scene);
+  }
+  const byCode: Record<string, number> = {};
+  let rejections = 0;
+  for await (const line of readLines(join(out, FILES.rejections))) {
+    const r = JSON.parse(line) as { code: string; category: string };
+    rejections++;
+    bump(byCode, r.code);
+    bump(categories[r.category]!.rejected, r.code);
+  }
+  for (const c of Object.values(categories)) {
+    const n = c.train + c.test;
+    c.chance = n > 0 ? c.chance / n : 0;
+    c.answers = sorted(c.answers);
+    c.letters = sorted(c.letters);
+    c.rejected = sorted(c.rejected);
+  }
+  const counts = {
+    samples,
+    failed: 0,
+    byTask: { [o.bench]: samples },
+    byVariant: { [o.bench]: sorted(byVariant) },
+    byAnswer: { [o.bench]: sorted(byAnswer) },
+    bySplit: sorted(bySplit),
+    byTaskSplit: { [o.bench]: sorted(bySplit) },
+    rejections: { total: rejections, byCode: sorted(byCode), byKind: rejections ? { task: rejections } : {}, badSources: 0 },
+  };
+  return { counts, categories: categories as Record<string, SynthCategorySummary>, scenes: { train: trainScenes.size, test: testScenes.size } };
+}
+
+async function* readLines(path: string): AsyncGenerator<string> {
+  for await (const line of lines(path)) if (line.complete && line.text.trim() !== '') yield line.text;
+}
+
+const pct = (part: number, whole: number): string => (whole > 0 ? ((100 * part) / whole).toFixed(1) : '–');
+
+/** The Markdown summary of a finished synthetic benchmark: items, chance, answer and letter balance, rejections. */
+export function summaryMarkdown(o: SynthOptions, categories: Readonly<Record<string, SynthCategorySummary>>, scenes: { train: number; test: number }): string {
+  const bench = SYNTH_BENCHES[o.bench];
+  const rows = Object.entries(categories).map(([id, c]) => {
+    const n = c.train + c.test;
+    const answers = Object.entries(c.answers).map(([k, v]) => `${k} ${pct(v, n)}`).join(', ');
+    const letters = LETTERS.filter((l) => c.letters[l] !== undefined).map((l) => `${l} ${pct(c.letters[l]!, n)}`).join(', ');
+    const rejected = Object.entries(c.rejected).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
+    return `| ${id} | ${c.train} | ${c.test} | ${(100 * c.chance).toFixed(1)} | ${answers} | ${letters} | ${rejected} |`;
+  });
+  const descriptions = Object.entries(categories).map(([id, c]) => `- \`${id}\`: ${c.description}.`);
+  return [
+    `# ${bench.title}: \`${o.bench}\``,
+    '',
+    `${o.count} items, seed ${o.seed}, ${o.width}×${o.height} images; scenes: ${scenes.train} train, ${scenes.test} test (held out by scene seed, test fraction ${o.testFraction}, split seed ${o.splitSeed}).`,
+    '',
+    '| category | train | test | chance % | answers % | correct letters % | rejected candidates |',
+    '|---|---:|---:|---:|---|---|---|',
+    ...rows,
+    '',
+    ...descriptions,
+    '',
+  ].join('\n');
+}
