@@ -29,6 +29,9 @@ ssrl-eval run --model <spec> --bench <name>[,<name>…] --data <path> | --data <
   --plugin <module>  task plugin (as for ssrl-train generate), repeatable: ssrl-tasks reports
                 the chance level of its tasks too
 
+ssrl-eval generate-bench --bench synth-spatial|synth-general --count N --out DIR
+              a synthetic benchmark from the scene renderer (ssrl-eval generate-bench --help)
+
 ssrl-eval merge <shard-dir>… --out <dir>   combine the shards of one run: the scores of a single run
 ssrl-eval compare <run-dir> <run-dir>… [--out compare.md] [--figure compare]
               tables in Markdown; with --out (or --figure) also a figure, compare.svg and

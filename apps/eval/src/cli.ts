@@ -3,6 +3,7 @@ import { isEntryModule } from '@spatial-ssrl/spec/node';
 import { BENCHMARKS, BenchError } from '@spatial-ssrl/bench';
 import { parseCompareArgs, parseMergeArgs, parseRunArgs, USAGE } from './args.js';
 import { compareCommand } from './compare-command.js';
+import { GENERATE_BENCH_USAGE, generateBenchCommand, generateSummary, parseGenerateBenchArgs } from './generate-bench-command.js';
 import { mergeCommand } from './merge-command.js';
 import { UsageError } from './model-spec.js';
 import { runCommand } from './run-command.js';
@@ -36,6 +37,16 @@ export async function main(argv: readonly string[], io = { stdout: process.stdou
       const summary = await mergeCommand(runs, out);
       const heads = Object.entries(summary.benchmarks).map(([k, s]) => `${k} ${s.headline.toFixed(2)}`);
       io.stdout.write(`${heads.join(', ')}\nwrote ${out}/predictions.jsonl, scores.json, report.md, run.json\n`);
+      return 0;
+    }
+    if (command === 'generate-bench') {
+      if (rest.includes('--help') || rest.includes('-h')) {
+        io.stdout.write(`${GENERATE_BENCH_USAGE}\n`);
+        return 0;
+      }
+      const args = parseGenerateBenchArgs(rest);
+      process.once('SIGINT', onSigint);
+      io.stdout.write(generateSummary(await generateBenchCommand(args, { stderr: io.stderr, signal: controller.signal })));
       return 0;
     }
     if (command === 'run') {
