@@ -62,7 +62,8 @@ export type { SynthBenchDefinition, SynthBenchName } from './synth/categories.js
 export { SYNTH_DEFAULTS, SynthGenerator, sceneSplit, synthPrompt } from './synth/generate.js';
 export type { SynthItem, SynthOptions, SynthRejectionRecord, SynthSceneOutput } from './synth/generate.js';
 export { DATASET_FORMAT, writeSynthBenchmark } from './synth/dataset.js';
-export type { SynthCategorySummary, SynthProgress, WriteSynthOptions, WriteSynthResult } from './synth/dataset.js';
+export type { SynthProgress, WriteSynthOptions, WriteSynthResult } from './synth/dataset.js';
+export type { SynthCategorySummary } from './synth/dataset-summary.js';
 export { composeScene } from './synth/compose.js';
 export type { SynthObject, SynthScene } from './synth/compose.js';
 export { observeScene } from './synth/observe.js';

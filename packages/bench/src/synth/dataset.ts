@@ -1,13 +1,14 @@
-import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, open, readFile, rm, stat, truncate, type FileHandle } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { encodeImage } from '@spatial-ssrl/image';
 import { BenchError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
+import { readFileLines } from '../io/json-files.js';
 import { SYNTH_BENCHES } from './categories.js';
 import { SYNTH_DEFAULTS, SynthGenerator, synthPrompt, type SynthItem, type SynthOptions, type SynthRejectionRecord } from './generate.js';
-import { LETTERS } from './select.js';
+import { countDataset, summaryMarkdown, type SynthCategorySummary } from './dataset-summary.js';
 
 /**
  * The on-disk format tag of the project's dataset directories (`dataset.json` + `samples.jsonl` +
@@ -46,20 +47,6 @@ export interface SynthProgress {
   readonly elapsedMs: number;
 }
 
-/** Counts of a finished synthetic benchmark, per category. */
-export interface SynthCategorySummary {
-  readonly description: string;
-  readonly train: number;
-  readonly test: number;
-  /** Chance accuracy, 0-1: one over the number of options. */
-  readonly chance: number;
-  /** Items per answer key and per correct letter. */
-  readonly answers: Readonly<Record<string, number>>;
-  readonly letters: Readonly<Record<string, number>>;
-  /** Rejected candidate questions per reason. */
-  readonly rejected: Readonly<Record<string, number>>;
-}
-
 /** Result of {@link writeSynthBenchmark}. */
 export interface WriteSynthResult {
   readonly out: string;
@@ -73,14 +60,6 @@ export interface WriteSynthResult {
   readonly alreadyComplete: boolean;
   readonly elapsedMs: number;
   readonly categories: Readonly<Record<string, SynthCategorySummary>>;
-}
-
-function sorted<T>(record: Record<string, T>): Record<string, T> {
-  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
-
-function bump(record: Record<string, number>, key: string, by = 1): void {
-  record[key] = (record[key] ?? 0) + by;
 }
 
 function versions(): Record<string, string> {
@@ -119,22 +98,6 @@ function sceneLimit(count: number): number {
   return 1000 + 20 * count;
 }
 
-async function* lines(path: string): AsyncGenerator<{ text: string; end: number; complete: boolean }> {
-  const stream = createReadStream(path);
-  let carry: Buffer = Buffer.alloc(0);
-  let offset = 0;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    const data = carry.length ? Buffer.concat([carry, chunk]) : chunk;
-    let start = 0;
-    for (let nl = data.indexOf(10, start); nl !== -1; nl = data.indexOf(10, start)) {
-      offset += nl - start + 1;
-      yield { text: data.toString('utf8', start, nl), end: offset, complete: true };
-      start = nl + 1;
-    }
-    carry = data.subarray(start);
-  }
-  if (carry.length) yield { text: carry.toString('utf8'), end: offset + carry.length, complete: false };
-}
 
 interface StoredSample {
   readonly split: 'train' | 'test';
@@ -221,7 +184,7 @@ export async function writeSynthBenchmark(options: WriteSynthOptions): Promise<W
   let items = 0;
   if (existsSync(path('samples'))) {
     const kept: { end: number; sample: StoredSample }[] = [];
-    for await (const line of lines(path('samples'))) {
+    for await (const line of readFileLines(path('samples'))) {
       if (!line.complete || line.text.length === 0) break;
       kept.push({ end: line.end, sample: parseStored(path('samples'), line.text, line.end) });
     }
@@ -237,7 +200,7 @@ export async function writeSynthBenchmark(options: WriteSynthOptions): Promise<W
   }
   if (existsSync(path('rejections'))) {
     let keep = 0;
-    for await (const line of lines(path('rejections'))) {
+    for await (const line of readFileLines(path('rejections'))) {
       if (!line.complete) break;
       const scene = (JSON.parse(line.text) as { scene?: unknown }).scene;
       if (typeof scene !== 'number' || scene >= resumeScene) break;
@@ -293,7 +256,7 @@ export async function writeSynthBenchmark(options: WriteSynthOptions): Promise<W
     await rejectionsFile.close();
   }
 
-  const counts = await countDirectory(out, synth);
+  const counts = await countDataset(path('samples'), path('rejections'), synth);
   await writeFileAtomic(path('summary'), summaryMarkdown(synth, counts.categories, counts.scenes));
   await writeFileAtomic(path('manifest'), `${JSON.stringify(manifest('complete', { counts: counts.counts, synth: { bench: synth.bench, scenes: counts.scenes, categories: counts.categories } }), null, 2)}\n`);
   return { out, items: counts.counts.samples, resumedFrom: resumeScene, scenes, rendered, alreadyComplete: false, elapsedMs: Date.now() - started, categories: counts.categories };
@@ -345,84 +308,3 @@ function rejectionRecord(o: SynthOptions, r: SynthRejectionRecord, index: number
   };
 }
 
-/** Reads the written files back into the manifest's counts and the per-category summary. */
-async function countDirectory(out: string, o: SynthOptions) {
-  const byAnswer: Record<string, number> = {};
-  const byVariant: Record<string, number> = {};
-  const bySplit: Record<string, number> = {};
-  const categories: Record<string, { description: string; train: number; test: number; chance: number; answers: Record<string, number>; letters: Record<string, number>; rejected: Record<string, number> }> = {};
-  for (const c of SYNTH_BENCHES[o.bench].categories) categories[c.id] = { description: c.description, train: 0, test: 0, chance: 0, answers: {}, letters: {}, rejected: {} };
-  const trainScenes = new Set<number>();
-  const testScenes = new Set<number>();
-  let samples = 0;
-  for await (const line of readLines(join(out, FILES.samples))) {
-    const s = JSON.parse(line) as StoredSample & { split: 'train' | 'test' };
-    const c = categories[s.variant]!;
-    samples++;
-    c[s.split]++;
-    c.chance += 1 / Object.keys(s.meta.choices).length;
-    bump(c.answers, s.meta.answerKey);
-    bump(c.letters, s.answer);
-    bump(byAnswer, s.answer);
-    bump(byVariant, s.variant);
-    bump(bySplit, s.split);
-    (s.split === 'train' ? trainScenes : testScenes).add(s.meta.scene);
-  }
-  const byCode: Record<string, number> = {};
-  let rejections = 0;
-  for await (const line of readLines(join(out, FILES.rejections))) {
-    const r = JSON.parse(line) as { code: string; category: string };
-    rejections++;
-    bump(byCode, r.code);
-    bump(categories[r.category]!.rejected, r.code);
-  }
-  for (const c of Object.values(categories)) {
-    const n = c.train + c.test;
-    c.chance = n > 0 ? c.chance / n : 0;
-    c.answers = sorted(c.answers);
-    c.letters = sorted(c.letters);
-    c.rejected = sorted(c.rejected);
-  }
-  const counts = {
-    samples,
-    failed: 0,
-    byTask: { [o.bench]: samples },
-    byVariant: { [o.bench]: sorted(byVariant) },
-    byAnswer: { [o.bench]: sorted(byAnswer) },
-    bySplit: sorted(bySplit),
-    byTaskSplit: { [o.bench]: sorted(bySplit) },
-    rejections: { total: rejections, byCode: sorted(byCode), byKind: rejections ? { task: rejections } : {}, badSources: 0 },
-  };
-  return { counts, categories: categories as Record<string, SynthCategorySummary>, scenes: { train: trainScenes.size, test: testScenes.size } };
-}
-
-async function* readLines(path: string): AsyncGenerator<string> {
-  for await (const line of lines(path)) if (line.complete && line.text.trim() !== '') yield line.text;
-}
-
-const pct = (part: number, whole: number): string => (whole > 0 ? ((100 * part) / whole).toFixed(1) : '–');
-
-/** The Markdown summary of a finished synthetic benchmark: items, chance, answer and letter balance, rejections. */
-export function summaryMarkdown(o: SynthOptions, categories: Readonly<Record<string, SynthCategorySummary>>, scenes: { train: number; test: number }): string {
-  const bench = SYNTH_BENCHES[o.bench];
-  const rows = Object.entries(categories).map(([id, c]) => {
-    const n = c.train + c.test;
-    const answers = Object.entries(c.answers).map(([k, v]) => `${k} ${pct(v, n)}`).join(', ');
-    const letters = LETTERS.filter((l) => c.letters[l] !== undefined).map((l) => `${l} ${pct(c.letters[l]!, n)}`).join(', ');
-    const rejected = Object.entries(c.rejected).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
-    return `| ${id} | ${c.train} | ${c.test} | ${(100 * c.chance).toFixed(1)} | ${answers} | ${letters} | ${rejected} |`;
-  });
-  const descriptions = Object.entries(categories).map(([id, c]) => `- \`${id}\`: ${c.description}.`);
-  return [
-    `# ${bench.title}: \`${o.bench}\``,
-    '',
-    `${o.count} items, seed ${o.seed}, ${o.width}×${o.height} images; scenes: ${scenes.train} train, ${scenes.test} test (held out by scene seed, test fraction ${o.testFraction}, split seed ${o.splitSeed}).`,
-    '',
-    '| category | train | test | chance % | answers % | correct letters % | rejected candidates |',
-    '|---|---:|---:|---:|---|---|---|',
-    ...rows,
-    '',
-    ...descriptions,
-    '',
-  ].join('\n');
-}
