@@ -86,7 +86,7 @@ function sceneObject(shape: SynthShape, colour: SynthColour, pattern: SynthPatte
     size,
     yawDeg,
     color,
-    secondaryColor: pattern === 'plain' ? color : shade(color, 0.32),
+    secondaryColor: pattern === 'plain' ? color : shade(color, 0.5),
     texture: SYNTH_PATTERNS[pattern],
     textureScale: extent * (pattern === 'plain' ? 0.5 : pattern === 'dotted' ? 0.24 : rng.range(0.2, 0.3)),
     ...(eyes ? { eyes: true } : {}),
