@@ -144,6 +144,12 @@ describe('writeSynthBenchmark', () => {
     expect((error as Error).message).toMatch(/byte 9 is not valid JSON/);
   }, 120_000);
 
+  it('gives up with the reasons when scenes stop yielding questions', async () => {
+    const error = await writeSynthBenchmark({ ...OPTIONS, count: 8, width: 16, height: 16, out: await fresh() }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BenchError);
+    expect((error as Error).message).toMatch(/500 rendered scenes in a row added no question \(still short: train\/left-right 0\/1.*most frequent reasons: too-small \d+/);
+  }, 120_000);
+
   it('rejects bad options with a clear message', async () => {
     const out = await fresh();
     await expect(writeSynthBenchmark({ ...OPTIONS, count: 0, out })).rejects.toThrow(/count must be an integer from 1/);

@@ -76,7 +76,7 @@ function versions(): Record<string, string> {
 }
 
 /** The `config` of `dataset.json`: every option that decides the bytes, in the project's dataset layout. */
-function datasetConfig(o: SynthOptions, format: 'png' | 'jpeg', jpegQuality: number, maxScenes: number) {
+function datasetConfig(o: SynthOptions, format: 'png' | 'jpeg', jpegQuality: number) {
   const bench = SYNTH_BENCHES[o.bench];
   return {
     sources: [`synth-scenes:${o.width}x${o.height}:seed=${o.seed}`],
@@ -89,14 +89,12 @@ function datasetConfig(o: SynthOptions, format: 'png' | 'jpeg', jpegQuality: num
     jpegQuality,
     testFraction: o.testFraction,
     splitSeed: o.splitSeed,
-    maxAttempts: maxScenes,
+    maxAttempts: STALL_SCENES,
   };
 }
 
-/** Most scenes a run may visit before giving up on filling its categories. */
-function sceneLimit(count: number): number {
-  return 1000 + 20 * count;
-}
+/** Rendered scenes in a row that may add no item before a run gives up (objects too small to ask about, say). */
+const STALL_SCENES = 500;
 
 
 interface StoredSample {
@@ -149,8 +147,7 @@ export async function writeSynthBenchmark(options: WriteSynthOptions): Promise<W
   const format = options.format ?? 'png';
   const jpegQuality = options.jpegQuality ?? 90;
   if (!Number.isInteger(jpegQuality) || jpegQuality < 1 || jpegQuality > 100) throw new BenchError('BAD_ARGUMENT', `jpegQuality must be an integer from 1 to 100, got ${jpegQuality}`);
-  const maxScenes = sceneLimit(synth.count);
-  const config = datasetConfig(synth, format, jpegQuality, maxScenes);
+  const config = datasetConfig(synth, format, jpegQuality);
   const stamp = versions();
   const out = options.out;
   await mkdir(out, { recursive: true });
@@ -226,19 +223,24 @@ export async function writeSynthBenchmark(options: WriteSynthOptions): Promise<W
   let scenes = 0;
   let rendered = 0;
   let rejected = 0;
+  let barren = 0;
+  const reasons = new Map<string, number>();
   try {
     for (let scene = resumeScene; !generator.complete(); scene++) {
       options.signal?.throwIfAborted();
-      if (scene >= maxScenes) {
+      if (barren >= STALL_SCENES) {
         const short = Object.entries(generator.fill()).filter(([, f]) => f.done < f.quota).map(([k, f]) => `${k} ${f.done}/${f.quota}`);
-        throw new BenchError('BAD_DATA', `${synth.bench}: ${maxScenes} scenes did not fill every category (${short.join(', ')}); see ${FILES.rejections} for why questions were dropped`);
+        const top = [...reasons].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([k, n]) => `${k} ${n}`);
+        throw new BenchError('BAD_DATA', `${synth.bench}: ${STALL_SCENES} rendered scenes in a row added no question (still short: ${short.join(', ')}; most frequent reasons: ${top.join(', ')}); see ${FILES.rejections}`);
       }
       const result = generator.scene(scene);
       scenes++;
+      if (result.rendered) barren = result.items.length > 0 ? 0 : barren + 1;
+      for (const r of result.rejections) reasons.set(r.code, (reasons.get(r.code) ?? 0) + 1);
       const sceneId = `scene-${String(scene).padStart(6, '0')}`;
       const image = `${FILES.images}/${synth.bench}/${sceneId}.${format === 'png' ? 'png' : 'jpg'}`;
+      if (result.rendered) rendered++;
       if (result.image) {
-        rendered++;
         const bytes = await encodeImage(result.image, format === 'png' ? { format: 'png' } : { format: 'jpeg', quality: jpegQuality });
         await writeFileAtomic(join(out, image), bytes);
       }

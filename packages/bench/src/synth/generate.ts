@@ -59,11 +59,13 @@ export interface SynthRejectionRecord {
   readonly message: string;
 }
 
-/** What one scene contributed: its image (null when the scene was not rendered), items and rejections. */
+/** What one scene contributed: its image (null when no question was kept), items and rejections. */
 export interface SynthSceneOutput {
   readonly scene: number;
   readonly sceneSeed: number;
   readonly split: 'train' | 'test';
+  /** False when the scene's split needed nothing more, so it was not even rendered. */
+  readonly rendered: boolean;
   readonly image: RgbImage | null;
   readonly items: readonly SynthItem[];
   readonly rejections: readonly SynthRejectionRecord[];
@@ -167,7 +169,7 @@ export class SynthGenerator {
     const { seed, split } = this.sceneOf(index);
     const slots = this.slots[split];
     const open = slots.filter((s) => s.balance.items < s.quota);
-    if (open.length === 0) return { scene: index, sceneSeed: seed, split, image: null, items: [], rejections: [] };
+    if (open.length === 0) return { scene: index, sceneSeed: seed, split, rendered: false, image: null, items: [], rejections: [] };
     const { width, height } = this.options;
     const composed = composeScene(seed, width / height);
     const rendered = renderLayout(composed.meta, { width, height });
@@ -221,7 +223,7 @@ export class SynthGenerator {
         });
       }
     }
-    return { scene: index, sceneSeed: seed, split, image: items.length > 0 ? rendered.rgb : null, items, rejections };
+    return { scene: index, sceneSeed: seed, split, rendered: true, image: items.length > 0 ? rendered.rgb : null, items, rejections };
   }
 }
 

@@ -15,6 +15,8 @@ export type VisibilityIssue = 'too-small' | 'occluded' | 'clipped';
 
 /** Smallest share of the image an object must cover to be asked about (0.2 %: 346 px at 480×360). */
 export const MIN_PIXEL_SHARE = 0.002;
+/** Fewest pixels an object must cover to be asked about, whatever the image size (8×8). */
+export const MIN_PIXELS = 64;
 /** Smallest share of its unoccluded silhouette an object must show. */
 export const MIN_VISIBLE_FRACTION = 0.6;
 
@@ -115,7 +117,7 @@ export function observeScene(scene: SynthScene, rendered: RenderedScene): SceneC
     if (k >= 0) depths[k]![filled[k]!++] = depth[i]!;
   }
   const names = scene.objects.map((o) => `${o.colour} ${o.shape}`);
-  const minPixels = MIN_PIXEL_SHARE * width * height;
+  const minPixels = Math.max(MIN_PIXELS, MIN_PIXEL_SHARE * width * height);
   const views = scene.meta.objects.map((o, i): ObjectView => {
     const centre: Vec3 = [o.position[0], o.position[1] + o.size[1] / 2, o.position[2]];
     const silhouette = silhouettes[i]!;
