@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { startOpenAiTestServer, type OpenAiTestServer } from '@spatial-ssrl/bench/testing';
 import { trainSft } from '@spatial-ssrl/model';
 import { readDatasetManifest, readRejections, readSamples } from '@spatial-ssrl/tasks';
+import { exportDataset, importDataset } from '@spatial-ssrl/tasks/export';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseGenerateBenchArgs } from './generate-bench-command.js';
 import { UsageError } from './model-spec.js';
@@ -100,6 +101,29 @@ describe('ssrl-eval generate-bench and run (built CLI)', () => {
     expect(rejections).toBe(manifest.counts?.rejections.total);
     expect(await readFile(join(spatial, 'summary.md'), 'utf8')).toContain('| left-right | 5 | 1 | 50.0 |');
   });
+
+  it('is carried by the trainer exports and comes back whole through the parquet import', async () => {
+    const original = new Map<string, { answer: string; variant: string; prompt: string }>();
+    for await (const s of readSamples(spatial)) original.set(s.id, { answer: s.answer, variant: s.variant, prompt: s.prompt });
+    for (const to of ['easyr1', 'verl', 'trl', 'llamafactory'] as const) {
+      const result = await exportDataset({ data: spatial, to, out: join(root, `export-${to}`) });
+      expect(result.rows, to).toBe(48);
+    }
+    for (const from of ['easyr1', 'verl'] as const) {
+      const back = join(root, `import-${from}`);
+      const imported = await importDataset({ from, input: join(root, `export-${from}`), out: back });
+      expect(imported.imported, from).toBe(48);
+      const seen = new Set<string>();
+      for await (const s of readSamples(back)) {
+        const match = [...original.values()].find((o) => o.prompt === s.prompt && o.answer === s.answer);
+        expect(match, `${from}: ${s.prompt.slice(0, 60)}`).toBeDefined();
+        expect(s.task).toBe('synth-spatial');
+        expect(s.variant).toBe(match!.variant);
+        seen.add(s.prompt + s.answer);
+      }
+      expect(seen.size).toBe(48);
+    }
+  }, 120_000);
 
   it('prints its progress and a summary, and finds a finished directory complete', async () => {
     const dir = join(root, 'general');
