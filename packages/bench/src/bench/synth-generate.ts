@@ -58,7 +58,7 @@ async function main(): Promise<void> {
       for (let i = 0; i < seeds.length; i++) renderScene({ seed: sceneSeed(0, i), width: SYNTH_DEFAULTS.width, height: SYNTH_DEFAULTS.height });
       const plain = (performance.now() - r0) / 1000;
       console.log(
-        `  anchor: rendering the ${seeds.length} benchmark scenes alone ${renderOnly.toFixed(1)} s (${((100 * renderOnly) / wall).toFixed(0)} % of the run); ` +
+        `  anchor: composing and rendering ${seeds.length} benchmark scenes alone ${renderOnly.toFixed(1)} s (${((100 * renderOnly) / wall).toFixed(0)} % of the run); ` +
           `${seeds.length} default renderScene scenes at the same size ${plain.toFixed(1)} s`,
       );
     }
