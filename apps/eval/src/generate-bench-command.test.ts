@@ -4,11 +4,12 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { startOpenAiTestServer, type OpenAiTestServer } from '@spatial-ssrl/bench/testing';
 import { trainSft } from '@spatial-ssrl/model';
-import { readDatasetManifest, readRejections, readSamples } from '@spatial-ssrl/tasks';
+import { readDatasetManifest, readRejections, readSamples } from '@spatial-ssrl/spec/node';
 import { exportDataset, importDataset } from '@spatial-ssrl/tasks/export';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseGenerateBenchArgs } from './generate-bench-command.js';
@@ -129,7 +130,7 @@ describe('ssrl-eval generate-bench and run (built CLI)', () => {
     const dir = join(root, 'general');
     const r = await cli(['generate-bench', '--bench', 'synth-general', ...SMALL, '--out', dir]);
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/synth-general [█░]{10} 48\/48 [\d.]+ items\/s ETA 0:00 scenes \d+ \(\d+ rendered\) rejected \d+/);
+    expect(r.stderr).toMatch(/^synth-general: 48\/48, 100%, [\d.]+ items\/s, in \d+:\d\d, scenes \d+ \(\d+ rendered\), rejected \d+$/m);
     expect(r.stdout).toMatch(/^wrote .*general: 48 items, \d+ scenes \(\d+ rendered\) in [\d.]+ s\n/);
     expect(r.stdout).toMatch(/ {2}colour {10}\s+\d+\s+\d+\s+25\.0\s+\d+/);
     const again = await cli(['generate-bench', '--bench', 'synth-general', ...SMALL, '--out', dir, '--quiet']);
@@ -150,14 +151,13 @@ describe('ssrl-eval generate-bench and run (built CLI)', () => {
     const dir = join(root, 'interrupted');
     const child = spawn(process.execPath, [CLI, 'generate-bench', '--bench', 'synth-spatial', '--count', '400', '--width', '160', '--height', '120', '--seed', '2', '--out', dir]);
     let stderr = '';
-    const code = await new Promise<number | null>((resolve) => {
-      child.stderr.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-        // The second progress line comes at 10 %: several scenes are written by then.
-        if (stderr.split('\n').length > 2 && !child.killed) child.kill('SIGINT');
-      });
-      child.on('exit', (c) => resolve(c));
-    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    // Interrupt once several scenes are on disk.
+    const samples = join(dir, 'samples.jsonl');
+    while (child.exitCode === null && (!existsSync(samples) || (await readFile(samples, 'utf8')).split('\n').length < 20)) await delay(20);
+    child.kill('SIGINT');
+    const code = await exited;
     expect(code).toBe(130);
     expect(stderr).toContain('interrupted');
     const resumed = await cli(['generate-bench', '--bench', 'synth-spatial', '--count', '400', '--width', '160', '--height', '120', '--seed', '2', '--out', dir, '--quiet']);

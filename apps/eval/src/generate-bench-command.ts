@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { SYNTH_BENCHES, SYNTH_DEFAULTS, writeSynthBenchmark, type SynthProgress, type WriteSynthResult } from '@spatial-ssrl/bench';
+import { createProgress, type Progress, type ProgressStream } from '@spatial-ssrl/spec/node';
 import { z } from 'zod';
 import { UsageError } from './model-spec.js';
 
@@ -58,40 +59,22 @@ export function parseGenerateBenchArgs(argv: readonly string[]): GenerateBenchAr
   return r.data;
 }
 
-function clock(ms: number): string {
-  if (!Number.isFinite(ms)) return '--:--';
-  const s = Math.round(ms / 1000);
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
-}
-
-/** One progress line: items, rate, ETA, scenes and rejected candidates. */
-export function generateProgressLine(bench: string, p: SynthProgress, width: number): string {
-  const frac = p.total ? p.done / p.total : 1;
-  const bar = '█'.repeat(Math.round(frac * width)) + '░'.repeat(width - Math.round(frac * width));
-  const rate = p.elapsedMs > 0 ? (p.done / p.elapsedMs) * 1000 : 0;
-  const eta = rate > 0 ? ((p.total - p.done) / rate) * 1000 : Number.POSITIVE_INFINITY;
-  return `${bench} ${bar} ${p.done}/${p.total} ${rate.toFixed(1)} items/s ETA ${clock(eta)} scenes ${p.scenes} (${p.rendered} rendered) rejected ${p.rejected}`;
+/** The note after the bar: scenes visited and rendered, candidates rejected. */
+function progressNote(p: SynthProgress): string {
+  return `scenes ${p.scenes} (${p.rendered} rendered), rejected ${p.rejected}`;
 }
 
 /** Writes a synthetic benchmark dataset directory, showing progress on stderr; resolves to what was written. */
-export async function generateBenchCommand(args: GenerateBenchArgs, io: { stderr: NodeJS.WriteStream; signal: AbortSignal }): Promise<WriteSynthResult> {
-  let lastDecile = -1;
-  let lastDraw = 0;
+export async function generateBenchCommand(args: GenerateBenchArgs, io: { stderr: ProgressStream; signal: AbortSignal }): Promise<WriteSynthResult> {
+  let bar: Progress | undefined;
+  let last: SynthProgress | undefined;
   const onProgress = (p: SynthProgress) => {
     if (args.quiet) return;
-    if (io.stderr.isTTY) {
-      if (Date.now() - lastDraw < 100 && p.done < p.total) return;
-      lastDraw = Date.now();
-      io.stderr.write(`\r\x1b[2K${generateProgressLine(args.bench, p, 24)}${p.done >= p.total ? '\n' : ''}`);
-      return;
-    }
-    const decile = Math.floor((p.done * 10) / Math.max(1, p.total));
-    if (decile > lastDecile) {
-      lastDecile = decile;
-      io.stderr.write(`${generateProgressLine(args.bench, p, 10)}\n`);
-    }
+    bar ??= createProgress({ label: args.bench, total: p.total, stream: io.stderr, unit: 'items' });
+    last = p;
+    bar.update(p.done, progressNote(p));
   };
-  return writeSynthBenchmark({
+  const result = await writeSynthBenchmark({
     bench: args.bench,
     count: args.count,
     out: args.out,
@@ -107,6 +90,8 @@ export async function generateBenchCommand(args: GenerateBenchArgs, io: { stderr
     signal: io.signal,
     onProgress,
   });
+  if (bar && last) bar.finish(progressNote(last));
+  return result;
 }
 
 /** The closing summary: per category the split sizes, chance and rejected candidates. */

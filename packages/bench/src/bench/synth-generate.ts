@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   console.log(`node ${process.version} (${process.platform} ${process.arch}); ${COUNT} items per benchmark at ${SYNTH_DEFAULTS.width}×${SYNTH_DEFAULTS.height}, seed ${SYNTH_DEFAULTS.seed}`);
   const require = createRequire(import.meta.url);
   const version = (name: string) => (JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version: string }).version;
-  console.log(`versions: ${['@spatial-ssrl/bench', '@spatial-ssrl/scenes', '@spatial-ssrl/image'].map((n) => `${n} ${version(n)}`).join(', ')}`);
+  console.log(`versions: ${['@spatial-ssrl/bench', '@spatial-ssrl/spec', '@spatial-ssrl/scenes', '@spatial-ssrl/image'].map((n) => `${n} ${version(n)}`).join(', ')}`);
   const root = await mkdtemp(join(os.tmpdir(), 'synth-bench-'));
   try {
     for (const bench of ['synth-spatial', 'synth-general'] as const) {

@@ -51,24 +51,3 @@ export async function* readJsonLines(path: string): AsyncGenerator<[number, unkn
     throw err;
   }
 }
-
-/**
- * Streams the lines of a file with the byte offset just past each (`\n`-separated, UTF-8);
- * `complete` is false for an unterminated last line, such as one a killed writer left.
- */
-export async function* readFileLines(path: string): AsyncGenerator<{ text: string; end: number; complete: boolean }> {
-  const stream = createReadStream(path);
-  let carry: Buffer = Buffer.alloc(0);
-  let offset = 0;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    const data = carry.length ? Buffer.concat([carry, chunk]) : chunk;
-    let start = 0;
-    for (let nl = data.indexOf(10, start); nl !== -1; nl = data.indexOf(10, start)) {
-      offset += nl - start + 1;
-      yield { text: data.toString('utf8', start, nl), end: offset, complete: true };
-      start = nl + 1;
-    }
-    carry = data.subarray(start);
-  }
-  if (carry.length) yield { text: carry.toString('utf8'), end: offset + carry.length, complete: false };
-}

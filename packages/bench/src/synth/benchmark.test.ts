@@ -1,11 +1,9 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRandom } from '@spatial-ssrl/scenes';
+import { createRng, FORMAT_INSTRUCTION, type Policy, type PolicyCompletion, type PolicyRequest } from '@spatial-ssrl/spec';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DataFormatError } from '../errors.js';
-import type { Policy, PolicyCompletion, PolicyRequest } from '../policy.js';
-import { COT_SUFFIX } from '../prompts.js';
 import { getBenchmark } from '../registry.js';
 import { runBenchmark } from '../runner.js';
 import { wilsonInterval } from '../stats.js';
@@ -25,6 +23,7 @@ const SAMPLING = { temperature: 0, topP: 1, maxTokens: 64, seed: 0, n: 1 };
 /** A scripted policy: `pick` chooses a letter for each request. */
 function scripted(id: string, pick: (r: PolicyRequest) => string): Policy {
   return {
+    specificationVersion: 'v1',
     id,
     async generate(requests): Promise<PolicyCompletion[]> {
       return requests.map((r) => ({ id: r.id, outputs: [{ text: `<think>scripted</think>\\boxed{${pick(r)}}`, finishReason: 'stop' }] }));
@@ -55,7 +54,7 @@ describe('synthetic benchmarks in ssrl-eval terms', () => {
     const items = await synthSpatialBenchmark.load(dirs['synth-spatial']!);
     const test = rows['synth-spatial']!.filter((r) => r.split === 'test');
     expect(items.map((i) => i.id)).toEqual(test.map((r) => r.id));
-    expect(items[0]!.prompt.endsWith(` ${COT_SUFFIX}`)).toBe(true);
+    expect(items[0]!.prompt.endsWith(` ${FORMAT_INSTRUCTION}`)).toBe(true);
     expect(items[0]!.gold).toBe(test[0]!.answer);
     expect(items[0]!.category).toBe(test[0]!.variant);
     const [image] = await items[0]!.images();
@@ -114,7 +113,7 @@ describe('synthetic benchmarks in ssrl-eval terms', () => {
       const frequentLetter = new Map([...byCategory].map(([c, rs]) => [c, mostFrequent(rs.map((r) => r.answer))]));
       const frequentText = new Map([...byCategory].map(([c, rs]) => [c, mostFrequent(rs.map((r) => r.meta.answerText))]));
       const choicesOf = new Map(items.map((it) => [it.id, it.meta.choices as Record<string, string>]));
-      const rng = createRandom(1234);
+      const rng = createRng(1234);
       const policies = [
         scripted('frequent-letter', (r) => frequentLetter.get(r.variant!)!),
         scripted('frequent-answer', (r) => {

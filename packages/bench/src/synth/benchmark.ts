@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import { scoreResponse } from '@spatial-ssrl/rewards';
+import { DATASET_FILES, sampleRecord, withFormatInstruction } from '@spatial-ssrl/spec';
 import { z } from 'zod';
 import { defineBenchmark, type BenchItem, type BenchScore, type Benchmark, type ItemJudgement, type LoadOptions } from '../benchmark.js';
 import { BenchError, DataFormatError } from '../errors.js';
 import { readImageFile } from '../io/images.js';
 import { parseRow, readJsonLines } from '../io/json-files.js';
-import { COT_SUFFIX } from '../prompts.js';
 import { assertAligned, countErrors, percentByKey, percentMean } from '../scorers/aggregate.js';
 import { boxedFirst, vlmevalMcqAnswer } from '../scorers/vlmeval-mcq.js';
 import { taskAccuracyTable, type TaskCounts } from '../task-report.js';
@@ -19,14 +19,9 @@ export interface SynthMeta {
 }
 
 const letter = z.string().regex(/^[A-F]$/, 'must be an option letter A-F');
-const sample = z.object({
-  id: z.string().min(1),
-  task: z.string().min(1),
-  variant: z.string().min(1),
-  prompt: z.string().min(1),
+const sample = sampleRecord.extend({
   answer: letter,
   images: z.array(z.string().min(1)).length(1, 'must list exactly one image'),
-  split: z.enum(['train', 'test']),
   meta: z.looseObject({
     choices: z.record(letter, z.string().min(1)).refine((c) => Object.keys(c).length >= 2, 'must hold at least two options'),
     answerText: z.string(),
@@ -39,7 +34,7 @@ const sample = z.object({
  * `cot` is false. A directory holding the other synthetic benchmark is a clear error.
  */
 async function loadSynth(bench: SynthBenchName, dir: string, options: LoadOptions): Promise<BenchItem<SynthMeta>[]> {
-  const file = join(dir, 'samples.jsonl');
+  const file = join(dir, DATASET_FILES.samples);
   const cot = options.cot ?? true;
   const items: BenchItem<SynthMeta>[] = [];
   const others = new Set<string>();
@@ -54,7 +49,7 @@ async function loadSynth(bench: SynthBenchName, dir: string, options: LoadOption
     const image = join(dir, s.images[0]!);
     items.push({
       id: s.id,
-      prompt: cot ? `${s.prompt} ${COT_SUFFIX}` : s.prompt,
+      prompt: cot ? withFormatInstruction(s.prompt) : s.prompt,
       images: async () => [await readImageFile(image)],
       gold: s.answer,
       category: s.variant,

@@ -36,8 +36,3 @@ export const SYNTH_BENCHES: Readonly<Record<SynthBenchName, SynthBenchDefinition
     categories: [colour, shape, material, presence, count],
   },
 };
-
-/** Whether `name` is a synthetic benchmark. */
-export function isSynthBench(name: string): name is SynthBenchName {
-  return Object.prototype.hasOwnProperty.call(SYNTH_BENCHES, name);
-}

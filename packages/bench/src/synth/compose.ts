@@ -1,5 +1,5 @@
-import { cameraModel, createRandom, layoutScene, projectPoint, type Random, type SceneMeta, type SceneObject, type Vec3 } from '@spatial-ssrl/scenes';
-import { deriveSeed } from './seeds.js';
+import { cameraModel, layoutScene, projectPoint, type SceneMeta, type SceneObject, type Vec3 } from '@spatial-ssrl/scenes';
+import { createRng, deriveSeed, type Rng } from '@spatial-ssrl/spec';
 import {
   COLOUR_NAMES,
   PATTERN_NAMES,
@@ -52,7 +52,7 @@ function footprint(kind: SceneObject['kind'], size: Vec3): number {
   return kind === 'box' || kind === 'pyramid' ? Math.hypot(size[0], size[2]) / 2 : size[0] / 2;
 }
 
-function sizeOf(shape: SynthShape, s: number, rng: Random): Vec3 {
+function sizeOf(shape: SynthShape, s: number, rng: Rng): Vec3 {
   switch (shape) {
     case 'cube':
       return [2 * s, 2 * s * rng.range(0.9, 1.1), 2 * s * rng.range(0.9, 1.1)];
@@ -77,7 +77,7 @@ function desaturate(rgb: Vec3): Vec3 {
   return [Math.round(grey + (rgb[0] - grey) * 0.25), Math.round(grey + (rgb[1] - grey) * 0.25), Math.round(grey + (rgb[2] - grey) * 0.25)];
 }
 
-function sceneObject(shape: SynthShape, colour: SynthColour, pattern: SynthPattern, position: Vec3, size: Vec3, yawDeg: number, eyes: boolean, rng: Random): SceneObject {
+function sceneObject(shape: SynthShape, colour: SynthColour, pattern: SynthPattern, position: Vec3, size: Vec3, yawDeg: number, eyes: boolean, rng: Rng): SceneObject {
   const color = shade(SYNTH_COLOURS[colour], rng.range(0.88, 1.04));
   const extent = Math.max(size[0], size[1]);
   return {
@@ -127,7 +127,7 @@ function hiddenFraction(a: Placed, b: Placed): number {
 }
 
 /** A yaw (degrees) whose front, `(sin yaw, 0, cos yaw)`, points within `spread` degrees of the camera. */
-function yawTowardCamera(position: Vec3, spread: number, rng: Random): number {
+function yawTowardCamera(position: Vec3, spread: number, rng: Rng): number {
   const toCamera = Math.atan2(-position[0], -position[2]) / DEG;
   return toCamera + rng.range(-spread, spread);
 }
@@ -141,13 +141,13 @@ function yawTowardCamera(position: Vec3, spread: number, rng: Random): number {
  */
 export function composeScene(seed: number, aspect = 4 / 3): SynthScene {
   const base = layoutScene(seed);
-  const rng = createRandom(deriveSeed(seed, 'compose'));
+  const rng = createRng(deriveSeed(seed, 'compose'));
   const camera = { hfovDeg: rng.range(50, 64), height: rng.range(1.4, 2.0), pitchDeg: rng.range(9, 15) };
   const ground = { ...base.ground, color: desaturate(base.ground.color), secondaryColor: desaturate(base.ground.secondaryColor) };
   const frame: SceneMeta = { ...base, camera, ground, objects: [] };
   const tanHalf = Math.tan((camera.hfovDeg * DEG) / 2);
-  const colours = shuffled(COLOUR_NAMES, rng).slice(0, rng.int(3, 5));
-  const shapes = shuffled(SHAPE_NAMES, rng).slice(0, rng.int(3, 5));
+  const colours = rng.shuffle(COLOUR_NAMES).slice(0, rng.int(3, 5));
+  const shapes = rng.shuffle(SHAPE_NAMES).slice(0, rng.int(3, 5));
   const count = rng.int(MIN_GROUND, MAX_GROUND);
   const objects: SceneObject[] = [];
   const names: SynthObject[] = [];
@@ -180,7 +180,7 @@ export function composeScene(seed: number, aspect = 4 / 3): SynthScene {
     names.push({ colour, shape, pattern, restsOn: -1, eyes: false });
   }
   const tops = objects.map((o, i) => i).filter((i) => (objects[i]!.kind === 'box' || objects[i]!.kind === 'cylinder') && objects[i]!.size[1] <= 1.6);
-  for (const i of shuffled(tops, rng).slice(0, MAX_STACKED)) {
+  for (const i of rng.shuffle(tops).slice(0, MAX_STACKED)) {
     if (!rng.chance(0.85)) continue;
     const under = objects[i]!;
     const half = Math.min(under.size[0], under.size[2]) / 2;
@@ -197,7 +197,7 @@ export function composeScene(seed: number, aspect = 4 / 3): SynthScene {
     objects.push(object);
     names.push({ colour, shape, pattern, restsOn: i, eyes: false });
   }
-  const eyed = shuffled(objects.map((_, i) => i), rng).slice(0, rng.chance(0.5) ? 2 : 1);
+  const eyed = rng.shuffle(objects.map((_, i) => i)).slice(0, rng.chance(0.5) ? 2 : 1);
   for (const i of eyed) {
     const o = objects[i]!;
     objects[i] = { ...o, yawDeg: yawTowardCamera(o.position, 75, rng), eyes: true };
@@ -206,11 +206,3 @@ export function composeScene(seed: number, aspect = 4 / 3): SynthScene {
   return { seed, meta: { ...frame, objects }, objects: names };
 }
 
-function shuffled<T>(items: readonly T[], rng: Random): T[] {
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = rng.int(0, i);
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}

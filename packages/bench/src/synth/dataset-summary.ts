@@ -1,4 +1,4 @@
-import { readFileLines } from '../io/json-files.js';
+import { readLines } from '@spatial-ssrl/spec/node';
 import { SYNTH_BENCHES } from './categories.js';
 import type { SynthOptions } from './generate.js';
 import { LETTERS } from './select.js';
@@ -35,7 +35,7 @@ export async function countDataset(samplesPath: string, rejectionsPath: string, 
   const trainScenes = new Set<number>();
   const testScenes = new Set<number>();
   let samples = 0;
-  for await (const line of readLines(samplesPath)) {
+  for await (const line of recordLines(samplesPath)) {
     const s = JSON.parse(line) as { variant: string; split: 'train' | 'test'; answer: string; meta: { scene: number; answerKey: string; choices: Record<string, string> } };
     const c = categories[s.variant]!;
     samples++;
@@ -50,7 +50,7 @@ export async function countDataset(samplesPath: string, rejectionsPath: string, 
   }
   const byCode: Record<string, number> = {};
   let rejections = 0;
-  for await (const line of readLines(rejectionsPath)) {
+  for await (const line of recordLines(rejectionsPath)) {
     const r = JSON.parse(line) as { code: string; category: string };
     rejections++;
     bump(byCode, r.code);
@@ -76,8 +76,8 @@ export async function countDataset(samplesPath: string, rejectionsPath: string, 
   return { counts, categories: categories as Record<string, SynthCategorySummary>, scenes: { train: trainScenes.size, test: testScenes.size } };
 }
 
-async function* readLines(path: string): AsyncGenerator<string> {
-  for await (const line of readFileLines(path)) if (line.complete && line.text.trim() !== '') yield line.text;
+async function* recordLines(path: string): AsyncGenerator<string> {
+  for await (const line of readLines(path)) if (line.complete && line.text.trim() !== '') yield line.text;
 }
 
 const pct = (part: number, whole: number): string => (whole > 0 ? ((100 * part) / whole).toFixed(1) : '–');

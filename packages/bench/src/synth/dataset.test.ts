@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 import { appendFile, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { DATASET_FORMAT } from '@spatial-ssrl/spec';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BenchError } from '../errors.js';
 import { SYNTH_BENCHES } from './categories.js';
-import { DATASET_FORMAT, writeSynthBenchmark, type WriteSynthOptions } from './dataset.js';
+import { writeSynthBenchmark, type WriteSynthOptions } from './dataset.js';
 
 const OPTIONS = { bench: 'synth-spatial', count: 160, seed: 3, width: 160, height: 120 } as const;
 

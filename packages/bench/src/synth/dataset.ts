@@ -3,20 +3,14 @@ import { mkdir, open, readFile, rm, stat, truncate, type FileHandle } from 'node
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { encodeImage } from '@spatial-ssrl/image';
+import { DATASET_FILES, DATASET_FORMAT, type DatasetConfig, type RejectionRecord, type SampleRecord } from '@spatial-ssrl/spec';
+import { readLines, toJsonl, writeFileAtomic } from '@spatial-ssrl/spec/node';
 import { BenchError } from '../errors.js';
-import { writeFileAtomic } from '../io/atomic-write.js';
-import { readFileLines } from '../io/json-files.js';
 import { SYNTH_BENCHES } from './categories.js';
 import { SYNTH_DEFAULTS, SynthGenerator, synthPrompt, type SynthItem, type SynthOptions, type SynthRejectionRecord } from './generate.js';
 import { countDataset, summaryMarkdown, type SynthCategorySummary } from './dataset-summary.js';
 
-/**
- * The on-disk format tag of the project's dataset directories (`dataset.json` + `samples.jsonl` +
- * `rejections.jsonl` + `images/`), which `ssrl-train` and the exporters read.
- */
-export const DATASET_FORMAT = 'spatial-ssrl-dataset/1';
-
-const FILES = { manifest: 'dataset.json', samples: 'samples.jsonl', rejections: 'rejections.jsonl', images: 'images', summary: 'summary.md' } as const;
+const FILES = { ...DATASET_FILES, summary: 'summary.md' } as const;
 
 /** Options of {@link writeSynthBenchmark}: what decides the items, where to write them, and how. */
 export interface WriteSynthOptions extends Partial<Omit<SynthOptions, 'bench' | 'count'>> {
@@ -65,7 +59,7 @@ export interface WriteSynthResult {
 function versions(): Record<string, string> {
   const require = createRequire(import.meta.url);
   const out: Record<string, string> = {};
-  for (const name of ['@spatial-ssrl/bench', '@spatial-ssrl/scenes', '@spatial-ssrl/image']) {
+  for (const name of ['@spatial-ssrl/bench', '@spatial-ssrl/spec', '@spatial-ssrl/scenes', '@spatial-ssrl/image']) {
     try {
       out[name] = (JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version: string }).version;
     } catch {
@@ -76,7 +70,7 @@ function versions(): Record<string, string> {
 }
 
 /** The `config` of `dataset.json`: every option that decides the bytes, in the project's dataset layout. */
-function datasetConfig(o: SynthOptions, format: 'png' | 'jpeg', jpegQuality: number) {
+function datasetConfig(o: SynthOptions, format: 'png' | 'jpeg', jpegQuality: number): DatasetConfig {
   const bench = SYNTH_BENCHES[o.bench];
   return {
     sources: [`synth-scenes:${o.width}x${o.height}:seed=${o.seed}`],
@@ -95,7 +89,6 @@ function datasetConfig(o: SynthOptions, format: 'png' | 'jpeg', jpegQuality: num
 
 /** Rendered scenes in a row that may add no item before a run gives up (objects too small to ask about, say). */
 const STALL_SCENES = 500;
-
 
 interface StoredSample {
   readonly split: 'train' | 'test';
@@ -181,7 +174,7 @@ export async function writeSynthBenchmark(options: WriteSynthOptions): Promise<W
   let items = 0;
   if (existsSync(path('samples'))) {
     const kept: { end: number; sample: StoredSample }[] = [];
-    for await (const line of readFileLines(path('samples'))) {
+    for await (const line of readLines(path('samples'))) {
       if (!line.complete || line.text.length === 0) break;
       kept.push({ end: line.end, sample: parseStored(path('samples'), line.text, line.end) });
     }
@@ -197,7 +190,7 @@ export async function writeSynthBenchmark(options: WriteSynthOptions): Promise<W
   }
   if (existsSync(path('rejections'))) {
     let keep = 0;
-    for await (const line of readFileLines(path('rejections'))) {
+    for await (const line of readLines(path('rejections'))) {
       if (!line.complete) break;
       const scene = (JSON.parse(line.text) as { scene?: unknown }).scene;
       if (typeof scene !== 'number' || scene >= resumeScene) break;
@@ -245,11 +238,11 @@ export async function writeSynthBenchmark(options: WriteSynthOptions): Promise<W
         await writeFileAtomic(join(out, image), bytes);
       }
       const first = items;
-      const sampleLines = result.items.map((item) => JSON.stringify(sampleRecord(synth, item, items++, digits, image, sceneId)));
-      const rejectionLines = result.rejections.map((r) => JSON.stringify(rejectionRecord(synth, r, first, sceneId)));
-      rejected += rejectionLines.length;
-      await append(samplesFile, sampleLines);
-      await append(rejectionsFile, rejectionLines);
+      const samples = result.items.map((item) => sampleRecord(synth, item, items++, digits, image, sceneId));
+      const rejections = result.rejections.map((r) => rejectionRecord(synth, r, first, sceneId));
+      rejected += rejections.length;
+      await append(samplesFile, samples);
+      await append(rejectionsFile, rejections);
       const { done, total } = generator.progress();
       options.onProgress?.({ done, total, scenes, rendered, rejected, elapsedMs: Date.now() - started });
     }
@@ -264,11 +257,11 @@ export async function writeSynthBenchmark(options: WriteSynthOptions): Promise<W
   return { out, items: counts.counts.samples, resumedFrom: resumeScene, scenes, rendered, alreadyComplete: false, elapsedMs: Date.now() - started, categories: counts.categories };
 }
 
-async function append(file: FileHandle, rows: readonly string[]): Promise<void> {
-  if (rows.length) await file.write(rows.join('\n') + '\n');
+async function append(file: FileHandle, records: readonly object[]): Promise<void> {
+  if (records.length) await file.write(toJsonl(records));
 }
 
-function sampleRecord(o: SynthOptions, item: SynthItem, index: number, digits: number, image: string, sceneId: string) {
+function sampleRecord(o: SynthOptions, item: SynthItem, index: number, digits: number, image: string, sceneId: string): SampleRecord {
   return {
     id: `${o.bench}-${String(index).padStart(digits, '0')}`,
     index,
@@ -295,7 +288,7 @@ function sampleRecord(o: SynthOptions, item: SynthItem, index: number, digits: n
   };
 }
 
-function rejectionRecord(o: SynthOptions, r: SynthRejectionRecord, index: number, sceneId: string) {
+function rejectionRecord(o: SynthOptions, r: SynthRejectionRecord, index: number, sceneId: string): RejectionRecord & { readonly category: string; readonly scene: number } {
   return {
     index,
     task: o.bench,

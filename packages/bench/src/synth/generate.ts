@@ -1,11 +1,11 @@
 import type { RgbImage } from '@spatial-ssrl/image';
-import { createRandom, renderLayout, sceneSeed } from '@spatial-ssrl/scenes';
+import { renderLayout, sceneSeed } from '@spatial-ssrl/scenes';
+import { createRng, deriveSeed } from '@spatial-ssrl/spec';
 import { BenchError } from '../errors.js';
 import { SYNTH_BENCHES, type SynthBenchName } from './categories.js';
 import { composeScene } from './compose.js';
 import { observeScene } from './observe.js';
 import { isRejection, type Fact, type SynthCategory, type SynthQuestion, type SynthRejection } from './question.js';
-import { deriveSeed } from './seeds.js';
 import { CategoryBalance, LETTERS, type BalanceEntry } from './select.js';
 
 /** What decides a synthetic benchmark's items. */
@@ -74,14 +74,14 @@ export interface SynthSceneOutput {
 const MAX_PER_CATEGORY = 2;
 
 /** The split of scene `seed`: a hash of the scene seed and the split seed against the test fraction. */
-export function sceneSplit(seed: number, testFraction: number, splitSeed: number): 'train' | 'test' {
+function sceneSplit(seed: number, testFraction: number, splitSeed: number): 'train' | 'test' {
   if (testFraction <= 0) return 'train';
   if (testFraction >= 1) return 'test';
-  return deriveSeed(seed, `split:${splitSeed}`) / 4294967296 < testFraction ? 'test' : 'train';
+  return deriveSeed(seed, 'split', splitSeed) / 4294967296 < testFraction ? 'test' : 'train';
 }
 
 /** Checks options, naming the first bad one. */
-export function checkSynthOptions(o: SynthOptions): void {
+function checkSynthOptions(o: SynthOptions): void {
   const bad = (what: string) => {
     throw new BenchError('BAD_ARGUMENT', `synthetic benchmark: ${what}`);
   };
@@ -177,7 +177,7 @@ export class SynthGenerator {
     const rejections: SynthRejectionRecord[] = [];
     const pool = new Map<Slot, SynthQuestion[]>();
     for (const slot of open) {
-      const rng = createRandom(deriveSeed(seed, `candidates:${slot.category.id}`));
+      const rng = createRng(deriveSeed(seed, 'candidates', slot.category.id));
       const questions: SynthQuestion[] = [];
       for (const c of slot.category.candidates(ctx, rng)) {
         if (isRejection(c)) rejections.push({ scene: index, sceneSeed: seed, category: slot.category.id, code: c.code, message: c.message });
@@ -203,7 +203,7 @@ export class SynthGenerator {
         }
         if (best < 0) continue;
         const [q] = questions.splice(best, 1) as [SynthQuestion];
-        const rng = createRandom(deriveSeed(seed, `letters:${slot.category.id}:${used.get(slot) ?? 0}`));
+        const rng = createRng(deriveSeed(seed, 'letters', slot.category.id, used.get(slot) ?? 0));
         used.set(slot, (used.get(slot) ?? 0) + 1);
         const { phrasing, text, options, answer } = slot.balance.arrange(q, rng);
         slot.balance.add({ answerKey: q.answerKey, phrasing, answer, options: options.length });

@@ -1,10 +1,10 @@
-import type { Random } from '@spatial-ssrl/scenes';
+import type { Rng } from '@spatial-ssrl/spec';
 import type { SynthObject } from './compose.js';
 import type { ObjectView, SceneContext } from './observe.js';
-import { describeIssue, pairs as randomPairs, r3, reject, shuffle, unnameable, type Candidate, type Fact, type SynthCategory, type SynthRejection } from './question.js';
+import { describeIssue, pairs as randomPairs, r3, reject, unnameable, type Candidate, type Fact, type SynthCategory, type SynthRejection } from './question.js';
 
 /** One wording of a two-way relation between objects A and B. */
-export interface PairPhrasing {
+interface PairPhrasing {
   readonly text: (a: string, b: string) => string;
   /** The two options, in the order of the relation's `answers`. */
   readonly options: (a: string, b: string) => readonly [string, string];
@@ -18,7 +18,7 @@ export interface PairRelationSpec {
   readonly answers: readonly [string, string];
   readonly phrasings: readonly PairPhrasing[];
   /** Ordered pairs to ask about (default: up to 6 random ordered pairs). */
-  readonly pairs?: (ctx: SceneContext, rng: Random) => readonly (readonly [ObjectView, ObjectView])[];
+  readonly pairs?: (ctx: SceneContext, rng: Rng) => readonly (readonly [ObjectView, ObjectView])[];
   /** Which answer holds for (A, B) with the facts behind it, or why the pair cannot be asked. */
   readonly judge: (ctx: SceneContext, a: ObjectView, b: ObjectView) => { readonly answer: 0 | 1; readonly facts: Readonly<Record<string, Fact>> } | SynthRejection;
 }
@@ -74,7 +74,7 @@ export function attributeQuestion(spec: AttributeSpec): SynthCategory {
     candidates(ctx, rng) {
       const out: Candidate[] = [];
       const objects = ctx.scene.objects;
-      for (const v of shuffle(ctx.views, rng)) {
+      for (const v of rng.shuffle(ctx.views)) {
         const named = nameWithout(
           ctx,
           v,
@@ -85,7 +85,7 @@ export function attributeQuestion(spec: AttributeSpec): SynthCategory {
           continue;
         }
         const gold = spec.attribute(objects[v.index]!);
-        const options = [gold, ...shuffle(spec.answers.filter((x) => x !== gold), rng).slice(0, spec.options - 1)];
+        const options = [gold, ...rng.shuffle(spec.answers.filter((x) => x !== gold)).slice(0, spec.options - 1)];
         out.push({
           phrasings: spec.phrasings.map((p) => ({ text: p(named.phrase), options })),
           answer: 0,

@@ -11,14 +11,14 @@ import {
 import type { SynthScene } from './compose.js';
 
 /** Why an object cannot be asked about: too few pixels, mostly hidden, or cut by the image border. */
-export type VisibilityIssue = 'too-small' | 'occluded' | 'clipped';
+type VisibilityIssue = 'too-small' | 'occluded' | 'clipped';
 
 /** Smallest share of the image an object must cover to be asked about (0.2 %: 346 px at 480×360). */
-export const MIN_PIXEL_SHARE = 0.002;
+const MIN_PIXEL_SHARE = 0.002;
 /** Fewest pixels an object must cover to be asked about, whatever the image size (8×8). */
-export const MIN_PIXELS = 64;
+const MIN_PIXELS = 64;
 /** Smallest share of its unoccluded silhouette an object must show. */
-export const MIN_VISIBLE_FRACTION = 0.6;
+const MIN_VISIBLE_FRACTION = 0.6;
 
 /** One object as the camera sees it, from the scene graph and the rendered depth and segment maps. */
 export interface ObjectView {
@@ -62,7 +62,7 @@ export interface SceneContext {
 }
 
 /** Volume of a scene object's solid, cubic metres. */
-export function solidVolume(o: SceneObject): number {
+function solidVolume(o: SceneObject): number {
   const [w, h, d] = o.size;
   switch (o.kind) {
     case 'box':

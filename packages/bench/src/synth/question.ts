@@ -1,11 +1,11 @@
-import type { Random } from '@spatial-ssrl/scenes';
+import type { Rng } from '@spatial-ssrl/spec';
 import type { ObjectView, SceneContext } from './observe.js';
 
 /** JSON value kept with a question: the measured quantities that decided its answer (per object: keyed by name). */
 export type Fact = number | string | boolean | Readonly<Record<string, number>>;
 
 /** One wording of a question: the sentence and its option texts. */
-export interface Phrasing {
+interface Phrasing {
   readonly text: string;
   /** Option texts, in the same meaning order in every phrasing; letters are assigned at selection. */
   readonly options: readonly string[];
@@ -60,7 +60,7 @@ export interface SynthCategory {
   /** Answer keys balanced uniformly within the category; absent when only letters are balanced. */
   readonly answers?: readonly string[];
   /** Candidate questions about one scene, in random order (at most a dozen or so). */
-  candidates(ctx: SceneContext, rng: Random): Candidate[];
+  candidates(ctx: SceneContext, rng: Rng): Candidate[];
 }
 
 /** A rejection. */
@@ -98,29 +98,11 @@ export function firstUnnameable(views: readonly ObjectView[]): SynthRejection | 
   return null;
 }
 
-/** The other objects of a scene, in random order. */
-export function othersShuffled(ctx: SceneContext, index: number, rng: Random): ObjectView[] {
-  return shuffle(
-    ctx.views.filter((v) => v.index !== index),
-    rng,
-  );
-}
-
 /** Ordered pairs of distinct objects in random order, at most `limit`. */
-export function pairs(ctx: SceneContext, rng: Random, limit: number): [ObjectView, ObjectView][] {
+export function pairs(ctx: SceneContext, rng: Rng, limit: number): [ObjectView, ObjectView][] {
   const all: [ObjectView, ObjectView][] = [];
   for (const a of ctx.views) for (const b of ctx.views) if (a.index !== b.index) all.push([a, b]);
-  return shuffle(all, rng).slice(0, limit);
-}
-
-/** A copy of `items` in random order (Fisher-Yates). */
-export function shuffle<T>(items: readonly T[], rng: Random): T[] {
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = rng.int(0, i);
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
+  return rng.shuffle(all).slice(0, limit);
 }
 
 /** Rounds to 3 decimals, for facts. */

@@ -1,4 +1,4 @@
-import type { Random } from '@spatial-ssrl/scenes';
+import type { Rng } from '@spatial-ssrl/spec';
 import type { SynthQuestion } from './question.js';
 
 /** Option letters, in order. */
@@ -71,18 +71,14 @@ export class CategoryBalance {
    * letter for this number of options (ties drawn at random) and the others fill the remaining
    * letters in random order.
    */
-  arrange(q: SynthQuestion, rng: Random): { phrasing: number; text: string; options: string[]; answer: string } {
+  arrange(q: SynthQuestion, rng: Rng): { phrasing: number; text: string; options: string[]; answer: string } {
     const used = q.phrasings.map((_, k) => this.phrasings.get(`${q.answerKey}\u0000${k}`) ?? 0);
     const phrasing = rng.pick(leastIndices(used));
     const { text, options: texts } = q.phrasings[phrasing]!;
     const n = texts.length;
     if (q.fixedOrder) return { phrasing, text, options: [...texts], answer: LETTERS[q.answer]! };
     const slot = rng.pick(leastIndices(this.lettersFor(n)));
-    const others = texts.filter((_, i) => i !== q.answer);
-    for (let i = others.length - 1; i > 0; i--) {
-      const j = rng.int(0, i);
-      [others[i], others[j]] = [others[j]!, others[i]!];
-    }
+    const others = rng.shuffle(texts.filter((_, i) => i !== q.answer));
     const options: string[] = [];
     for (let i = 0, k = 0; i < n; i++) options.push(i === slot ? texts[q.answer]! : others[k++]!);
     return { phrasing, text, options, answer: LETTERS[slot]! };

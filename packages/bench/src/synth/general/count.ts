@@ -1,4 +1,4 @@
-import { describeIssue, reject, shuffle, type Candidate, type SynthCategory } from '../question.js';
+import { describeIssue, reject, type Candidate, type SynthCategory } from '../question.js';
 import { plural, SHAPE_NAMES, type SynthColour, type SynthShape } from '../vocabulary.js';
 
 type Kind = 'shape' | 'colour' | 'both';
@@ -33,7 +33,7 @@ export const count: SynthCategory = {
     add('shape', rng.pick(objects).colour, rng.pick(SHAPE_NAMES));
     add('both', rng.pick(objects).colour, rng.pick(SHAPE_NAMES));
     const byCount = new Map<number, Candidate>();
-    for (const { kind, colour, shape } of shuffle(classes, rng).slice(0, 10)) {
+    for (const { kind, colour, shape } of rng.shuffle(classes).slice(0, 10)) {
       const member = (o: (typeof objects)[number]) => (kind !== 'colour' ? o.shape === shape : true) && (kind !== 'shape' ? o.colour === colour : true);
       const n = objects.filter(member).length;
       const hidden = ctx.views.find((v) => v.issue !== null && member(objects[v.index]!));

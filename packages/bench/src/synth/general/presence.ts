@@ -1,4 +1,4 @@
-import { describeIssue, reject, shuffle, type Candidate, type SynthCategory } from '../question.js';
+import { describeIssue, reject, type Candidate, type SynthCategory } from '../question.js';
 import { COLOUR_NAMES, SHAPE_NAMES } from '../vocabulary.js';
 
 const PHRASINGS: readonly ((x: string) => string)[] = [
@@ -19,18 +19,15 @@ export const presence: SynthCategory = {
     const out: Candidate[] = [];
     const objects = ctx.scene.objects;
     const present = new Set(objects.map((o) => `${o.colour} ${o.shape}`));
-    for (const v of shuffle(ctx.views, rng).slice(0, 2)) {
+    for (const v of rng.shuffle(ctx.views).slice(0, 2)) {
       // Another object of the same name does not make "is there one" ambiguous.
       if (v.issue !== null) out.push(reject(v.issue, `presence: the ${v.name} is ${describeIssue(v)}`));
       else out.push({ phrasings: PHRASINGS.map((p) => ({ text: p(v.name), options: ['yes', 'no'] })), answer: 0, answerKey: 'yes', objects: [v.index], facts: { pixels: v.pixels } });
     }
-    const absent = shuffle(
-      [
+    const absent = rng.shuffle([
         ...objects.flatMap((o) => COLOUR_NAMES.map((c) => `${c} ${o.shape}`)),
         ...objects.flatMap((o) => SHAPE_NAMES.map((s) => `${o.colour} ${s}`)),
-      ].filter((name, i, all) => !present.has(name) && all.indexOf(name) === i),
-      rng,
-    ).slice(0, 2);
+      ].filter((name, i, all) => !present.has(name) && all.indexOf(name) === i)).slice(0, 2);
     for (const name of absent) {
       out.push({ phrasings: PHRASINGS.map((p) => ({ text: p(name), options: ['yes', 'no'] })), answer: 1, answerKey: 'no', objects: [], facts: { absent: name } });
     }

@@ -1,5 +1,5 @@
 import { pairRelation } from '../kinds.js';
-import { r3, reject, shuffle } from '../question.js';
+import { r3, reject } from '../question.js';
 
 /** Above or below another object in 3-D: one rests on the other; confirmed by their visible pixels in the image. */
 export const aboveBelow = pairRelation({
@@ -13,10 +13,7 @@ export const aboveBelow = pairRelation({
   ],
   // Each object resting on another, asked both ways round.
   pairs: (ctx, rng) =>
-    shuffle(
-      ctx.scene.objects.flatMap((o, i) => (o.restsOn >= 0 ? [[ctx.views[i]!, ctx.views[o.restsOn]!] as const] : [])),
-      rng,
-    ).flatMap(([top, bottom]) => [[top, bottom] as const, [bottom, top] as const]),
+    rng.shuffle(ctx.scene.objects.flatMap((o, i) => (o.restsOn >= 0 ? [[ctx.views[i]!, ctx.views[o.restsOn]!] as const] : []))).flatMap(([top, bottom]) => [[top, bottom] as const, [bottom, top] as const]),
   judge(ctx, a, b) {
     const onTop = ctx.scene.objects[a.index]!.restsOn === b.index;
     const [top, bottom] = onTop ? [a, b] : [b, a];

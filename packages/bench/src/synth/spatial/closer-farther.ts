@@ -1,4 +1,4 @@
-import { firstUnnameable, r3, reject, shuffle, type Candidate, type SynthCategory } from '../question.js';
+import { firstUnnameable, r3, reject, type Candidate, type SynthCategory } from '../question.js';
 import { distanceOrder } from '../relations.js';
 
 const OPTIONS = 3;
@@ -18,7 +18,7 @@ export const closerFarther: SynthCategory = {
     const out: Candidate[] = [];
     if (ctx.views.length < OPTIONS) return out;
     for (let attempt = 0; attempt < 4; attempt++) {
-      const chosen = shuffle(ctx.views, rng).slice(0, OPTIONS);
+      const chosen = rng.shuffle(ctx.views).slice(0, OPTIONS);
       const bad = firstUnnameable(chosen);
       if (bad) {
         out.push(bad);

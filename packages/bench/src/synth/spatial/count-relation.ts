@@ -1,5 +1,5 @@
 import type { ObjectView, SceneContext } from '../observe.js';
-import { describeIssue, reject, shuffle, unnameable, type Candidate, type SynthCategory } from '../question.js';
+import { describeIssue, reject, unnameable, type Candidate, type SynthCategory } from '../question.js';
 import { distanceOrder, sideOf, sizeOrder } from '../relations.js';
 
 type Relation = 'left' | 'right' | 'closer' | 'farther' | 'larger' | 'smaller';
@@ -50,10 +50,7 @@ export const countRelation: SynthCategory = {
     const hidden = ctx.views.find((v) => v.issue !== null);
     if (hidden) return [reject(hidden.issue!, `count-relation: the ${hidden.name} is ${describeIssue(hidden)}, so it may be miscounted`)];
     // Several (object, relation) pairs; one question per distinct count, so that rare counts get their chance.
-    const tried = shuffle(
-      ctx.views.flatMap((a) => RELATIONS.map((relation) => [a, relation] as const)),
-      rng,
-    ).slice(0, 12);
+    const tried = rng.shuffle(ctx.views.flatMap((a) => RELATIONS.map((relation) => [a, relation] as const))).slice(0, 12);
     const byCount = new Map<number, Candidate>();
     for (const [a, relation] of tried) {
       const bad = unnameable(a);

@@ -1,4 +1,4 @@
-import { firstUnnameable, r3, reject, shuffle, unnameable, type Candidate, type SynthCategory } from '../question.js';
+import { firstUnnameable, r3, reject, unnameable, type Candidate, type SynthCategory } from '../question.js';
 import { MARGINS, between } from '../relations.js';
 
 const OPTIONS = 3;
@@ -16,7 +16,7 @@ export const nearest: SynthCategory = {
   candidates(ctx, rng) {
     const out: Candidate[] = [];
     if (ctx.views.length < OPTIONS + 1) return out;
-    for (const a of shuffle(ctx.views, rng).slice(0, 4)) {
+    for (const a of rng.shuffle(ctx.views).slice(0, 4)) {
       const bad = unnameable(a);
       if (bad) {
         out.push(bad);
@@ -30,7 +30,7 @@ export const nearest: SynthCategory = {
         out.push(reject('within-margin', `nearest: the two objects nearest to the ${a.name} are ${d1.toFixed(2)} m and ${d2.toFixed(2)} m away`));
         continue;
       }
-      const distractors = shuffle(byDistance.slice(1), rng).slice(0, OPTIONS - 1);
+      const distractors = rng.shuffle(byDistance.slice(1)).slice(0, OPTIONS - 1);
       const options = [first, ...distractors];
       const notNamed = firstUnnameable(options);
       if (notNamed) {

@@ -1,4 +1,4 @@
-import { r3, reject, shuffle, unnameable, type Candidate, type SynthCategory } from '../question.js';
+import { r3, reject, unnameable, type Candidate, type SynthCategory } from '../question.js';
 import { MARGINS, bearingFrom, facingAwayDeg } from '../relations.js';
 
 const DIRECTIONS = ['front', 'behind', 'left', 'right'] as const;
@@ -20,7 +20,7 @@ export const viewpoint: SynthCategory = {
   candidates(ctx, rng) {
     const out: Candidate[] = [];
     for (const a of ctx.views.filter((v) => v.facing !== null)) {
-      for (const b of shuffle(ctx.views, rng).slice(0, 4)) {
+      for (const b of rng.shuffle(ctx.views).slice(0, 4)) {
         if (b.index === a.index) continue;
         const bad = unnameable(a) ?? unnameable(b);
         if (bad) {
