@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
@@ -6,28 +6,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { startOpenAiTestServer, type OpenAiTestServer } from '@spatial-ssrl/bench/testing';
 import { trainSft } from '@spatial-ssrl/model';
 import { readDatasetManifest, readRejections, readSamples } from '@spatial-ssrl/spec/node';
 import { exportDataset, importDataset } from '@spatial-ssrl/tasks/export';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './__fixtures__/run-cli.js';
 import { parseGenerateBenchArgs } from './generate-bench-command.js';
 import { UsageError } from './model-spec.js';
 
-const run = promisify(execFile);
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const SMALL = ['--count', '48', '--width', '160', '--height', '120', '--seed', '2'];
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env: { ...process.env, OPENAI_API_KEY: '' } });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = (args: string[]) => runCli(CLI, args);
 
 const sha = async (path: string) => createHash('sha256').update(await readFile(path)).digest('hex');
 
