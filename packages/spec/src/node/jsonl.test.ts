@@ -1,4 +1,4 @@
-import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,6 +26,27 @@ describe('JSON lines', () => {
     const lines = [];
     for await (const r of readJsonl(file, { limit: 2 })) lines.push([r.line, r.end]);
     expect(lines).toEqual([[1, 17], [2, 34]]);
+  });
+
+  it.skipIf(process.platform !== 'linux')('closes the file when the reader stops early, at the first record or later', async () => {
+    const file = path.join(dir, 'early.jsonl');
+    await writeJsonl(file, [{ id: 'a', n: 1 }, { id: 'b', n: 2 }, { id: 'c', n: 3 }]);
+    // Descriptors this process holds on the file (Linux lists them in /proc/self/fd).
+    const openOnFile = async (): Promise<number> => {
+      const fds = await readdir('/proc/self/fd');
+      const targets = await Promise.all(fds.map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => '')));
+      return targets.filter((t) => t === file).length;
+    };
+    for (const stopAfter of [1, 2]) {
+      let seen = 0;
+      for await (const r of readJsonl(file)) {
+        expect(r.value).toBeTruthy();
+        if (++seen === stopAfter) break;
+      }
+      expect(await openOnFile()).toBe(0);
+    }
+    expect(await readJsonlFile(file, { limit: 1 })).toEqual([{ id: 'a', n: 1 }]);
+    expect(await openOnFile()).toBe(0);
   });
 
   it('skips blank lines and a torn last line, but not a bad line in the middle', async () => {

@@ -132,8 +132,13 @@ export async function* readJsonl<T = unknown>(file: string, options: ReadJsonlOp
 }
 
 async function* prepend<T>(first: T, rest: AsyncGenerator<T>): AsyncGenerator<T> {
-  yield first;
-  yield* rest;
+  // A consumer that stops at the first item must still close `rest` (and its file).
+  try {
+    yield first;
+    yield* rest;
+  } finally {
+    await rest.return(undefined);
+  }
 }
 
 /** Reads every record of a JSON-lines file into an array (see {@link readJsonl}). */
