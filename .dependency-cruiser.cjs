@@ -8,8 +8,8 @@ const below = {
   grpo: [],
   scenes: ['spec', 'image'],
   tasks: ['spec', 'image', 'scenes', 'rewards'],
-  // The trainers still live in the model package and reach tasks, rewards and grpo from there.
-  model: ['spec', 'image', 'grpo', 'rewards', 'tasks'],
+  model: ['spec', 'image'],
+  trainer: ['spec', 'image', 'scenes', 'model', 'grpo', 'rewards', 'tasks'],
   bench: ['spec', 'image', 'scenes', 'rewards'],
 };
 

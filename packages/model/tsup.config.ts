@@ -1,11 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: {
-    index: 'src/index.ts',
-    // Started by trainGrpo as a worker thread: it must sit next to the bundle that uses it.
-    'replica-worker': 'src/grpo/replica-worker.ts',
-  },
+  entry: { index: 'src/index.ts', training: 'src/training.ts' },
   format: ['esm'],
   dts: true,
   clean: true,

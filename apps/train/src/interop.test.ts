@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { loadSsrlTasks } from '@spatial-ssrl/bench';
 import { pythonEnv } from '@spatial-ssrl/dev-env';
-import { buildImageCache, readDataset } from '@spatial-ssrl/model';
+import { buildImageCache, readDataset } from '@spatial-ssrl/trainer';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { assertBuilt, runCli } from './__fixtures__/run-cli.js';
 

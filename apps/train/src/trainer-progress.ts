@@ -1,4 +1,4 @@
-import type { EvalReport } from '@spatial-ssrl/model';
+import type { EvalReport } from '@spatial-ssrl/trainer';
 import { createProgress, type Progress, type ProgressStream } from '@spatial-ssrl/spec/node';
 
 /** A share in [0, 1] as a percentage with one decimal, e.g. `37.5%`. */

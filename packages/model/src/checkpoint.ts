@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { access, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { replaceDirAtomic } from '@spatial-ssrl/spec/node';
@@ -239,4 +239,27 @@ export async function loadCheckpoint(dir: string, options: { training?: boolean 
 export async function loadPolicyModel(dir: string, options: { trainable?: boolean } = {}): Promise<PolicyModel> {
   const ckpt = await loadCheckpoint(dir);
   return PolicyModel.fromWeights(ckpt.config, ckpt.weights, { trainable: options.trainable ?? false, source: dir });
+}
+
+async function exists(p: string): Promise<boolean> {
+  return access(p).then(
+    () => true,
+    () => false,
+  );
+}
+
+/**
+ * The checkpoint directory behind `dir`: `dir` itself when it holds `model.json`, else
+ * `dir/checkpoint` (a run folder written by `trainSft` or `trainGrpo`). Throws
+ * `CheckpointError` (`checkpoint-missing`) when it is neither.
+ */
+export async function resolveCheckpointDir(dir: string): Promise<string> {
+  if (await exists(path.join(dir, MODEL_FILE))) return dir;
+  const nested = path.join(dir, 'checkpoint');
+  if (await exists(path.join(nested, MODEL_FILE))) return nested;
+  throw new CheckpointError(
+    'checkpoint-missing',
+    dir,
+    `is neither a checkpoint directory (no ${MODEL_FILE}) nor a run folder with checkpoint/${MODEL_FILE}`,
+  );
 }

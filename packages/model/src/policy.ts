@@ -1,8 +1,7 @@
 import type { Policy } from '@spatial-ssrl/spec';
 import { ensureBackend } from './backend.js';
-import { loadPolicyModel } from './checkpoint.js';
+import { loadPolicyModel, resolveCheckpointDir } from './checkpoint.js';
 import { createGenerationScheduler } from './generation-scheduler.js';
-import { resolveCheckpointDir } from './grpo/grpo-init.js';
 import type { PolicyModel } from './model.js';
 /** Options of `createPolicy`. */
 export interface PolicyOptions {

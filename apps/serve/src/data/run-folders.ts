@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { renderRewardCurve, renderTrainingCurve, type GrpoMetricsLine, type MetricsLine } from '@spatial-ssrl/model';
+import { renderRewardCurve, renderTrainingCurve, type GrpoMetricsLine, type MetricsLine } from '@spatial-ssrl/trainer';
 import { readLines } from '@spatial-ssrl/spec/node';
 
 /** A training run folder found under the runs directory. */

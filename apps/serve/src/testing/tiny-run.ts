@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { trainSft } from '@spatial-ssrl/model';
+import { trainSft } from '@spatial-ssrl/trainer';
 import { generateDataset } from '@spatial-ssrl/tasks';
 
 /** A small dataset of the five tasks and a tiny checkpoint trained on it for a few SFT steps. */

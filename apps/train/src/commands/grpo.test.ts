@@ -1,7 +1,8 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadBackend, trainSft } from '@spatial-ssrl/model';
+import { loadBackend } from '@spatial-ssrl/model';
+import { trainSft } from '@spatial-ssrl/trainer';
 import { generateDataset } from '@spatial-ssrl/tasks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, runCli } from '../__fixtures__/run-cli.js';

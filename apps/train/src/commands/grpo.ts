@@ -1,6 +1,7 @@
 import { KL_KINDS } from '@spatial-ssrl/grpo';
 import { resolve } from 'node:path';
-import { loadBackend, trainGrpo, type GrpoResult, type GrpoOptions } from '@spatial-ssrl/model';
+import { loadBackend } from '@spatial-ssrl/model';
+import { trainGrpo, type GrpoResult, type GrpoOptions } from '@spatial-ssrl/trainer';
 import { z } from 'zod';
 import { formatDuration } from '@spatial-ssrl/spec/node';
 import { parseCommandArgs, type Command, type CommandIo } from '../command.js';

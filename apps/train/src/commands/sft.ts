@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { loadBackend, ModelError, trainSft, type EvalReport, type SftResult } from '@spatial-ssrl/model';
+import { loadBackend, ModelError } from '@spatial-ssrl/model';
+import { trainSft, type EvalReport, type SftResult } from '@spatial-ssrl/trainer';
 import { defaultRegistry, loadTaskPlugin } from '@spatial-ssrl/tasks';
 import { z } from 'zod';
 import { formatDuration } from '@spatial-ssrl/spec/node';

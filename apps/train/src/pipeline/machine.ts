@@ -13,7 +13,7 @@ export interface MachineInfo {
   readonly packages: Readonly<Record<string, string>>;
 }
 
-const PACKAGES = ['@spatial-ssrl/image', '@spatial-ssrl/scenes', '@spatial-ssrl/tasks', '@spatial-ssrl/rewards', '@spatial-ssrl/grpo', '@spatial-ssrl/model', '@spatial-ssrl/bench'];
+const PACKAGES = ['@spatial-ssrl/image', '@spatial-ssrl/scenes', '@spatial-ssrl/tasks', '@spatial-ssrl/rewards', '@spatial-ssrl/grpo', '@spatial-ssrl/model', '@spatial-ssrl/trainer', '@spatial-ssrl/bench'];
 
 /** Describes this machine (CPU model, cores, memory, OS, Node) and the package versions in use. */
 export function machineInfo(): MachineInfo {

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { link, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadCheckpoint, saveCheckpoint, trainGrpo, trainSft, type GrpoResult, type SftResult } from '@spatial-ssrl/model';
+import { loadCheckpoint, saveCheckpoint } from '@spatial-ssrl/model';
+import { trainGrpo, trainSft, type GrpoResult, type SftResult } from '@spatial-ssrl/trainer';
 import type { TaskRegistry } from '@spatial-ssrl/tasks';
 import { pct, trainerProgress, type TrainerProgressIo } from '../trainer-progress.js';
 import type { PipelinePlan } from './plan.js';

@@ -1,0 +1,17 @@
+export { AdamW, optimizerConfig } from './optimizer.js';
+export type { OptimizerConfig } from './optimizer.js';
+export { readDataset, buildImageCache } from './sft/dataset.js';
+export type { Dataset, ImageCache, ImageCacheOptions } from './sft/dataset.js';
+export type { EvalReport, TaskScore } from './sft/evaluate.js';
+export { trainSft, readRunMetrics, readRunConfig } from './sft/trainer.js';
+export type { SftHooks, SftResult, StepProgress } from './sft/trainer.js';
+export { sftOptions } from './sft/sft-options.js';
+export type { SftOptions } from './sft/sft-options.js';
+export { renderTrainingCurve } from './sft/run-files.js';
+export type { MetricsLine } from './sft/run-files.js';
+export { trainGrpo } from './grpo/trainer.js';
+export type { GrpoHooks, GrpoResult, GrpoStepProgress } from './grpo/trainer.js';
+export { grpoOptions, GRPO_ESTIMATORS, GRPO_GRADERS } from './grpo/grpo-options.js';
+export type { GrpoOptions } from './grpo/grpo-options.js';
+export { readGrpoMetrics, readRolloutLog, renderRewardCurve } from './grpo/grpo-run-files.js';
+export type { GrpoMetricsLine, GrpoStepLine, GrpoEvalLine, RolloutLogLine } from './grpo/grpo-run-files.js';
