@@ -7,7 +7,7 @@ export default defineConfig({
     index: 'src/index.ts',
     sft: 'src/sft/index.ts',
     grpo: 'src/grpo/index.ts',
-    'replica-worker': 'src/grpo/replica-worker.ts',
+    'replica-worker': 'src/replica-worker.ts',
   },
   format: ['esm'],
   dts: true,

@@ -6,7 +6,8 @@ import { cachedImage } from '../sft/dataset.js';
 import { makePrompts } from './__fixtures__/prompts.js';
 import { miniBatchTotals, policyGradients, sequenceLogProbs, type LossSettings, type UpdateRow } from './policy-update.js';
 import { collectRollouts, type Rollout } from './rollout.js';
-import { addGradients, addMetrics, splitGroups } from './thread-split.js';
+import { addGradients } from '../replica/job.js';
+import { addMetrics, splitGroups } from './thread-split.js';
 
 const config: ModelConfig = { ...modelPresets.tiny, maxAnswerTokens: 12 };
 const { examples, cache } = makePrompts(config, 6);

@@ -11,7 +11,9 @@ import { CounterRng } from '@spatial-ssrl/model/training';
 import { buildImageCache, readDataset, type ImageCache } from '../sft/dataset.js';
 import { makePrompts } from './__fixtures__/prompts.js';
 import type { LossSettings, UpdateRow } from './policy-update.js';
-import { PolicyReplica, ReplicaError } from './replica.js';
+import type { ReplicaJob } from '../replica/job.js';
+import { PolicyReplica, ReplicaError } from '../replica/replica.js';
+import { replicaRefLogProbs, replicaRollouts } from './grpo-jobs.js';
 import { collectRollouts, type Rollout } from './rollout.js';
 import { localCompute, splitCompute } from './step-compute.js';
 import { splitGroups } from './thread-split.js';
@@ -49,6 +51,7 @@ async function startReplica(extra: { resourceLimits?: { maxOldGenerationSizeMb: 
     refConfig: config,
     refWeights: reference.readWeights(),
     cache,
+    stage: 'GRPO',
     ...extra,
   });
   replicas.push(replica);
@@ -82,7 +85,7 @@ describe('PolicyReplica', () => {
     const replica = await startReplica();
     const whole = collectRollouts(policy, config, examples, cache, rolloutSettings);
     const ids = [1, 4, 6];
-    const part = await replica.rollouts(ids.map((k) => examples[k]), { ...rolloutSettings, groupIds: ids }, { version: 0, weights: policy.readWeights() });
+    const part = await replicaRollouts(replica, ids.map((k) => examples[k]), { ...rolloutSettings, groupIds: ids }, { version: 0, weights: policy.readWeights() });
     expect(part.map((r) => [r.group, r.sample])).toEqual(ids.flatMap((k) => [0, 1, 2].map((j) => [k, j])));
     for (const r of part) {
       const w = whole[r.group * 3 + r.sample];
@@ -141,28 +144,38 @@ describe('PolicyReplica', () => {
     const replica = await startReplica();
     const [r] = collectRollouts(policy, config, examples.slice(0, 1), cache, rolloutSettings);
     const lost: Rollout = { ...r, example: { ...r.example, record: { ...r.example.record, images: ['images/not-there.png'] } } };
-    const err = await replica.refLogProbs([lost]).catch((e: unknown) => e);
+    const err = await replicaRefLogProbs(replica, [lost]).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ReplicaError);
     expect(err).toBeInstanceOf(ModelError);
     expect((err as ReplicaError).code).toBe('image-missing');
     expect((err as Error).message).toMatch(
       /^the GRPO policy replica \(worker thread\) failed while computing reference log-probabilities: DatasetError: images\/not-there\.png: image is not in the image cache$/,
     );
-    expect(await replica.refLogProbs([r])).toHaveLength(1);
+    expect(await replicaRefLogProbs(replica, [r])).toHaveLength(1);
   });
 
   it('rejects pending and later requests when the worker dies, and a start that fails', async () => {
     const replica = await startReplica();
-    const pending = replica.rollouts(examples, rolloutSettings, { version: 1, weights: policy.readWeights() });
+    const pending = replicaRollouts(replica, examples, rolloutSettings, { version: 1, weights: policy.readWeights() });
     // Stands for the thread dying (out of memory, a native crash) in the middle of a request.
     await (replica as unknown as { handle: { worker: Worker } }).handle.worker.terminate();
     await expect(pending).rejects.toThrow(/^the GRPO policy replica \(worker thread\) failed: the thread exited with code 1$/);
     await expect(pending).rejects.toMatchObject({ code: 'worker-failed' });
-    await expect(replica.refLogProbs([])).rejects.toBeInstanceOf(ReplicaError);
+    await expect(replicaRefLogProbs(replica, [])).rejects.toBeInstanceOf(ReplicaError);
     const err = await startReplica({ resourceLimits: { maxOldGenerationSizeMb: 2 } }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ReplicaError);
     expect((err as ReplicaError).code).toBe('worker-failed');
     expect((err as Error).message).toMatch(/^the GRPO policy replica \(worker thread\) failed to start: .*(memory|exited)/i);
+  });
+
+  it('refuses a job its worker entry does not register, and stays usable', async () => {
+    const replica = await startReplica();
+    const stray: ReplicaJob<null, null> = { name: 'not-registered', what: 'running a stray job', run: () => ({ result: null }) };
+    await expect(replica.run(stray, null)).rejects.toThrow(
+      /^the GRPO policy replica \(worker thread\) failed while running a stray job: ModelError: this replica has no job named not-registered \(it has sft-gradients, grpo-rollouts, grpo-ref-log-probs, grpo-gradients\)$/,
+    );
+    const [r] = collectRollouts(policy, config, examples.slice(0, 1), cache, rolloutSettings);
+    expect(await replicaRefLogProbs(replica, [r])).toHaveLength(1);
   });
 
   it('leaves no worker thread behind once closed', async () => {

@@ -2,9 +2,11 @@ import type { ModelConfig, PolicyModel } from '@spatial-ssrl/model';
 import type { TrainExample } from '../sft/batching.js';
 import type { ImageCache } from '../sft/dataset.js';
 import { miniBatchTotals, policyGradients, sequenceLogProbs, type LossSettings, type UpdateMetrics, type UpdateRow } from './policy-update.js';
-import type { PolicyReplica, VersionedWeights } from './replica.js';
+import { addGradients } from '../replica/job.js';
+import type { PolicyReplica, VersionedWeights } from '../replica/replica.js';
+import { replicaPolicyGradients, replicaRefLogProbs, replicaRollouts } from './grpo-jobs.js';
 import { collectRollouts, type Rollout, type RolloutSettings } from './rollout.js';
-import { addGradients, addMetrics, splitGroups, type GroupCost } from './thread-split.js';
+import { addMetrics, splitGroups, type GroupCost } from './thread-split.js';
 
 /** Gradients by parameter name and the metrics of one mini-batch. */
 interface GradientResult {
@@ -71,7 +73,7 @@ export function splitCompute(m: LocalModels, replica: PolicyReplica, weights: ()
       const n = settings.groupSize;
       const [mine, theirs] = splitGroups(prompts.map((e, k) => ({ group: k, cost: e.record.images.length * n })));
       const pick = (ids: number[]): TrainExample[] => ids.map((k) => prompts[k]);
-      const remote = theirs.length > 0 ? replica.rollouts(pick(theirs), { ...settings, groupIds: theirs }, weights()) : undefined;
+      const remote = theirs.length > 0 ? replicaRollouts(replica, pick(theirs), { ...settings, groupIds: theirs }, weights()) : undefined;
       const [a, b] = await together(remote, () => collectRollouts(m.policy, m.config, pick(mine), m.cache, { ...settings, groupIds: mine }));
       const out: Rollout[] = new Array(prompts.length * n);
       for (const r of [...a, ...(b ?? [])]) out[r.group * n + r.sample] = r;
@@ -81,7 +83,7 @@ export function splitCompute(m: LocalModels, replica: PolicyReplica, weights: ()
       const [mine, theirs] = splitGroups(groupCosts(rows, (r) => r.group, imagesOf)).map((ids) => new Set(ids));
       const index = (set: Set<number>): number[] => rows.flatMap((r, i) => (set.has(r.group) ? [i] : []));
       const [mi, ti] = [index(mine), index(theirs)];
-      const remote = ti.length > 0 ? replica.refLogProbs(ti.map((i) => rows[i])) : undefined;
+      const remote = ti.length > 0 ? replicaRefLogProbs(replica, ti.map((i) => rows[i])) : undefined;
       const [a, b] = await together(remote, () => (mi.length > 0 ? sequenceLogProbs(m.reference, m.config, mi.map((i) => rows[i]), m.cache) : []));
       const out: number[][] = new Array(rows.length);
       mi.forEach((i, k) => (out[i] = a[k]));
@@ -93,7 +95,7 @@ export function splitCompute(m: LocalModels, replica: PolicyReplica, weights: ()
       const [mine, theirs] = splitGroups(groupCosts(rows, (r) => r.rollout.group, (r) => imagesOf(r.rollout))).map((ids) => new Set(ids));
       const mr = rows.filter((r) => mine.has(r.rollout.group));
       const tr = rows.filter((r) => theirs.has(r.rollout.group));
-      const remote = tr.length > 0 ? replica.gradients(tr, settings, totals, weights()) : undefined;
+      const remote = tr.length > 0 ? replicaPolicyGradients(replica, tr, settings, totals, weights()) : undefined;
       const [a, b] = await together(remote, () => policyGradients(m.policy, m.config, mr, m.cache, settings, { totals }));
       return b === undefined ? a : { grads: addGradients(a.grads, b.grads), metrics: addMetrics(a.metrics, b.metrics) };
     },

@@ -26,19 +26,6 @@ export function splitGroups(groups: readonly GroupCost[]): [number[], number[]] 
   return parts;
 }
 
-/** Adds gradients `b` into `a` (same names and sizes; a name only in `b` is moved over). */
-export function addGradients(a: Map<string, Float32Array>, b: ReadonlyMap<string, Float32Array>): Map<string, Float32Array> {
-  for (const [name, g] of b) {
-    const acc = a.get(name);
-    if (!acc) {
-      a.set(name, g);
-      continue;
-    }
-    for (let i = 0; i < acc.length; i++) acc[i] += g[i];
-  }
-  return a;
-}
-
 /** Metrics of a mini-batch from the metrics of disjoint parts computed with the mini-batch's totals. */
 export function addMetrics(a: UpdateMetrics, b: UpdateMetrics): UpdateMetrics {
   return {

@@ -22,7 +22,7 @@ import {
 } from './grpo-run-files.js';
 import type { UpdateMetrics, UpdateRow } from './policy-update.js';
 import { PromptPlan } from './prompt-plan.js';
-import { PolicyReplica, REPLICA_ENTRY, replicaThreads } from './replica.js';
+import { PolicyReplica, REPLICA_ENTRY, replicaThreads } from '../replica/replica.js';
 import { rolloutLogLine, summariseRewards } from './reward-summary.js';
 import { rolloutAdvantages, selectGroups } from './rollout-advantages.js';
 import type { Rollout } from './rollout.js';
@@ -250,7 +250,7 @@ export async function trainGrpo(input: GrpoOptions, hooks: GrpoHooks = {}): Prom
   // The replica starts while the first evaluation runs.
   const replica =
     o.threads === 2
-      ? PolicyReplica.start(entry, { backend, config, weights: current(), refConfig: ref.config, refWeights: ref.weights, cache })
+      ? PolicyReplica.start(entry, { backend, config, weights: current(), refConfig: ref.config, refWeights: ref.weights, cache, stage: 'GRPO' })
       : undefined;
   replica?.catch(() => {});
   try {

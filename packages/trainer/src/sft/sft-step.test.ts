@@ -7,10 +7,12 @@ import type { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeToyDataset } from '../__fixtures__/toy-dataset.js';
 import { loadBackend, ModelError, modelPresets, PolicyModel, type ModelConfig } from '@spatial-ssrl/model';
-import { PolicyReplica, ReplicaError } from '../grpo/replica.js';
+import { refLogProbsJob } from '../grpo/grpo-jobs.js';
+import { PolicyReplica, ReplicaError } from '../replica/replica.js';
 import { DEFAULT_TARGET_TEMPLATE, feedsFor, prepareExamples, type TrainExample } from './batching.js';
 import { buildImageCache, readDataset, type ImageCache } from './dataset.js';
-import { localShare, localSftCompute, sftGradients, splitSftCompute, targetTokenCount } from './sft-step.js';
+import { sftGradients } from './sft-gradients.js';
+import { localShare, localSftCompute, splitSftCompute, targetTokenCount } from './sft-step.js';
 
 // The replica thread runs the built worker entry, so this suite needs the package's dist build
 // (turbo runs `build` before `test`); the main-thread side runs from source.
@@ -134,7 +136,7 @@ describe('splitSftCompute', () => {
 
   it('tells a replica without a reference policy from a GRPO one', async () => {
     const replica = await startReplica();
-    await expect(replica.refLogProbs([])).rejects.toThrow(/^the SFT policy replica \(worker thread\) failed while computing reference log-probabilities: ModelError: this replica was started without a reference policy$/);
+    await expect(replica.run(refLogProbsJob, { rollouts: [] })).rejects.toThrow(/^the SFT policy replica \(worker thread\) failed while computing reference log-probabilities: ModelError: this replica was started without a reference policy$/);
   });
 
   it('leaves no worker thread behind once closed', async () => {

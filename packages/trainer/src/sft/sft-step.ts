@@ -1,41 +1,15 @@
-import * as tf from '@tensorflow/tfjs-core';
 import type { ModelConfig, PolicyModel } from '@spatial-ssrl/model';
 import { hashKey } from '@spatial-ssrl/model/training';
-import type { PolicyReplica, VersionedWeights } from '../grpo/replica.js';
-import { addGradients } from '../grpo/thread-split.js';
-import { feedsFor, type TrainExample } from './batching.js';
+import { addGradients } from '../replica/job.js';
+import type { PolicyReplica, VersionedWeights } from '../replica/replica.js';
+import type { TrainExample } from './batching.js';
 import type { ImageCache } from './dataset.js';
-import type { SftGradientOptions, SftGradients } from './sft-gradients.js';
+import { sftGradients, type SftGradients } from './sft-gradients.js';
+import { replicaSftGradients } from './sft-jobs.js';
 
 /** Target tokens (EOS included) of a batch: what its mean loss divides by. */
 export function targetTokenCount(examples: readonly TrainExample[]): number {
   return examples.reduce((n, e) => n + e.target.length, 0);
-}
-
-/**
- * The gradient of the teacher-forced cross-entropy of `examples`: their summed token NLLs
- * divided by `tokenCount` (default: their own target tokens, the batch mean). The gradients of
- * disjoint parts of a batch, each given the whole batch's `tokenCount`, add up to the batch's.
- */
-export function sftGradients(
-  model: PolicyModel,
-  config: ModelConfig,
-  examples: readonly TrainExample[],
-  cache: ImageCache,
-  options: SftGradientOptions = {},
-): SftGradients {
-  const names = new Map(model.variables.map((v, i) => [v.name, model.specs[i].name]));
-  const feeds = feedsFor(config, examples, cache, { transposed: true });
-  const { value, grads } = tf.variableGrads(
-    () => model.loss(feeds.encoder, feeds.tokens, { training: true, dropoutKey: options.dropoutKey, tokenCount: options.tokenCount }),
-    model.variables,
-  );
-  const loss = value.dataSync()[0];
-  const out = new Map<string, Float32Array>();
-  for (const [varName, g] of Object.entries(grads)) out.set(names.get(varName)!, g.dataSync() as Float32Array);
-  value.dispose();
-  tf.dispose(grads);
-  return { loss, grads: out };
 }
 
 /** How an SFT step computes its gradient: on the calling thread alone or shared with a replica. */
@@ -76,7 +50,7 @@ export function splitSftCompute(
       const tokenCount = targetTokenCount(examples);
       const k = localShare(examples.length);
       const theirs = examples.slice(k);
-      const remote = theirs.length > 0 ? replica.sftGradients(theirs, { dropoutKey: hashKey(dropoutKey, 1), tokenCount }, weights()) : undefined;
+      const remote = theirs.length > 0 ? replicaSftGradients(replica, theirs, { dropoutKey: hashKey(dropoutKey, 1), tokenCount }, weights()) : undefined;
       // A failure on this thread must not leave the replica's promise rejecting unobserved.
       remote?.catch(() => {});
       const mine = sftGradients(model, config, examples.slice(0, k), cache, { dropoutKey, tokenCount });

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { writeFileAtomic } from '@spatial-ssrl/spec/node';
 import { ensureBackend, loadCheckpoint, modelConfig, ModelError, modelPresets, PolicyModel, saveCheckpoint, type ModelConfig } from '@spatial-ssrl/model';
 import { hashKey } from '@spatial-ssrl/model/training';
-import { PolicyReplica, REPLICA_ENTRY, replicaThreads } from '../grpo/replica.js';
+import { PolicyReplica, REPLICA_ENTRY, replicaThreads } from '../replica/replica.js';
 import { AdamW, optimizerConfig, type OptimizerConfig } from '../optimizer.js';
 import { BatchPlan, mirrorRows, prepareExamples, type MirrorAugment, type MirrorRule, type TrainExample } from './batching.js';
 import { buildImageCache, readDataset } from './dataset.js';

@@ -1,9 +1,5 @@
 import { CheckpointError, type ModelConfig } from '@spatial-ssrl/model';
 import { paramSpecs } from '@spatial-ssrl/model/training';
-import type { TrainExample } from '../sft/batching.js';
-import type { SftGradientOptions } from '../sft/sft-gradients.js';
-import type { LossSettings, MiniBatchTotals, UpdateMetrics, UpdateRow } from './policy-update.js';
-import type { Rollout, RolloutSettings } from './rollout.js';
 
 /** What a policy replica receives at start (`workerData`): plain data, the image bytes shared. */
 export interface ReplicaInit {
@@ -12,7 +8,7 @@ export interface ReplicaInit {
   readonly config: ModelConfig;
   /** Policy weights in parameter order, concatenated. */
   readonly weights: Float32Array;
-  /** The frozen reference policy (GRPO); without it the replica answers no `ref-log-probs` request. */
+  /** A frozen reference policy (GRPO's); jobs that need one fail without it. */
   readonly refConfig?: ModelConfig;
   /** Reference policy weights in parameter order, concatenated. */
   readonly refWeights?: Float32Array;
@@ -20,42 +16,18 @@ export interface ReplicaInit {
   readonly cache: { readonly size: number; readonly data: Uint8Array; readonly slots: readonly (readonly [string, number])[] };
 }
 
-/** A rollout as the replica returns it (the main thread already holds the prompt). */
-type RolloutReply = Omit<Rollout, 'example'>;
+/** A request of the main thread: run the job registered as `job` on `payload`; `weights` (when present) replaces the policy weights first. */
+export interface ReplicaRequest {
+  readonly id: number;
+  readonly job: string;
+  readonly weights?: Float32Array;
+  readonly payload: unknown;
+}
 
-/** Requests from the main thread; `weights` (when present) replaces the policy weights first. */
-export type ReplicaRequest =
-  | {
-      readonly id: number;
-      readonly type: 'rollouts';
-      readonly weights?: Float32Array;
-      readonly prompts: readonly TrainExample[];
-      readonly settings: RolloutSettings;
-    }
-  | { readonly id: number; readonly type: 'ref-log-probs'; readonly rollouts: readonly Rollout[] }
-  | {
-      readonly id: number;
-      readonly type: 'gradients';
-      readonly weights?: Float32Array;
-      readonly rows: readonly UpdateRow[];
-      readonly settings: LossSettings;
-      readonly totals: MiniBatchTotals;
-    }
-  | {
-      readonly id: number;
-      readonly type: 'sft-gradients';
-      readonly weights?: Float32Array;
-      readonly examples: readonly TrainExample[];
-      readonly options: SftGradientOptions;
-    };
-
-/** Replies of the replica. */
+/** Replies of the replica: ready once its models are built, a job's result, or an error (without `id`: the replica itself failed). */
 export type ReplicaReply =
   | { readonly type: 'ready' }
-  | { readonly id: number; readonly type: 'rollouts'; readonly rollouts: readonly RolloutReply[] }
-  | { readonly id: number; readonly type: 'ref-log-probs'; readonly logProbs: number[][] }
-  | { readonly id: number; readonly type: 'gradients'; readonly grads: readonly (readonly [string, Float32Array])[]; readonly metrics: UpdateMetrics }
-  | { readonly id: number; readonly type: 'sft-gradients'; readonly grads: readonly (readonly [string, Float32Array])[]; readonly loss: number }
+  | { readonly id: number; readonly type: 'result'; readonly result: unknown }
   | { readonly id?: number; readonly type: 'error'; readonly name: string; readonly code?: string; readonly message: string };
 
 /** Concatenates weights in the parameter order of `config` into one new array. */

@@ -3,12 +3,9 @@ import { fileURLToPath } from 'node:url';
 import type { ResourceLimits } from 'node:worker_threads';
 import { startWorker, type WorkerHandle } from '@spatial-ssrl/spec/node';
 import { ModelError, type ModelConfig, type ModelErrorCode } from '@spatial-ssrl/model';
-import type { TrainExample } from '../sft/batching.js';
 import type { ImageCache } from '../sft/dataset.js';
-import type { SftGradientOptions, SftGradients } from '../sft/sft-gradients.js';
-import type { LossSettings, MiniBatchTotals, UpdateMetrics, UpdateRow } from './policy-update.js';
-import { flattenWeights, type ReplicaInit, type ReplicaReply, type ReplicaRequest } from './replica-protocol.js';
-import type { Rollout, RolloutSettings } from './rollout.js';
+import type { ReplicaJob } from './job.js';
+import { flattenWeights, type ReplicaInit, type ReplicaReply, type ReplicaRequest } from './protocol.js';
 
 /** A policy replica (its worker thread) failed; `code` is the worker's own `ModelError` code when it threw one. */
 export class ReplicaError extends ModelError {
@@ -26,12 +23,12 @@ export interface ReplicaStart {
   readonly backend: string;
   readonly config: ModelConfig;
   readonly weights: VersionedWeights;
-  /** The frozen reference policy (GRPO); SFT starts the replica without one. */
+  /** A frozen reference policy (GRPO's), for jobs that need one. */
   readonly refConfig?: ModelConfig;
   readonly refWeights?: ReadonlyMap<string, Float32Array>;
   readonly cache: ImageCache;
-  /** The training stage named in error messages (`the <stage> policy replica …`); default `GRPO`. */
-  readonly stage?: 'GRPO' | 'SFT';
+  /** The training stage named in error messages (`the <stage> policy replica …`), e.g. `SFT`. */
+  readonly stage: string;
   /** Memory limits of the worker thread (Node `resourceLimits`). */
   readonly resourceLimits?: ResourceLimits;
 }
@@ -55,8 +52,9 @@ function codeOf(code: string | undefined): ModelErrorCode {
 
 /**
  * The main thread's handle on a worker thread holding a copy of the policy (and, for GRPO, of the
- * frozen reference). Requests run one after another in the worker, while the main thread
- * computes its own share; the image cache is shared, policy weights are sent only when their
+ * frozen reference). It knows only weights and jobs: each request names a job the worker entry
+ * registered (see `serveReplica`), and requests run one after another in the worker while the
+ * main thread computes its own share; the image cache is shared, policy weights are sent only when their
  * version changed. A worker that throws, crashes or exits rejects every pending and later request
  * with a `ReplicaError`.
  */
@@ -75,7 +73,7 @@ export class PolicyReplica {
     this.sentVersion = version;
   }
 
-  /** Starts the worker from `entry` (the built `replica-worker.js`) and waits until its models are built. */
+  /** Starts the worker from `entry` (the built `replica-worker.js`, which registers the jobs) and waits until its models are built. */
   static async start(entry: URL, init: ReplicaStart): Promise<PolicyReplica> {
     const data: ReplicaInit = {
       backend: init.backend,
@@ -85,7 +83,7 @@ export class PolicyReplica {
       refWeights: init.refConfig && init.refWeights ? flattenWeights(init.refConfig, init.refWeights) : undefined,
       cache: { size: init.cache.size, data: init.cache.data, slots: [...init.cache.slots] },
     };
-    const label = `the ${init.stage ?? 'GRPO'} policy replica (worker thread)`;
+    const label = `the ${init.stage} policy replica (worker thread)`;
     const describe = (err: Error): string => (err.name === 'Error' ? err.message : `${err.name}: ${err.message}`);
     let replica: PolicyReplica | undefined;
     const handle = await startWorker<ReplicaReply>(entry, {
@@ -106,38 +104,15 @@ export class PolicyReplica {
     return replica;
   }
 
-  /** Samples the rollouts of `prompts` (give `settings.groupIds`) with the policy at `weights`. */
-  async rollouts(prompts: readonly TrainExample[], settings: RolloutSettings, weights: VersionedWeights): Promise<Rollout[]> {
-    const reply = await this.request({ id: 0, type: 'rollouts', prompts, settings, weights: this.weightsFor(weights) }, 'sampling rollouts');
-    if (reply.type !== 'rollouts') throw this.unexpected(reply);
-    const byGroup = new Map((settings.groupIds ?? prompts.map((_, k) => k)).map((g, k) => [g, prompts[k]]));
-    return reply.rollouts.map((r) => ({ ...r, example: byGroup.get(r.group)! }));
-  }
-
-  /** Log-probabilities of `rollouts` under the reference policy (see `sequenceLogProbs`). */
-  async refLogProbs(rollouts: readonly Rollout[]): Promise<number[][]> {
-    const reply = await this.request({ id: 0, type: 'ref-log-probs', rollouts }, 'computing reference log-probabilities');
-    if (reply.type !== 'ref-log-probs') throw this.unexpected(reply);
-    return reply.logProbs;
-  }
-
-  /** `policyGradients` of `rows`, a part of a mini-batch of size `totals`, with the policy at `weights`. */
-  async gradients(
-    rows: readonly UpdateRow[],
-    settings: LossSettings,
-    totals: MiniBatchTotals,
-    weights: VersionedWeights,
-  ): Promise<{ grads: Map<string, Float32Array>; metrics: UpdateMetrics }> {
-    const reply = await this.request({ id: 0, type: 'gradients', rows, settings, totals, weights: this.weightsFor(weights) }, 'computing gradients');
-    if (reply.type !== 'gradients') throw this.unexpected(reply);
-    return { grads: new Map(reply.grads), metrics: reply.metrics };
-  }
-
-  /** `sftGradients` of `examples`, a part of an SFT batch (give `options.tokenCount`), with the model at `weights`. */
-  async sftGradients(examples: readonly TrainExample[], options: SftGradientOptions, weights: VersionedWeights): Promise<SftGradients> {
-    const reply = await this.request({ id: 0, type: 'sft-gradients', examples, options, weights: this.weightsFor(weights) }, 'computing gradients');
-    if (reply.type !== 'sft-gradients') throw this.unexpected(reply);
-    return { grads: new Map(reply.grads), loss: reply.loss };
+  /**
+   * Runs `job` on `payload` in the worker and resolves with its result; with `weights`, the
+   * worker's policy is set to them first (sent only when their version changed). The job must be
+   * registered in the worker entry the replica was started from.
+   */
+  async run<P, R>(job: ReplicaJob<P, R>, payload: P, weights?: VersionedWeights): Promise<R> {
+    const reply = await this.request({ id: 0, job: job.name, payload, weights: weights ? this.weightsFor(weights) : undefined }, job.what);
+    if (reply.type !== 'result') throw this.unexpected(reply);
+    return reply.result as R;
   }
 
   /** Stops the worker; pending requests are rejected. Safe to call twice. */
@@ -157,7 +132,7 @@ export class PolicyReplica {
     if (this.failure) return Promise.reject(this.failure);
     const id = ++this.nextId;
     const message = { ...req, id };
-    const weights = 'weights' in message ? message.weights : undefined;
+    const weights = message.weights;
     return new Promise<ReplicaReply>((resolve, reject) => {
       this.pending.set(id, {
         resolve: (reply) => {
