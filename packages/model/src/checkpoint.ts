@@ -11,7 +11,7 @@ import { paramSpecs } from './params.js';
 import { TEXT_TOKENS } from './tokenizer.js';
 
 /** Name of the manifest file of a checkpoint directory. */
-export const MODEL_FILE = 'model.json';
+const MODEL_FILE = 'model.json';
 /** Name of the float32 little-endian weights file. */
 const WEIGHTS_FILE = 'weights.bin';
 /** Name of the trainer state (optimizer step, data cursor, RNG keys, run config). */
