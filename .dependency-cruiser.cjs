@@ -9,7 +9,7 @@ const below = {
   scenes: ['spec', 'image'],
   tasks: ['spec', 'image', 'scenes', 'rewards'],
   model: ['spec', 'image'],
-  trainer: ['spec', 'image', 'scenes', 'model', 'grpo', 'rewards', 'tasks'],
+  trainer: ['spec', 'image', 'model', 'grpo', 'rewards', 'tasks'],
   bench: ['spec', 'image', 'scenes', 'rewards'],
 };
 
