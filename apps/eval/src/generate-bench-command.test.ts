@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { startOpenAiTestServer, type OpenAiTestServer } from '@spatial-ssrl/bench/testing';
-import { trainSft } from '@spatial-ssrl/model';
+import { trainSft } from '@spatial-ssrl/trainer';
 import { readDatasetManifest, readRejections, readSamples } from '@spatial-ssrl/spec/node';
 import { exportDataset, importDataset } from '@spatial-ssrl/tasks/export';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
