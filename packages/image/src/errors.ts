@@ -52,3 +52,36 @@ export type ImageSourceErrorCode =
 
 /** Thrown by image sources for listing and loading problems other than decode/depth-read failures. */
 export class ImageSourceError extends SsrlError<ImageSourceErrorCode> {}
+
+/** Why a clip (a video file or a frame folder) could not be listed, probed or decoded. */
+export type ClipSourceErrorCode =
+  | 'not-found'
+  | 'empty'
+  | 'truncated'
+  | 'audio-only'
+  | 'no-video'
+  | 'too-short'
+  | 'too-large'
+  | 'corrupt'
+  | 'unsupported'
+  | 'bad-timestamps'
+  | 'mixed-sizes'
+  | 'invalid-sampling'
+  | 'invalid-frame'
+  | 'ffmpeg-missing'
+  | 'ffmpeg-too-old'
+  | 'ffmpeg-failed';
+
+/**
+ * Thrown by clip sources; `code` says why and `file` names the clip (a path, or `<clip>`). A
+ * dataset writer records per-clip codes as rejections and goes on; `ffmpeg-missing` and
+ * `ffmpeg-too-old` stop a run before it starts.
+ */
+export class ClipSourceError extends SsrlError<ClipSourceErrorCode> {
+  readonly file: string;
+
+  constructor(code: ClipSourceErrorCode, file: string, message: string, options?: { cause?: unknown }) {
+    super(code, `${file}: ${message}`, options);
+    this.file = file;
+  }
+}

@@ -1,8 +1,8 @@
 export type { RgbImage, DepthMap, Rect, Rgb } from './raster.js';
 export { createRgb } from './raster.js';
 export type { LoadedImage, SourceItem, ImageSource } from './source.js';
-export { ImageDecodeError, DepthReadError, ImageSourceError } from './errors.js';
-export type { ImageDecodeErrorCode, DepthReadErrorCode, ImageSourceErrorCode } from './errors.js';
+export { ImageDecodeError, DepthReadError, ImageSourceError, ClipSourceError } from './errors.js';
+export type { ImageDecodeErrorCode, DepthReadErrorCode, ImageSourceErrorCode, ClipSourceErrorCode } from './errors.js';
 export {
   assertRgb,
   cloneRgb,
@@ -40,3 +40,14 @@ export type { RgbdPair } from './sources/pair-source.js';
 export { parseSourceSpec, SOURCE_KINDS } from './sources/source-spec.js';
 export { compareBytes } from './sources/walk.js';
 export { writeSvgChart } from './svg-chart-files.js';
+export type { Point3, Matrix3, PinholeIntrinsics, CameraPose, CameraView, ProjectedPoint } from './camera.js';
+export { unprojectPixel, projectPoint, reprojectPixel, relativePose } from './camera.js';
+export type { ClipFrame, ClipInfo, ClipItem, ClipSource, ClipSampling, SampledClip } from './clip.js';
+export { clipFrameIndices, sampleClip } from './clip.js';
+export { ffmpegTools, FFMPEG_INSTALL_HINT, MIN_FFMPEG_VERSION } from './video/ffmpeg-tools.js';
+export type { FfmpegTools } from './video/ffmpeg-tools.js';
+export { videoSource, VIDEO_EXTENSIONS } from './sources/video-source.js';
+export type { VideoSourceOptions } from './sources/video-source.js';
+export { frameFolderSource, TIMESTAMPS_FILE } from './sources/frame-folder-source.js';
+export type { FrameFolderOptions } from './sources/frame-folder-source.js';
+export { parseClipSourceSpec, CLIP_SOURCE_KINDS } from './sources/clip-spec.js';

@@ -17,7 +17,12 @@ export function parseSourceSpec(spec: string): ImageSource {
   const dir = colon < 0 ? '' : spec.slice(colon + 1);
   const known = SOURCE_KINDS.map((k) => `${k}:<dir>`).join(', ');
   if (!SOURCE_KINDS.includes(kind)) {
-    const extra = kind === 'synthetic' ? ' (the synthetic source is provided by @spatial-ssrl/scenes)' : '';
+    const extra =
+      kind === 'synthetic'
+        ? ' (the synthetic source is provided by @spatial-ssrl/scenes)'
+        : kind === 'video' || kind === 'frames'
+          ? ` (${kind} is a clip source: open it with parseClipSourceSpec)`
+          : '';
     throw new ImageSourceError('unknown-source', `unknown image source "${kind}" in "${spec}"${extra}; known: ${known}`);
   }
   if (dir === '') throw new ImageSourceError('invalid-spec', `source spec "${spec}" needs a directory, e.g. ${kind}:/data/${kind}`);
