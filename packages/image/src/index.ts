@@ -1,6 +1,6 @@
 export type { RgbImage, DepthMap, Rect, Rgb } from './raster.js';
 export { createRgb } from './raster.js';
-export type { LoadedImage, SourceItem, ImageSource } from './source.js';
+export type { LoadedImage, SourceItem, ImageSource, CapturedView, ViewPairItem, ViewPairSource } from './source.js';
 export { ImageDecodeError, DepthReadError, ImageSourceError, ClipSourceError } from './errors.js';
 export type { ImageDecodeErrorCode, DepthReadErrorCode, ImageSourceErrorCode, ClipSourceErrorCode } from './errors.js';
 export {

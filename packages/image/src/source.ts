@@ -1,3 +1,4 @@
+import type { CameraView } from './camera.js';
 import type { DepthMap, RgbImage } from './raster.js';
 
 /** What one source image provides once loaded. `depth` has the raster's size when present. */
@@ -26,4 +27,30 @@ export interface ImageSource {
   readonly hasDepth: boolean;
   /** Lists the items in a stable order (same on every machine for the same files). */
   list(): Promise<readonly SourceItem[]>;
+}
+
+/** One image with the camera that took it, and its depth when known. */
+export interface CapturedView {
+  readonly rgb: RgbImage;
+  /** Camera-space depth (metres) with the image's size. */
+  readonly depth?: DepthMap;
+  readonly camera: CameraView;
+}
+
+/** Two views of one scene, for tasks that relate them (correspondence, relative pose). */
+export interface ViewPairItem {
+  readonly dataset: string;
+  readonly id: string;
+  readonly hasDepth: boolean;
+  /** Renders or decodes both views. */
+  load(): Promise<readonly [CapturedView, CapturedView]>;
+}
+
+/** A collection of view pairs, listed in a stable order. */
+export interface ViewPairSource {
+  readonly kind: 'view-pair';
+  /** The spec the source was opened from, e.g. `twoview:100:640x480:baseline=1`. */
+  readonly name: string;
+  readonly hasDepth: boolean;
+  list(): Promise<readonly ViewPairItem[]>;
 }

@@ -27,7 +27,10 @@ export class CloudGrid {
       for (let gx = 0; gx < this.columns; gx++) {
         const u = (gx * STEP - width / 2) / focal;
         const inv = 1 / Math.sqrt(u * u + dy * dy + dz * dz);
-        this.values[gy * this.columns + gx] = cloudDensity(s, u * inv, dy * inv, dz * inv, footprint);
+        // The clouds hang in the world: turn the camera-axes ray into world axes (exact for yaw 0).
+        const wx = s.camCos * u + s.camSin * dz;
+        const wz = s.camCos * dz - s.camSin * u;
+        this.values[gy * this.columns + gx] = cloudDensity(s, wx * inv, dy * inv, wz * inv, footprint);
       }
     }
   }

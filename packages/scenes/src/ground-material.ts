@@ -1,11 +1,12 @@
-import { addNoiseLayer, detailWeight, filteredPulse, hash2, noiseAlongX } from './noise.js';
+import { addNoiseLayer, detailWeight, filteredPulse, hash2, noiseAlongLine } from './noise.js';
 import type { CompiledScene } from './scene-compile.js';
 import { smoothstep } from './shading.js';
 
 /** Per-column scratch rows used by {@link groundAlbedoRow}; see {@link createGroundScratch}. */
 export interface GroundScratch {
-  /** World x, then texture coordinates u and v, per column. */
+  /** World x and z, then texture coordinates u and v, per column. */
   readonly wx: Float64Array;
+  readonly wz: Float64Array;
   readonly u: Float64Array;
   readonly v: Float64Array;
   /** Noise layers per column: the slow patches, then up to three pattern layers. */
@@ -18,22 +19,25 @@ export interface GroundScratch {
 /** Scratch rows for {@link groundAlbedoRow} on an image `width` pixels wide. */
 export function createGroundScratch(width: number): GroundScratch {
   const row = (): Float64Array => new Float64Array(width);
-  return { wx: row(), u: row(), v: row(), patch: row(), n1: row(), n2: row(), n3: row() };
+  return { wx: row(), wz: row(), u: row(), v: row(), patch: row(), n1: row(), n2: row(), n3: row() };
 }
 
 /**
- * Linear albedo of the ground for the columns `x0..x1-1` of one image row, all on the ground
- * line `z = wz` metres at depth `t`: column `x` sees world `(t · rowU[x], wz)`. Textures are
- * box-filtered for a pixel footprint of `footprint` metres, shared by the row, so every
- * footprint fade is computed once per call. Writes `out[3x..3x+2]`.
+ * Linear albedo of the ground for the columns `x0..x1-1` of one image row: column `x` sees the
+ * world ground point `(gx0 + gxu · rowU[x], gz0 + gzu · rowU[x])`, metres (for the scene's own
+ * camera `gzu` is 0: the row lies on one line `z = gz0`). Textures are box-filtered for a pixel
+ * footprint of `footprint` metres, shared by the row, so every footprint fade is computed once
+ * per call. Writes `out[3x..3x+2]`.
  */
 export function groundAlbedoRow(
   s: CompiledScene,
   rowU: Float64Array,
   x0: number,
   x1: number,
-  t: number,
-  wz: number,
+  gx0: number,
+  gxu: number,
+  gz0: number,
+  gzu: number,
   footprint: number,
   scratch: GroundScratch,
   out: Float64Array,
@@ -41,17 +45,30 @@ export function groundAlbedoRow(
   const inv = 1 / s.groundScale;
   const cu = s.groundCos * inv;
   const su = s.groundSin * inv;
-  const u0 = s.groundOffsetU - su * wz;
-  const v0 = s.groundOffsetV + cu * wz;
-  const { wx, u, v } = scratch;
-  for (let x = x0; x < x1; x++) {
-    const w = t * rowU[x];
-    wx[x] = w;
-    u[x] = cu * w + u0;
-    v[x] = su * w + v0;
+  const { wx, wz, u, v } = scratch;
+  if (gzu === 0) {
+    // The row lies on one line z = gz0.
+    const u0 = s.groundOffsetU - su * gz0;
+    const v0 = s.groundOffsetV + cu * gz0;
+    for (let x = x0; x < x1; x++) {
+      const w = gx0 + gxu * rowU[x];
+      wx[x] = w;
+      wz[x] = gz0;
+      u[x] = cu * w + u0;
+      v[x] = su * w + v0;
+    }
+  } else {
+    for (let x = x0; x < x1; x++) {
+      const w = gx0 + gxu * rowU[x];
+      const z = gz0 + gzu * rowU[x];
+      wx[x] = w;
+      wz[x] = z;
+      u[x] = cu * w + (s.groundOffsetU - su * z);
+      v[x] = su * w + (s.groundOffsetV + cu * z);
+    }
   }
   // Slow patches of lighter and darker ground break up repetition and mirror symmetry.
-  noiseAlongX(scratch.patch, wx, x0, x1, 0.2, 17.3, wz * 0.2 - 5.1, s.salt);
+  noiseAlongLine(scratch.patch, wx, wz, x0, x1, 0.2, 17.3, 0.2, -5.1, s.salt);
   const w = footprint * inv;
   switch (s.ground) {
     case 0:

@@ -197,17 +197,28 @@ function addNoiseEveryPoint(
 }
 
 /**
- * 2-D value noise along a line of constant `y` through evenly spaced points: for each `i` in
- * `from..to-1`, `out[i] = valueNoise2(xs[i] · sx + shift, y, salt)`, interpolated between
+ * 2-D value noise along a line of evenly spaced points: for each `i` in `from..to-1`,
+ * `out[i] = valueNoise2(xs[i] · sx + shiftX, ys[i] · sy + shiftY, salt)`, interpolated between
  * evaluations as in {@link addNoiseLayer}.
  */
-export function noiseAlongX(out: Float64Array, xs: Float64Array, from: number, to: number, sx: number, shift: number, y: number, salt: number): void {
-  const stride = to - from > 2 ? runStride(Math.abs((xs[from + 1] - xs[from]) * sx)) : 1;
+export function noiseAlongLine(
+  out: Float64Array,
+  xs: Float64Array,
+  ys: Float64Array,
+  from: number,
+  to: number,
+  sx: number,
+  shiftX: number,
+  sy: number,
+  shiftY: number,
+  salt: number,
+): void {
+  const stride = to - from > 2 ? runStride(Math.max(Math.abs((xs[from + 1] - xs[from]) * sx), Math.abs((ys[from + 1] - ys[from]) * sy))) : 1;
   let a = from;
-  let na = valueNoise2(xs[a] * sx + shift, y, salt);
+  let na = valueNoise2(xs[a] * sx + shiftX, ys[a] * sy + shiftY, salt);
   while (a < to - 1) {
     const b = a + stride < to - 1 ? a + stride : to - 1;
-    const nb = valueNoise2(xs[b] * sx + shift, y, salt);
+    const nb = valueNoise2(xs[b] * sx + shiftX, ys[b] * sy + shiftY, salt);
     const slope = (nb - na) / (b - a);
     for (let i = a; i < b; i++) out[i] = na + slope * (i - a);
     a = b;

@@ -10,34 +10,47 @@ export interface ScreenBounds {
 
 type Corner = (k: number, out: Float64Array) => void;
 
-function project(s: CompiledScene, focal: number, width: number, height: number, p: Float64Array): boolean {
+/** Projects world point `p` in place to screen `(x, y)`; returns its camera-space depth (≥ 0.05 when projected). */
+function project(s: CompiledScene, focal: number, width: number, height: number, p: Float64Array): number {
+  // In the camera's horizontal axes (right, forward); exact for the scene's own camera.
+  const rx = p[0] - s.camX;
+  const rz = p[2] - s.camZ;
+  const ax = s.camCos * rx - s.camSin * rz;
+  const az = s.camSin * rx + s.camCos * rz;
   const ry = p[1] - s.camHeight;
-  const zc = -ry * s.sinPitch + p[2] * s.cosPitch;
-  if (zc < 0.05) return false;
-  const yc = ry * s.cosPitch + p[2] * s.sinPitch;
-  p[0] = width / 2 + (focal * p[0]) / zc;
+  const zc = -ry * s.sinPitch + az * s.cosPitch;
+  if (zc < 0.05) return zc;
+  const yc = ry * s.cosPitch + az * s.sinPitch;
+  p[0] = width / 2 + (focal * ax) / zc;
   p[1] = height / 2 - (focal * yc) / zc;
-  return true;
+  return zc;
 }
 
-/** Writes the padded screen rectangle of 8 world points (a box's corners); unbounded when one is behind the camera. */
+/**
+ * Writes the padded screen rectangle of 8 world points (a box's corners): unbounded when some
+ * are behind the camera, empty when all are (nothing inside the box can be seen).
+ */
 function cornersRect(s: CompiledScene, focal: number, width: number, height: number, corner: Corner, target: Float64Array, at: number): void {
   let minX = Infinity;
   let maxX = -Infinity;
   let minY = Infinity;
   let maxY = -Infinity;
+  let behind = 0;
   const p = new Float64Array(3);
   for (let k = 0; k < 8; k++) {
     corner(k, p);
-    if (!project(s, focal, width, height, p)) {
-      minX = minY = -Infinity;
-      maxX = maxY = Infinity;
-      break;
+    if (project(s, focal, width, height, p) < 0.05) {
+      behind++;
+      continue;
     }
     minX = Math.min(minX, p[0]);
     maxX = Math.max(maxX, p[0]);
     minY = Math.min(minY, p[1]);
     maxY = Math.max(maxY, p[1]);
+  }
+  if (behind > 0 && behind < 8) {
+    minX = minY = -Infinity;
+    maxX = maxY = Infinity;
   }
   target[at] = minX - 1;
   target[at + 1] = maxX + 1;

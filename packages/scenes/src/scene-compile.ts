@@ -2,6 +2,7 @@ import { rgbToLinear } from './color.js';
 import { hash2 } from './noise.js';
 import { mix32 } from '@spatial-ssrl/spec';
 import { SHAPE_BOX, SHAPE_CONE, SHAPE_CYLINDER, SHAPE_PYRAMID, SHAPE_SPHERE, type LocalSolid } from './primitives.js';
+import type { ScenePose } from './scene-pose.js';
 import type { GroundTexture, ObjectKind, ObjectTexture, SceneMeta } from './scene-types.js';
 
 const DEG = Math.PI / 180;
@@ -26,6 +27,12 @@ export interface CompiledObject extends LocalSolid {
   readonly baseZ: number;
   readonly cosYaw: number;
   readonly sinYaw: number;
+  /**
+   * Cosine and sine of the object's yaw relative to the camera's: they turn a ray given in the
+   * camera's horizontal axes (right, forward) into the object's local frame.
+   */
+  readonly viewCos: number;
+  readonly viewSin: number;
   /** World height of the bounding sphere's centre. */
   readonly centerY: number;
   readonly boundRadius: number;
@@ -66,18 +73,30 @@ function eyeLayout(shape: number, a: number, h: number): EyeLayout {
   return { dx: 0.42 * half, y, white, pupil: 0.5 * white };
 }
 
-/** A scene in the numeric form the renderer works on; independent of the image size. */
+/** A scene seen from one camera, in the numeric form the renderer works on; independent of the image size. */
 export interface CompiledScene {
+  /** Camera position on the ground plane, metres (0 for the scene's own camera). */
+  readonly camX: number;
+  readonly camZ: number;
   readonly camHeight: number;
+  /** Cosine and sine of the camera's yaw (1 and 0 for the scene's own camera). */
+  readonly camCos: number;
+  readonly camSin: number;
   readonly sinPitch: number;
   readonly cosPitch: number;
   readonly tanHalfFov: number;
+  /** Unit vector towards the sun, world axes. */
   readonly lx: number;
   readonly ly: number;
   readonly lz: number;
-  /** Unit horizontal direction towards the sun. */
+  /** The sun vector's horizontal components in the camera's axes (right, forward). */
+  readonly viewLx: number;
+  readonly viewLz: number;
+  /** Unit horizontal direction towards the sun, world axes, then in the camera's axes. */
   readonly sunHx: number;
   readonly sunHz: number;
+  readonly viewSunHx: number;
+  readonly viewSunHz: number;
   readonly sun: Float64Array;
   readonly ambient: Float64Array;
   readonly zenith: Float64Array;
@@ -114,9 +133,13 @@ function linear(rgb: readonly [number, number, number]): Float64Array {
   return out;
 }
 
-/** Turns a scene layout into the renderer's numeric form. */
-export function compileScene(meta: SceneMeta): CompiledScene {
+/** Turns a scene layout seen from `pose` (default: the scene's own camera) into the renderer's numeric form. */
+export function compileScene(meta: SceneMeta, pose?: ScenePose): CompiledScene {
   const salt = meta.textureSalt | 0;
+  // The scene's own camera keeps exact zeros and ones, so its renders stay bit-identical.
+  const yaw = pose === undefined || pose.yawDeg === 0 ? 0 : pose.yawDeg * DEG;
+  const camCos = yaw === 0 ? 1 : Math.cos(yaw);
+  const camSin = yaw === 0 ? 0 : Math.sin(yaw);
   const objects = meta.objects.map((o, index): CompiledObject => {
     const shape = SHAPE_CODES[o.kind];
     const [w, h, d] = o.size;
@@ -130,6 +153,8 @@ export function compileScene(meta: SceneMeta): CompiledScene {
     const tilt = (hash2(index, 7, objectSalt) - 0.5) * 1.6;
     const spin = hash2(index, 11, objectSalt) * Math.PI * 2;
     const axis: [number, number, number] = [Math.sin(tilt) * Math.cos(spin), Math.cos(tilt), Math.sin(tilt) * Math.sin(spin)];
+    const cosYaw = Math.cos(o.yawDeg * DEG);
+    const sinYaw = Math.sin(o.yawDeg * DEG);
     return {
       shape,
       a,
@@ -138,8 +163,10 @@ export function compileScene(meta: SceneMeta): CompiledScene {
       baseX: o.position[0],
       baseY,
       baseZ: o.position[2],
-      cosYaw: Math.cos(o.yawDeg * DEG),
-      sinYaw: Math.sin(o.yawDeg * DEG),
+      cosYaw,
+      sinYaw,
+      viewCos: yaw === 0 ? cosYaw : cosYaw * camCos + sinYaw * camSin,
+      viewSin: yaw === 0 ? sinYaw : sinYaw * camCos - cosYaw * camSin,
       centerY: baseY + centerY,
       boundRadius: Math.hypot(horizontal, h / 2) * 1.0001 + 1e-6,
       texture: TEXTURE_CODES[o.texture],
@@ -150,18 +177,29 @@ export function compileScene(meta: SceneMeta): CompiledScene {
       eyes: o.eyes === true ? eyeLayout(shape, a, h) : null,
     };
   });
-  const pitch = meta.camera.pitchDeg * DEG;
+  const pitch = (pose?.pitchDeg ?? meta.camera.pitchDeg) * DEG;
   const gyaw = meta.ground.yawDeg * DEG;
+  const [lx, ly, lz] = meta.light.direction;
+  const sunHx = lx / Math.hypot(lx, lz);
+  const sunHz = lz / Math.hypot(lx, lz);
   return {
-    camHeight: meta.camera.height,
+    camX: pose?.position[0] ?? 0,
+    camZ: pose?.position[2] ?? 0,
+    camHeight: pose?.position[1] ?? meta.camera.height,
+    camCos,
+    camSin,
     sinPitch: Math.sin(pitch),
     cosPitch: Math.cos(pitch),
-    tanHalfFov: Math.tan((meta.camera.hfovDeg * DEG) / 2),
-    lx: meta.light.direction[0],
-    ly: meta.light.direction[1],
-    lz: meta.light.direction[2],
-    sunHx: meta.light.direction[0] / Math.hypot(meta.light.direction[0], meta.light.direction[2]),
-    sunHz: meta.light.direction[2] / Math.hypot(meta.light.direction[0], meta.light.direction[2]),
+    tanHalfFov: Math.tan(((pose?.hfovDeg ?? meta.camera.hfovDeg) * DEG) / 2),
+    lx,
+    ly,
+    lz,
+    viewLx: yaw === 0 ? lx : camCos * lx - camSin * lz,
+    viewLz: yaw === 0 ? lz : camSin * lx + camCos * lz,
+    sunHx,
+    sunHz,
+    viewSunHx: yaw === 0 ? sunHx : camCos * sunHx - camSin * sunHz,
+    viewSunHz: yaw === 0 ? sunHz : camSin * sunHx + camCos * sunHz,
     sun: linear(meta.light.sunColor),
     ambient: linear(meta.light.ambientColor),
     zenith: linear(meta.sky.zenithColor),

@@ -197,7 +197,8 @@ function hidesTooMuch(a: Placed, b: Placed): boolean {
   return overlap / (far.azHi - far.azLo) > MAX_HIDDEN_FRACTION;
 }
 
-function footprintRadius(kind: ObjectKind, size: Vec3): number {
+/** Radius of the circle around an object's base centre that holds its footprint on the ground, metres. */
+export function footprintRadius(kind: ObjectKind, size: Vec3): number {
   if (kind === 'box' || kind === 'pyramid') return Math.hypot(size[0], size[2]) / 2;
   return size[0] / 2;
 }

@@ -1,10 +1,12 @@
-import type { DepthMap, RgbImage } from '@spatial-ssrl/image';
+import type { CameraView, DepthMap, RgbImage } from '@spatial-ssrl/image';
 import { createRgb } from '@spatial-ssrl/image';
 import { encodeRow } from './color.js';
 import { SceneError } from './errors.js';
-import { compileScene } from './scene-compile.js';
+import { compileScene, type CompiledScene } from './scene-compile.js';
 import { checkLayout } from './scene-check.js';
 import { layoutScene } from './scene-layout.js';
+import { cameraModel, cameraView } from './scene-camera.js';
+import { checkPose, scenePose, type ScenePose } from './scene-pose.js';
 import { SceneShader } from './scene-shader.js';
 import { SEGMENT_BACKDROP, SEGMENT_FIRST_OBJECT, SEGMENT_GROUND, SEGMENT_SKY } from './scene-tracer.js';
 import type { SceneMeta } from './scene-types.js';
@@ -127,7 +129,7 @@ function checkSide(name: string, value: number): void {
   }
 }
 
-/** Image options of {@link renderLayout}. */
+/** Image options of {@link renderLayout} and {@link renderView}. */
 export interface RenderLayoutOptions {
   /** Image width in pixels, 1-8192; default 640. */
   readonly width?: number;
@@ -148,34 +150,8 @@ function imageOptions(options: RenderLayoutOptions): { width: number; height: nu
   return { width, height, quality };
 }
 
-/**
- * Renders scene `seed` as an RGB image with exact depth: a pinhole camera over a textured ground
- * with hills and sky, 4-9 textured objects, one sun with cast shadows, aerial haze.
- * Deterministic: the same options give the same bytes under the same Node.js major version.
- */
-export function renderScene(options: RenderSceneOptions): RenderedScene {
-  if (typeof options !== 'object' || options === null) {
-    throw new SceneError('invalid-option', 'renderScene needs an options object with a seed');
-  }
-  const image = imageOptions(options);
-  return draw(layoutScene(options.seed), image.width, image.height, image.quality);
-}
-
-/**
- * Renders a given scene graph (a `layoutScene` result, or one composed or edited by the caller:
- * other objects, objects resting on others, objects with eyes), checked by `checkLayout` first.
- * `renderLayout(layoutScene(seed), o)` gives the same bytes as `renderScene({ seed, ...o })`.
- */
-export function renderLayout(meta: SceneMeta, options: RenderLayoutOptions = {}): RenderedScene {
-  const image = imageOptions(options);
-  checkLayout(meta);
-  return draw(meta, image.width, image.height, image.quality);
-}
-
-function draw(meta: SceneMeta, width: number, height: number, quality: SceneQuality): RenderedScene {
-  const scene = compileScene(meta);
+function renderCompiled(meta: SceneMeta, scene: CompiledScene, width: number, height: number, quality: SceneQuality): RenderedScene {
   const tracer = new SceneShader(scene, width, height, { shadows: quality !== 'draft', clouds: quality !== 'draft' });
-
   const rgb = createRgb(width, height);
   const depth = new Float32Array(width * height);
   const valid = new Uint8Array(width * height);
@@ -188,4 +164,70 @@ function draw(meta: SceneMeta, width: number, height: number, quality: SceneQual
     segments: { width, height, data: segments },
     meta,
   };
+}
+
+/**
+ * Renders scene `seed` as an RGB image with exact depth: a pinhole camera over a textured ground
+ * with hills and sky, 4-9 textured objects, one sun with cast shadows, aerial haze.
+ * Deterministic: the same options give the same bytes under the same Node.js major version.
+ */
+export function renderScene(options: RenderSceneOptions): RenderedScene {
+  if (typeof options !== 'object' || options === null) {
+    throw new SceneError('invalid-option', 'renderScene needs an options object with a seed');
+  }
+  const { width, height, quality } = imageOptions(options);
+  const meta = layoutScene(options.seed);
+  return renderCompiled(meta, compileScene(meta), width, height, quality);
+}
+
+/**
+ * Renders a given scene graph (a `layoutScene` result, or one composed or edited by the caller:
+ * other objects, objects resting on others, objects with eyes), checked by `checkLayout` first.
+ * `renderLayout(layoutScene(seed), o)` gives the same bytes as `renderScene({ seed, ...o })`.
+ */
+export function renderLayout(meta: SceneMeta, options: RenderLayoutOptions = {}): RenderedScene {
+  const { width, height, quality } = imageOptions(options);
+  checkLayout(meta);
+  return renderCompiled(meta, compileScene(meta), width, height, quality);
+}
+
+/** Options of {@link renderView}: a scene (its seed or its layout), a camera pose and the image. */
+export interface RenderViewOptions extends RenderLayoutOptions {
+  /** Scene seed, any safe integer; ignored when `meta` is given. */
+  readonly seed?: number;
+  /**
+   * The scene graph, e.g. from `layoutScene(seed)` (saves drawing it again for every view) or
+   * composed by the caller; checked by `checkLayout` like {@link renderLayout}'s.
+   */
+  readonly meta?: SceneMeta;
+  /** Where the camera is; default the scene's own camera (`scenePose(meta)`). */
+  readonly pose?: ScenePose;
+}
+
+/** A scene rendered from a given pose, with that camera in the project's camera convention. */
+export interface RenderedView extends RenderedScene {
+  readonly pose: ScenePose;
+  /**
+   * Intrinsics and pose (OpenCV axes) of the image as `cameraView(cameraModel(pose, width, height))`;
+   * `depth` is camera-space z along its optical axis.
+   */
+  readonly camera: CameraView;
+}
+
+/**
+ * Renders a scene seen from any pose inside its ring of hills: the same world (objects, textures,
+ * sun, clouds and hills stay put) through a camera at `pose`, with exact camera-space depth.
+ * From the scene's own pose the bytes equal {@link renderScene}'s.
+ */
+export function renderView(options: RenderViewOptions): RenderedView {
+  if (typeof options !== 'object' || options === null) {
+    throw new SceneError('invalid-option', 'renderView needs an options object with a seed or a layout');
+  }
+  const { width, height, quality } = imageOptions(options);
+  if (options.meta !== undefined) checkLayout(options.meta);
+  const meta = options.meta ?? layoutScene(options.seed ?? Number.NaN);
+  const pose = options.pose ?? scenePose(meta);
+  checkPose(pose, meta);
+  const rendered = renderCompiled(meta, compileScene(meta, pose), width, height, quality);
+  return { ...rendered, pose, camera: cameraView(cameraModel(pose, width, height)) };
 }

@@ -135,7 +135,7 @@ export class SceneShader extends SceneTracer {
     const rowU = this.rowU;
     const out = this.rowRgb;
     // The albedo goes into rowRgb first and is lit in place below.
-    groundAlbedoRow(s, rowU, x0, x1, t, t * dz, this.groundFootprint, this.groundScratch, out);
+    groundAlbedoRow(s, rowU, x0, x1, this.groundX0, this.groundXu, this.groundZ0, this.groundZu, this.groundFootprint, this.groundScratch, out);
     const shadowCount = this.shadows ? this.activeShadowCount : 0;
     const span = this.shadowSpan;
     const sunR = s.sun[0];
@@ -146,7 +146,12 @@ export class SceneShader extends SceneTracer {
     const ambB = s.ambient[2];
     const haze = this.groundHaze;
     // Broad Phong sheen: the mirrored view ray against the sun, so the ground brightens towards the sun.
-    const sheenY = -dy * s.ly + dz * s.lz;
+    const sheenY = -dy * s.ly + dz * s.viewLz;
+    const lx = s.viewLx;
+    const gx0 = this.groundX0;
+    const gxu = this.groundXu;
+    const gz0 = this.groundZ0;
+    const gzu = this.groundZu;
     const gloss = s.groundGloss;
     const offset = this.rowOffset + 0.5;
     for (let x = x0; x < x1; x++) {
@@ -159,9 +164,9 @@ export class SceneShader extends SceneTracer {
           if (px >= span[k * 2] && px <= span[k * 2 + 1]) this.candidates[n++] = this.activeShadow[k];
         }
         if (n > 0) {
-          this.ray[RAY_OX] = t * u;
+          this.ray[RAY_OX] = gx0 + gxu * u;
           this.ray[RAY_OY] = 0;
-          this.ray[RAY_OZ] = t * dz;
+          this.ray[RAY_OZ] = gz0 + gzu * u;
           if (this.occluded(this.candidates, 0, n)) sunlit = 0;
           this.restoreRay();
         }
@@ -169,7 +174,7 @@ export class SceneShader extends SceneTracer {
       let spec = 0;
       if (sunlit > 0) {
         // gloss · cos², with the cosine's numerator and squared denominator: no square root.
-        const c = u * s.lx + sheenY;
+        const c = u * lx + sheenY;
         if (c > 0) spec = (gloss * c * c) / (u * u + dyz2);
       }
       const at = x * 3;
@@ -190,13 +195,16 @@ export class SceneShader extends SceneTracer {
     const out = this.rowRgb;
     const cosYaw = o.cosYaw;
     const sinYaw = o.sinYaw;
+    const viewCos = o.viewCos;
+    const viewSin = o.viewSin;
     for (let x = x0; x < x1; x++) {
       const u = rowU[x];
       const h = x * 6;
       const nlx = rowHit[h + 3];
       const nlz = rowHit[h + 5];
       const len = Math.sqrt(u * u + dyz2);
-      const facing = Math.abs((cosYaw * nlx + sinYaw * nlz) * u + rowHit[h + 4] * dy + (-sinYaw * nlx + cosYaw * nlz) * dz) / len;
+      // The normal in the camera's axes against the ray, which is given in them too.
+      const facing = Math.abs((viewCos * nlx + viewSin * nlz) * u + rowHit[h + 4] * dy + (-viewSin * nlx + viewCos * nlz) * dz) / len;
       foot[x] = (rowT[x] * len * this.pixelAngle) / (facing > 0.3 ? facing : 0.3);
     }
     // The albedo goes into rowRgb first and is lit in place below.
@@ -207,7 +215,7 @@ export class SceneShader extends SceneTracer {
     const invB = 1 / o.b;
     const invHaze = 1 / s.hazeDistance;
     const camHeight = s.camHeight;
-    const { lx, ly, lz } = s;
+    const { lx, ly, lz, camX, camZ, camCos, camSin } = s;
     const ambR = s.ambient[0];
     const ambG = s.ambient[1];
     const ambB = s.ambient[2];
@@ -227,9 +235,11 @@ export class SceneShader extends SceneTracer {
       const ndl = nx * lx + nly * ly + nz * lz;
       let sunlit = ndl > 0 ? ndl : 0;
       if (sunlit > 0 && shadows) {
-        ray[RAY_OX] = t * rowU[x] + nx * 1e-3;
+        // The hit in world axes; for the scene's own camera these are t·u and t·dz exactly.
+        const u = rowU[x];
+        ray[RAY_OX] = camX + t * (camCos * u + camSin * dz) + nx * 1e-3;
         ray[RAY_OY] = camHeight + t * dy + nly * 1e-3;
-        ray[RAY_OZ] = t * dz + nz * 1e-3;
+        ray[RAY_OZ] = camZ + t * (camCos * dz - camSin * u) + nz * 1e-3;
         if (this.occluded(this.occluders.list, from, to)) sunlit = 0;
         this.restoreRay();
       }

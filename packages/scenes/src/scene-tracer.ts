@@ -34,9 +34,11 @@ const SHADOW_BIAS = 1e-6;
  * Casts primary and shadow rays through one compiled scene for an image of a given size. The
  * ray through screen point `(px, py)` is `d = forward + u·right + v·up` with
  * `u = (px - width/2) / f`, `v = (height/2 - py) / f`, so the ray parameter of a hit is its
- * camera-space depth. Use: {@link beginRow} once per row, then {@link traceRow} and read the
- * per-column results `rowSeg`/`rowT`. Numbers pass through fields and typed arrays rather than
- * arguments, so the hot loop boxes as few numbers as possible.
+ * camera-space depth. A row's rays are given in the camera's own horizontal axes: `u` along
+ * `right` and `dz` along the horizontal forward direction (world x and z for the scene's own
+ * camera). Use: {@link beginRow} once per row, then {@link traceRow} and read the per-column
+ * results `rowSeg`/`rowT`. Numbers pass through fields and typed arrays rather than arguments, so
+ * the hot loop boxes as few numbers as possible.
  */
 export class SceneTracer {
   /** Focal length, pixels. */
@@ -58,9 +60,12 @@ export class SceneTracer {
   skyColumns = 0;
   /**
    * Six numbers per column of the last traced row: for an object the local hit point and local
-   * unit normal; for the hills the sine and cosine of the bearing.
+   * unit normal; for the hills the sine and cosine of the bearing of the hit from the ring's
+   * centre (world x and z over the ring's radius).
    */
   protected readonly rowHit: Float64Array;
+  /** Whether the camera stands at the centre of the ring of hills looking along +z (the scene's own camera). */
+  protected readonly centred: boolean;
 
   protected readonly s: CompiledScene;
   protected readonly objects: readonly CompiledObject[];
@@ -90,6 +95,13 @@ export class SceneTracer {
   protected rowDz2 = 0.5;
   protected groundT = 0.5;
   private groundU2 = 0.5;
+  /** Screen `u` of the middle of the row's ground span (0 when the camera is centred). */
+  private groundU0 = 0.5;
+  /** World x and z of the row's ground point at `u = 0`, and their change per unit of `u`. */
+  protected groundX0 = 0.5;
+  protected groundZ0 = 0.5;
+  protected groundXu = 0.5;
+  protected groundZu = 0.5;
   protected groundFootprint = 0.5;
   protected groundHaze = 0.5;
   private skyOnlyU2 = 0.5;
@@ -111,14 +123,19 @@ export class SceneTracer {
     this.rowT = new Float64Array(width);
     this.rowHit = new Float64Array(width * 6);
     this.pixelAngle = 1 / this.focal;
+    // Only then are the row's horizontal axes the world's, so bearings read straight off the ray.
+    this.centred = scene.camX === 0 && scene.camZ === 0 && scene.camSin === 0;
     const n = scene.objects.length;
     this.originX = new Float64Array(n);
     this.originZ = new Float64Array(n);
     this.lightX = new Float64Array(n);
     this.lightZ = new Float64Array(n);
     scene.objects.forEach((o, i) => {
-      this.originX[i] = o.cosYaw * -o.baseX - o.sinYaw * -o.baseZ;
-      this.originZ[i] = o.sinYaw * -o.baseX + o.cosYaw * -o.baseZ;
+      // The camera in the object's local frame; written so a camera at the origin gives -baseX, -baseZ exactly.
+      const rx = -(o.baseX - scene.camX);
+      const rz = -(o.baseZ - scene.camZ);
+      this.originX[i] = o.cosYaw * rx - o.sinYaw * rz;
+      this.originZ[i] = o.sinYaw * rx + o.cosYaw * rz;
       this.lightX[i] = o.cosYaw * scene.lx - o.sinYaw * scene.lz;
       this.lightZ[i] = o.sinYaw * scene.lx + o.cosYaw * scene.lz;
     });
@@ -154,26 +171,40 @@ export class SceneTracer {
     this.rowDz2 = dz * dz;
     const R = s.backdropDistance;
     if (dy < 0) {
-      // The ground is hit where the horizontal reach t·sqrt(u² + dz²) stays inside the backdrop ring.
       const t = -s.camHeight / dy;
-      const reach = R / t;
       this.groundT = t;
-      this.groundU2 = reach * reach - dz * dz;
+      // World position of the row's ground points: (groundX0 + groundXu·u, groundZ0 + groundZu·u).
+      this.groundX0 = s.camX + t * s.camSin * dz;
+      this.groundZ0 = s.camZ + t * s.camCos * dz;
+      this.groundXu = t * s.camCos;
+      this.groundZu = -t * s.camSin;
+      if (this.centred) {
+        // The ground is hit where the horizontal reach t·sqrt(u² + dz²) stays inside the backdrop ring.
+        const reach = R / t;
+        this.groundU0 = 0;
+        this.groundU2 = reach * reach - dz * dz;
+      } else {
+        // |P0 + t·u·right|² < R² with P0 the ground point at u = 0: a quadratic in u.
+        const along = (this.groundX0 * s.camCos - this.groundZ0 * s.camSin) / t;
+        this.groundU0 = -along;
+        this.groundU2 = (R * R - this.groundX0 * this.groundX0 - this.groundZ0 * this.groundZ0) / (t * t) + along * along;
+      }
       // Footprint and haze are taken at the centre column and shared by the row: along a row of
       // ground the depth is constant and the viewing angle changes little.
       const len = Math.sqrt(dy * dy + dz * dz);
       this.groundFootprint = (t * len * this.pixelAngle) / Math.sqrt(-dy / len);
       this.groundHaze = hazeAmount(t / s.hazeDistance);
-      this.activeShadowCount = this.shadowSpans(b, t, t * dz);
+      this.activeShadowCount = this.shadowSpans(b, t);
     } else {
       this.groundT = 0;
+      this.groundU0 = 0;
       this.groundU2 = -1;
       this.activeShadowCount = 0;
     }
     // A rising ray passes over the highest hill top when its horizontal run to the ring,
-    // sqrt(u² + dz²), is shorter than R·dy / rise.
+    // sqrt(u² + dz²), is shorter than R·dy / rise; away from the centre every column is tested.
     const run = (R * dy) / (s.backdropMax - s.camHeight);
-    this.skyOnlyU2 = dy > 0 ? run * run - dz * dz : -1;
+    this.skyOnlyU2 = dy > 0 && this.centred ? run * run - dz * dz : -1;
     this.ray[RAY_OY] = s.camHeight;
     this.ray[RAY_DY] = dy;
     this.ray[RAY_TMIN] = 0;
@@ -181,23 +212,26 @@ export class SceneTracer {
 
   /**
    * Narrows the `count` shadow casters in `activeShadow` to those whose bounding sphere shades
-   * part of this row's ground line `z = wz` (at depth `t`), storing each one's screen-x span;
-   * returns how many remain. A ground point (x, 0, wz) is shaded when the sun ray from it passes
-   * within the radius of the sphere centre: a quadratic inequality in x.
+   * part of this row's ground line (at depth `t`), storing each one's screen-x span; returns how
+   * many remain. A ground point `P0 + s·right` (`s = t·u` metres along the camera's right axis) is
+   * shaded when the sun ray from it passes within the radius of the sphere centre: a quadratic
+   * inequality in `s`.
    */
-  private shadowSpans(count: number, t: number, wz: number): number {
+  private shadowSpans(count: number, t: number): number {
     const s = this.s;
     const half = this.halfWidth;
+    const lr = s.viewLx;
     let kept = 0;
     for (let k = 0; k < count; k++) {
       const i = this.activeShadow[k];
       const o = this.objects[i];
-      const qx = o.baseX;
+      const qx = o.baseX - this.groundX0;
       const qy = o.centerY;
-      const qz = o.baseZ - wz;
+      const qz = o.baseZ - this.groundZ0;
       const ql = qx * s.lx + qy * s.ly + qz * s.lz;
-      const a = 1 - s.lx * s.lx;
-      const b = 2 * (s.lx * ql - qx);
+      const qr = s.camCos * qx - s.camSin * qz;
+      const a = 1 - lr * lr;
+      const b = 2 * (lr * ql - qr);
       const c = qx * qx + qy * qy + qz * qz - ql * ql - o.boundRadius * o.boundRadius;
       const disc = b * b - 4 * a * c;
       if (disc < 0) continue;
@@ -236,28 +270,35 @@ export class SceneTracer {
     rowSeg.fill(SEGMENT_NONE);
     if (this.activeCount > 0) this.traceObjects(offset);
     const groundU2 = this.groundU2;
+    const groundU0 = this.groundU0;
     const groundT = this.groundT;
     const skyOnlyU2 = this.skyOnlyU2;
     const R = s.backdropDistance;
+    const centred = this.centred;
     let sky = 0;
     for (let x = 0; x < width; x++) {
       if (rowSeg[x] !== SEGMENT_NONE) continue;
       const u = rowU[x];
       const u2 = u * u;
-      if (u2 < groundU2) {
+      const g = u - groundU0;
+      if (g * g < groundU2) {
         rowT[x] = groundT;
         rowSeg[x] = SEGMENT_GROUND;
         continue;
       }
       if (u2 > skyOnlyU2) {
-        const horizontal = Math.sqrt(u2 + dz2);
-        const tw = R / horizontal;
-        const bearing = u / horizontal;
-        if (camHeight + tw * dy < this.hillHeight(bearing)) {
-          rowT[x] = tw;
-          rowSeg[x] = SEGMENT_BACKDROP;
-          rowHit[x * 6] = bearing;
-          rowHit[x * 6 + 1] = dz / horizontal;
+        if (centred) {
+          const horizontal = Math.sqrt(u2 + dz2);
+          const tw = R / horizontal;
+          const bearing = u / horizontal;
+          if (camHeight + tw * dy < this.hillHeight(bearing)) {
+            rowT[x] = tw;
+            rowSeg[x] = SEGMENT_BACKDROP;
+            rowHit[x * 6] = bearing;
+            rowHit[x * 6 + 1] = dz / horizontal;
+            continue;
+          }
+        } else if (this.traceRing(x, u, dy, dz)) {
           continue;
         }
       }
@@ -266,6 +307,29 @@ export class SceneTracer {
       sky++;
     }
     this.skyColumns = sky;
+  }
+
+  /**
+   * For a camera away from the ring's centre: whether column `x` (ray `u·right + dy·up + dz·forward`
+   * in the camera's axes) hits the hills, and if so records the hit. The ray meets the ring
+   * `|C + τ·h| = R` (`C` the camera's ground position, `h` the ray's horizontal part) at the
+   * positive root `τ`, which is also the hit's camera-space depth.
+   */
+  private traceRing(x: number, u: number, dy: number, dz: number): boolean {
+    const s = this.s;
+    const hx = s.camCos * u + s.camSin * dz;
+    const hz = s.camCos * dz - s.camSin * u;
+    const a = hx * hx + hz * hz;
+    const b = s.camX * hx + s.camZ * hz;
+    const c = s.camX * s.camX + s.camZ * s.camZ - s.backdropDistance * s.backdropDistance;
+    const tau = (-b + Math.sqrt(b * b - a * c)) / a;
+    const sinB = (s.camX + tau * hx) / s.backdropDistance;
+    if (s.camHeight + tau * dy >= this.hillHeight(sinB)) return false;
+    this.rowT[x] = tau;
+    this.rowSeg[x] = SEGMENT_BACKDROP;
+    this.rowHit[x * 6] = sinB;
+    this.rowHit[x * 6 + 1] = (s.camZ + tau * hz) / s.backdropDistance;
+    return true;
   }
 
   /**
@@ -310,8 +374,8 @@ export class SceneTracer {
         if (px < from) continue;
         if (px > to) break;
         const u = rowU[x];
-        const rdx = o.cosYaw * u - o.sinYaw * dz;
-        const rdz = o.sinYaw * u + o.cosYaw * dz;
+        const rdx = o.viewCos * u - o.viewSin * dz;
+        const rdz = o.viewSin * u + o.viewCos * dz;
         ray[RAY_DX] = rdx;
         ray[RAY_DZ] = rdz;
         if (!intersectSolid(o, ray, hit)) {

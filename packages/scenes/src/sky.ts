@@ -7,13 +7,14 @@ import { smoothstep } from './shading.js';
 export const SIDE_GLOW = 0.25;
 
 /**
- * How much a view direction with horizontal components `(dx, dz)` faces the sun's azimuth:
- * the square of `(1 + cos Δazimuth) / 2`, from 0 (sun behind) to 1 (towards the sun).
+ * How much a view direction with horizontal components `(dx, dz)` in the camera's axes (right,
+ * forward) faces the sun's azimuth: the square of `(1 + cos Δazimuth) / 2`, from 0 (sun behind)
+ * to 1 (towards the sun).
  */
 export function sunSide(s: CompiledScene, dx: number, dz: number): number {
   const h = Math.sqrt(dx * dx + dz * dz);
   if (h === 0) return 0.25;
-  const half = 0.5 + (0.5 * (dx * s.sunHx + dz * s.sunHz)) / h;
+  const half = 0.5 + (0.5 * (dx * s.viewSunHx + dz * s.viewSunHz)) / h;
   return half * half;
 }
 
@@ -125,7 +126,7 @@ function clearSkyAt(s: CompiledScene, rowU: Float64Array, x: number, dy: number,
   const inv = 1 / Math.sqrt(u * u + (dy * dy + dz * dz));
   const ey = dy * inv;
   const k = ey > 0 ? Math.sqrt(ey) : 0;
-  const cosSun = (u * s.lx + dy * s.ly + dz * s.lz) * inv;
+  const cosSun = (u * s.viewLx + dy * s.ly + dz * s.viewLz) * inv;
   const c = cosSun > 0 ? cosSun : 0;
   const c2 = c * c;
   const c4 = c2 * c2;
@@ -174,7 +175,7 @@ function buildLuminanceTable(): Float64Array {
 }
 
 /**
- * Cloud density (fbm value, 0-1) seen along unit direction `(dx, dy, dz)`, filtered for a
+ * Cloud density (fbm value, 0-1) seen along unit direction `(dx, dy, dz)` in world axes, filtered for a
  * footprint of `pixelAngle` radians; -1 below the cloud layer's horizon or in a clear sky. The
  * clouds are a noise field on a plane high above the scene, so they shrink towards the horizon.
  */
