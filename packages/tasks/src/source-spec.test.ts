@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRgb, encodeImage } from '@spatial-ssrl/image';
 import { describe, expect, it } from 'vitest';
-import { resolveSource } from './source-spec.js';
+import { resolveClipSource, resolveSource, resolveViewPairSource } from './source-spec.js';
 
 describe('resolveSource', () => {
   it('opens synthetic scenes with their count and size', async () => {
@@ -29,5 +29,17 @@ describe('resolveSource', () => {
   it('names the known kinds for an unknown spec', () => {
     expect(() => resolveSource('s3://bucket')).toThrow(/unknown image source/);
     expect(() => resolveSource('synthetic:many')).toThrow(/synthetic/);
+  });
+});
+
+describe('resolveClipSource and resolveViewPairSource', () => {
+  it('open fly-throughs, videos, frame folders and view pairs by spec', async () => {
+    const fly = resolveClipSource('flythrough:2:32x24:4');
+    expect(fly).toMatchObject({ kind: 'clip', name: 'flythrough:2:32x24:4', hasDepth: true, hasCameras: true });
+    expect((await fly.list()).map((c) => c.id)).toEqual(['flythrough-000000', 'flythrough-000001']);
+    expect(resolveClipSource('video:/data/clips')).toMatchObject({ kind: 'clip', name: 'video:/data/clips' });
+    expect(resolveClipSource('frames:/data/scans?fps=5').name).toBe('frames:/data/scans?fps=5');
+    expect(() => resolveClipSource('synthetic:3')).toThrow(/unknown clip source "synthetic"/);
+    expect(resolveViewPairSource('twoview:3:32x24:baseline=2')).toMatchObject({ kind: 'view-pair', name: 'twoview:3:32x24:baseline=2' });
   });
 });

@@ -221,6 +221,7 @@ function describeSourceError(error: unknown): { code: string; message: string } 
   const code = typeof e?.code === 'string' ? e.code : 'load-failed';
   if (e?.name === 'ImageDecodeError') return { code: `image-${code}`, message };
   if (e?.name === 'DepthReadError') return { code: `depth-${code}`, message };
+  if (e?.name === 'ClipSourceError') return { code: `clip-${code}`, message };
   return { code, message };
 }
 
