@@ -51,3 +51,5 @@ export type { VideoSourceOptions } from './sources/video-source.js';
 export { frameFolderSource, TIMESTAMPS_FILE } from './sources/frame-folder-source.js';
 export type { FrameFolderOptions } from './sources/frame-folder-source.js';
 export { parseClipSourceSpec, CLIP_SOURCE_KINDS } from './sources/clip-spec.js';
+export { renderContactSheet, DEFAULT_SHEET_LAYOUT } from './contact-sheet.js';
+export type { SheetCell, SheetLayout } from './contact-sheet.js';

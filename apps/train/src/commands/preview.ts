@@ -1,11 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { decodeImage, encodeImage } from '@spatial-ssrl/image';
+import { decodeImage, DEFAULT_SHEET_LAYOUT, encodeImage, renderContactSheet, type SheetCell } from '@spatial-ssrl/image';
 import { z } from 'zod';
 import { type SampleRecord } from '@spatial-ssrl/spec';
 import { readDatasetManifest, readSamples } from '@spatial-ssrl/spec/node';
 import { parseCommandArgs, type Command } from '../command.js';
-import { DEFAULT_LAYOUT, renderContactSheet, type SheetCell } from '../preview/contact-sheet.js';
 import { renderPreviewHtml } from '../preview/preview-html.js';
 
 const HELP = `Usage: ssrl-train preview <dataset> [options]
@@ -39,7 +38,7 @@ const previewArgs = z.object({
   dataset: z.string({ error: 'is required: the dataset directory' }).min(1),
   out: z.string().min(1).optional(),
   count: count(1, 200).default(24),
-  columns: count(1, 12).default(DEFAULT_LAYOUT.columns),
+  columns: count(1, 12).default(DEFAULT_SHEET_LAYOUT.columns),
   html: z.boolean().default(false),
 });
 
@@ -72,7 +71,7 @@ export const previewCommand: Command = {
     }
     const samples = manifest.counts?.samples;
     const title = `${basename(dir)}: ${records.length} of ${samples ?? 'the'} samples (${manifest.status}), seed ${manifest.config.seed}`;
-    const sheet = renderContactSheet(title, cells, { ...DEFAULT_LAYOUT, columns: args.columns });
+    const sheet = renderContactSheet(title, cells, { ...DEFAULT_SHEET_LAYOUT, columns: args.columns });
     const png = args.out ? resolve(io.cwd, args.out) : join(dir, 'preview.png');
     await mkdir(dirname(png), { recursive: true });
     await writeFile(png, await encodeImage(sheet, { format: 'png' }));

@@ -1,4 +1,7 @@
-import { createRgb, drawBorder, drawText, fillRect, measureText, pasteRgb, resizeBilinear, type Rgb, type RgbImage } from '@spatial-ssrl/image';
+import { drawBorder, fillRect, pasteRgb } from './pixel-ops.js';
+import { createRgb, type Rgb, type RgbImage } from './raster.js';
+import { resizeBilinear } from './resize.js';
+import { drawText, measureText } from './text.js';
 
 /** One cell of a contact sheet: the sample's images in order and its text lines. */
 export interface SheetCell {
@@ -18,7 +21,7 @@ export interface SheetLayout {
 }
 
 /** Default layout: 4 columns of 440 px cells, 220 px image rows and 18 px text. */
-export const DEFAULT_LAYOUT: SheetLayout = { columns: 4, cellWidth: 440, imageHeight: 220, textHeight: 18 };
+export const DEFAULT_SHEET_LAYOUT: SheetLayout = { columns: 4, cellWidth: 440, imageHeight: 220, textHeight: 18 };
 
 const PAD = 10;
 const GAP = 4;
@@ -33,7 +36,7 @@ const TEXT: Rgb = [20, 20, 20];
  * a common height that fits the cell (numbered in prompt order when there are several), and its
  * text lines in the project's bitmap font.
  */
-export function renderContactSheet(title: string, cells: readonly SheetCell[], layout: SheetLayout = DEFAULT_LAYOUT): RgbImage {
+export function renderContactSheet(title: string, cells: readonly SheetCell[], layout: SheetLayout = DEFAULT_SHEET_LAYOUT): RgbImage {
   const columns = Math.max(1, Math.min(layout.columns, cells.length || 1));
   const rows = Math.max(1, Math.ceil(cells.length / columns));
   const lineStep = layout.textHeight + LINE_GAP;
