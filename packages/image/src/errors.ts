@@ -48,7 +48,8 @@ export type ImageSourceErrorCode =
   | 'unknown-source'
   | 'invalid-spec'
   | 'unsupported-depth-format'
-  | 'duplicate-id';
+  | 'duplicate-id'
+  | 'near-duplicate';
 
 /** Thrown by image sources for listing and loading problems other than decode/depth-read failures. */
 export class ImageSourceError extends SsrlError<ImageSourceErrorCode> {}
