@@ -1,5 +1,5 @@
 import { SceneError } from './errors.js';
-import { createRandom, mix32, type Random } from './random.js';
+import { createRng, mix32, type Rng } from '@spatial-ssrl/spec';
 import { footprintRadius, layoutScene } from './scene-layout.js';
 import { scenePose, type ScenePose } from './scene-pose.js';
 import { renderView, type RenderedView, type SceneQuality } from './scene-render.js';
@@ -132,7 +132,7 @@ function seesAnObject(pose: ScenePose, obstacles: readonly Obstacle[]): boolean 
   });
 }
 
-function drawMotion(rng: Random, motion: CameraMotion): { stepM: number; turnDeg: number } {
+function drawMotion(rng: Rng, motion: CameraMotion): { stepM: number; turnDeg: number } {
   const kind = motion.split('-')[0] as 'dolly' | 'truck' | 'turn' | 'arc';
   const right = motion.endsWith('right') ? 1 : -1;
   if (kind === 'turn') return { stepM: 0, turnDeg: right * rng.range(TURN_RANGE.turn[0], TURN_RANGE.turn[1]) };
@@ -158,7 +158,7 @@ export function planFlythrough(options: FlythroughOptions): FlythroughPath {
   const meta = layoutScene(seed);
   const obstacles: Obstacle[] = meta.objects.map((o) => ({ x: o.position[0], z: o.position[2], radius: footprintRadius(o.kind, o.size) }));
   const ringLimit = meta.backdrop.distance - RING_MARGIN;
-  const rng = createRandom(mix32((meta.textureSalt ^ FLYTHROUGH_SALT) >>> 0));
+  const rng = createRng(mix32((meta.textureSalt ^ FLYTHROUGH_SALT) >>> 0));
   const poses: ScenePose[] = [scenePose(meta)];
   const segments: FlythroughSegment[] = [];
   while (poses.length < frames) {

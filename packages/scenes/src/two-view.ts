@@ -1,6 +1,7 @@
 import { relativePose, type CameraPose, type CapturedView, type ViewPairItem, type ViewPairSource } from '@spatial-ssrl/image';
 import { SceneError } from './errors.js';
-import { createRandom, mix32, sceneSeed } from './random.js';
+import { createRng, mix32 } from '@spatial-ssrl/spec';
+import { sceneSeed } from './random.js';
 import { footprintRadius, layoutScene } from './scene-layout.js';
 import { scenePose, type ScenePose } from './scene-pose.js';
 import { renderView, type RenderedView, type SceneQuality } from './scene-render.js';
@@ -53,7 +54,7 @@ export function renderViewPair(options: ViewPairOptions): ViewPair {
   const central = meta.objects[0];
   const fixation: readonly [number, number] = central ? [central.position[0], central.position[2]] : [0, 10];
   const obstacles = meta.objects.map((o) => ({ x: o.position[0], z: o.position[2], radius: footprintRadius(o.kind, o.size) }));
-  const rng = createRandom(mix32((meta.textureSalt ^ TWO_VIEW_SALT) >>> 0));
+  const rng = createRng(mix32((meta.textureSalt ^ TWO_VIEW_SALT) >>> 0));
   let second: ScenePose | undefined;
   for (let attempt = 0; attempt < ATTEMPTS && !second; attempt++) {
     const angle = rng.range(-Math.PI, Math.PI);

@@ -46,7 +46,7 @@ async function findOnPath(program: string, path: string): Promise<string | null>
 }
 
 /** Parses the release of `ffmpeg -version` output: `ffmpeg version 5.1.6-0+deb12u1 …` → `[5, 1]`. */
-export function parseFfmpegRelease(versionLine: string): { version: string; release: readonly [number, number] | null } {
+function parseFfmpegRelease(versionLine: string): { version: string; release: readonly [number, number] | null } {
   const version = /^\S+ version (\S+)/m.exec(versionLine)?.[1] ?? 'unknown';
   const m = /^n?(\d+)\.(\d+)/.exec(version);
   return { version, release: m ? [Number(m[1]), Number(m[2])] : null };
