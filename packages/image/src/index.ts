@@ -53,3 +53,22 @@ export type { FrameFolderOptions } from './sources/frame-folder-source.js';
 export { parseClipSourceSpec, CLIP_SOURCE_KINDS } from './sources/clip-spec.js';
 export { renderContactSheet, DEFAULT_SHEET_LAYOUT } from './contact-sheet.js';
 export type { SheetCell, SheetLayout } from './contact-sheet.js';
+export { perceptualHash } from './hash/phash.js';
+export type { PerceptualHash, ImageOrientation } from './hash/phash.js';
+export { grayOf } from './hash/gray.js';
+export type { GrayImage } from './hash/gray.js';
+export { analyseImage, fingerprintThumbnail } from './hash/fingerprint.js';
+export type { ImageFingerprint, AnalysedImage } from './hash/fingerprint.js';
+export type { PixelCheck } from './hash/verify.js';
+export { NearDuplicateIndex, NEAR_DUPLICATE_RULES } from './hash/near-duplicate-index.js';
+export type { NearDuplicateMatch, NearDuplicateKind, NearDuplicateRules } from './hash/near-duplicate-index.js';
+export {
+  REFERENCE_SET_FILE,
+  referenceSetText,
+  readReferenceSet,
+  loadReferenceImages,
+  referenceIndex,
+  describeMatch,
+  excludeNearDuplicates,
+} from './hash/reference-set.js';
+export type { ReferenceImage, ReferenceSetHeader } from './hash/reference-set.js';

@@ -1,5 +1,5 @@
 /** Number of set bits of a 32-bit integer. */
-export function popcount32(v: number): number {
+function popcount32(v: number): number {
   let x = v - ((v >>> 1) & 0x55555555);
   x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
   return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;

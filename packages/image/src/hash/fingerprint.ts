@@ -1,5 +1,5 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import type { RgbImage } from '../raster.js';
+import { createRgb, type RgbImage } from '../raster.js';
 import { hex64, parseHex64 } from './bits.js';
 import { grayOf } from './gray.js';
 import { localFeatures, type LocalFeatures } from './local-features.js';
@@ -7,7 +7,7 @@ import { perceptualHash, type PerceptualHash } from './phash.js';
 import { checkThumbnail, colourPlanes, type ColourPlanes } from './verify.js';
 
 /** Format tag of serialised fingerprints. */
-export const FINGERPRINT_FORMAT = 'spatial-ssrl-fingerprint/1';
+const FINGERPRINT_FORMAT = 'spatial-ssrl-fingerprint/1';
 
 /**
  * What the near-duplicate search keeps of an image: its size, the whole-image perceptual hash,
@@ -154,4 +154,14 @@ export function fingerprintFromJson(json: unknown): ImageFingerprint {
     features: { width, height, x, y, sigma, codes },
     thumbnail: { width: tw, height: th, planes },
   };
+}
+
+/** The fingerprint's colour thumbnail (longer side 128 px at most) as an 8-bit RGB raster, e.g. for reports. */
+export function fingerprintThumbnail(fp: ImageFingerprint): RgbImage {
+  const t = fp.thumbnail;
+  const out = createRgb(t.width, t.height);
+  for (let i = 0; i < t.width * t.height; i++) {
+    for (let c = 0; c < 3; c++) out.data[3 * i + c] = Math.round(t.planes[c]![i]! * 255);
+  }
+  return out;
 }

@@ -10,9 +10,9 @@ import { resizeArea, type GrayImage } from './gray.js';
  */
 
 /** Longest side of the image keypoints are found on, pixels; larger images are area-shrunk first. */
-export const FEATURE_SIDE = 512;
+const FEATURE_SIDE = 512;
 /** Keypoints kept per image, the strongest responses first. */
-export const MAX_FEATURES = 400;
+const MAX_FEATURES = 400;
 
 const SCALES = 3;
 const BASE_SIGMA = 1.6;

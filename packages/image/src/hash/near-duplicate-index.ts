@@ -1,7 +1,7 @@
 import { hamming64 } from './bits.js';
 import { analyseImage, type AnalysedImage, type ImageFingerprint } from './fingerprint.js';
 import { placeQuery, type FeatureMatch } from './geometry.js';
-import { dctBits, IMAGE_ORIENTATIONS, orientDct, type ImageOrientation } from './phash.js';
+import { dctBits, IMAGE_ORIENTATIONS, ORIENTATION_OPS, orientDct, type ImageOrientation } from './phash.js';
 import { checkPlacement, type ColourPlanes, type PixelCheck } from './verify.js';
 import type { RgbImage } from '../raster.js';
 
@@ -122,9 +122,7 @@ class MultiIndex {
 /** Turns colour planes by an orientation (see `IMAGE_ORIENTATIONS`). */
 export function orientPlanes(img: ColourPlanes, orientation: ImageOrientation): ColourPlanes {
   if (orientation === 'identity') return img;
-  const transpose = ['transpose', 'rotate-90-cw', 'rotate-90-ccw', 'transverse'].includes(orientation);
-  const mirror = ['mirror', 'rotate-180', 'rotate-90-cw', 'transverse'].includes(orientation);
-  const flip = ['flip', 'rotate-180', 'rotate-90-ccw', 'transverse'].includes(orientation);
+  const { transpose, mirror, flip } = ORIENTATION_OPS[orientation];
   const w = transpose ? img.height : img.width;
   const h = transpose ? img.width : img.height;
   const planes = img.planes.map((plane) => {
@@ -145,7 +143,7 @@ export function orientPlanes(img: ColourPlanes, orientation: ImageOrientation): 
 export type NearDuplicateRules = { readonly [K in keyof typeof NEAR_DUPLICATE_RULES]: number };
 
 /** Whether a pixel check is strong enough to call two images near-duplicates under `rules`. */
-export function passesCheck(check: PixelCheck | null, r: NearDuplicateRules = NEAR_DUPLICATE_RULES): check is PixelCheck {
+function passesCheck(check: PixelCheck | null, r: NearDuplicateRules = NEAR_DUPLICATE_RULES): check is PixelCheck {
   if (!check) return false;
   return (
     check.detailCorrelation >= r.minDetail &&

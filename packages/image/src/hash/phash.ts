@@ -2,7 +2,7 @@ import { hex64, medianBits } from './bits.js';
 import { resizeArea, type GrayImage } from './gray.js';
 
 /** Side of the thumbnail a perceptual hash is computed from, pixels. */
-export const THUMB_SIDE = 32;
+const THUMB_SIDE = 32;
 /** Low-frequency DCT coefficients per axis used by the hash (8 × 8, the DC term left out: 63 bits). */
 const FREQ = 8;
 
@@ -23,7 +23,7 @@ function basis(): Float64Array {
  * The 8 × 8 lowest DCT-II coefficients of a 32 × 32 thumbnail, row-major by vertical frequency:
  * `out[v * 8 + u]`, `u` horizontal frequency.
  */
-export function lowDct(thumb: Float32Array): Float64Array {
+function lowDct(thumb: Float32Array): Float64Array {
   const b = basis();
   const rows = new Float64Array(THUMB_SIDE * FREQ);
   for (let y = 0; y < THUMB_SIDE; y++) {
@@ -49,15 +49,16 @@ export function lowDct(thumb: Float32Array): Float64Array {
  * coefficients: a left-right mirror negates odd horizontal frequencies, an upside-down flip odd
  * vertical ones, and a transpose swaps the axes. Named as applied to the image.
  */
-export const IMAGE_ORIENTATIONS = ['identity', 'mirror', 'flip', 'rotate-180', 'transpose', 'rotate-90-cw', 'rotate-90-ccw', 'transverse'] as const;
+export const IMAGE_ORIENTATIONS = ['identity', 'mirror', 'upside-down', 'rotate-180', 'transpose', 'rotate-90-cw', 'rotate-90-ccw', 'transverse'] as const;
 
 /** One of {@link IMAGE_ORIENTATIONS}. */
 export type ImageOrientation = (typeof IMAGE_ORIENTATIONS)[number];
 
-const ORIENTATION_OPS: Readonly<Record<ImageOrientation, { transpose: boolean; mirror: boolean; flip: boolean }>> = {
+/** Each orientation as a transpose followed by a left-right mirror and an upside-down flip. */
+export const ORIENTATION_OPS: Readonly<Record<ImageOrientation, { transpose: boolean; mirror: boolean; flip: boolean }>> = {
   identity: { transpose: false, mirror: false, flip: false },
   mirror: { transpose: false, mirror: true, flip: false },
-  flip: { transpose: false, mirror: false, flip: true },
+  'upside-down': { transpose: false, mirror: false, flip: true },
   'rotate-180': { transpose: false, mirror: true, flip: true },
   transpose: { transpose: true, mirror: false, flip: false },
   // Turning clockwise is a transpose followed by a mirror; counter-clockwise, by a flip.
@@ -75,21 +76,6 @@ export function orientDct(coefs: Float64Array, orientation: ImageOrientation): F
       const c = op.transpose ? coefs[u * FREQ + v]! : coefs[v * FREQ + u]!;
       const sign = (op.mirror && u % 2 === 1 ? -1 : 1) * (op.flip && v % 2 === 1 ? -1 : 1);
       out[v * FREQ + u] = sign * c;
-    }
-  }
-  return out;
-}
-
-/** Turns an n × n raster by `orientation` (n = its side). */
-export function orientSquare(pixels: Float32Array, n: number, orientation: ImageOrientation): Float32Array {
-  const op = ORIENTATION_OPS[orientation];
-  const out = new Float32Array(n * n);
-  for (let y = 0; y < n; y++) {
-    for (let x = 0; x < n; x++) {
-      // Output (x, y) reads the source after undoing mirror/flip, then the transpose.
-      const sx = op.mirror ? n - 1 - x : x;
-      const sy = op.flip ? n - 1 - y : y;
-      out[y * n + x] = op.transpose ? pixels[sx * n + sy]! : pixels[sy * n + sx]!;
     }
   }
   return out;

@@ -7,7 +7,7 @@ import { analyseImage, fingerprintFromJson, fingerprintToJson, type ImageFingerp
 import { NearDuplicateIndex, type NearDuplicateMatch } from './near-duplicate-index.js';
 
 /** Format tag of a reference-set file (JSON lines: a header, then one fingerprinted image per line). */
-export const REFERENCE_SET_FORMAT = 'spatial-ssrl-reference-set/1';
+const REFERENCE_SET_FORMAT = 'spatial-ssrl-reference-set/1';
 
 /** File name of the reference set inside a folder written by the contamination check. */
 export const REFERENCE_SET_FILE = 'reference-set.jsonl';
@@ -37,7 +37,7 @@ export function referenceSetText(description: string, images: readonly Reference
 }
 
 /** Parses one image line of a reference-set file. */
-export function parseReferenceLine(line: string, where: string): ReferenceImage {
+function parseReferenceLine(line: string, where: string): ReferenceImage {
   let json: { id?: unknown; origin?: unknown; fingerprint?: unknown };
   try {
     json = JSON.parse(line) as typeof json;

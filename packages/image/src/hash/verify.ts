@@ -3,7 +3,7 @@ import type { Placement } from './geometry.js';
 import { resizeArea, type GrayImage } from './gray.js';
 
 /** Longest side of the colour thumbnail kept to check a candidate pixel by pixel, pixels. */
-export const CHECK_SIDE = 128;
+const CHECK_SIDE = 128;
 /** Fewest thumbnail pixels across an overlap for a pixel check to count. */
 const MIN_CHECK_SIDE = 16;
 
