@@ -1,7 +1,9 @@
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BENCHMARKS, parseShard, type Shard } from '@spatial-ssrl/bench';
 import { normalizePluginSpecifier } from '@spatial-ssrl/tasks';
 import { z } from 'zod';
+import type { ContaminationArgs } from './contamination-command.js';
 import { parseModelSpec, type ModelSpec, UsageError } from './model-spec.js';
 
 /** Usage text of the CLI. */
@@ -36,6 +38,14 @@ ssrl-eval merge <shard-dir>… --out <dir>   combine the shards of one run: the 
 ssrl-eval compare <run-dir> <run-dir>… [--out compare.md] [--figure compare]
               tables in Markdown; with --out (or --figure) also a figure, compare.svg and
               compare.png: every benchmark and category, each run's score with its 95 % interval
+ssrl-eval contamination --data <dataset-dir> --bench <name> --bench-data <path> [--out <dir>]
+              every source image of a dataset against every image of a benchmark: resized,
+              re-encoded, flipped, turned and cropped copies are found by a perceptual hash and
+              local features, each confirmed pixel by pixel; writes contamination.md,
+              near-duplicates.jsonl, near-duplicates.png (contact sheet) and reference-set.jsonl
+              (reused by a later run, and by ssrl-train generate --exclude-near <dir>)
+              --out (default <dataset-dir>/contamination-<name>)  --limit N  --sheet-limit N (48)
+              --frames-dir/--videos-dir/--frames/--whatsup-subset as for run
 ssrl-eval list    known benchmarks`;
 
 const int = (name: string, min: number) =>
@@ -240,4 +250,64 @@ export function parseMergeArgs(argv: readonly string[]): { runs: string[]; out: 
   if (parsed.positionals.length === 0) throw new UsageError('merge needs the run folders of the shards');
   if (!parsed.values.out) throw new UsageError('merge needs --out <dir> for the combined run folder');
   return { runs: parsed.positionals, out: parsed.values.out };
+}
+
+const contaminationSchema = z.object({
+  data: z.string({ error: '--data <dataset-dir> is required' }).min(1),
+  bench: z
+    .string({ error: '--bench <name> is required' })
+    .superRefine((b, ctx) => {
+      if (!(b in BENCHMARKS)) ctx.addIssue({ code: 'custom', message: `unknown benchmark ${b} in --bench; known: ${Object.keys(BENCHMARKS).join(', ')}` });
+    }),
+  'bench-data': z.string({ error: '--bench-data <path> is required' }).min(1),
+  out: z.string().min(1).optional(),
+  limit: int('limit', 1).optional(),
+  'sheet-limit': int('sheet-limit', 1).default(48),
+  frames: int('frames', 1).optional(),
+  'frames-dir': z.string().optional(),
+  'videos-dir': z.string().optional(),
+  'whatsup-subset': z.enum(['A', 'B']).optional(),
+});
+
+/** Parses the arguments after `contamination`. */
+export function parseContaminationArgs(argv: readonly string[]): ContaminationArgs {
+  let values: Record<string, unknown>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        data: { type: 'string' },
+        bench: { type: 'string' },
+        'bench-data': { type: 'string' },
+        out: { type: 'string' },
+        limit: { type: 'string' },
+        'sheet-limit': { type: 'string' },
+        frames: { type: 'string' },
+        'frames-dir': { type: 'string' },
+        'videos-dir': { type: 'string' },
+        'whatsup-subset': { type: 'string' },
+      },
+    }));
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const r = contaminationSchema.safeParse(values);
+  if (!r.success) throw new UsageError(firstIssue(r.error));
+  const v = r.data;
+  return {
+    data: v.data,
+    bench: v.bench,
+    benchData: v['bench-data'],
+    out: v.out ?? join(v.data, `contamination-${v.bench}`),
+    sheetLimit: v['sheet-limit'],
+    load: {
+      ...(v.limit !== undefined ? { limit: v.limit } : {}),
+      ...(v.frames !== undefined ? { frames: v.frames } : {}),
+      ...(v['frames-dir'] !== undefined ? { framesDir: v['frames-dir'] } : {}),
+      ...(v['videos-dir'] !== undefined ? { videosDir: v['videos-dir'] } : {}),
+      ...(v['whatsup-subset'] !== undefined ? { subset: v['whatsup-subset'] } : {}),
+    },
+  };
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import { isEntryModule } from '@spatial-ssrl/spec/node';
 import { BENCHMARKS, BenchError } from '@spatial-ssrl/bench';
-import { parseCompareArgs, parseMergeArgs, parseRunArgs, USAGE } from './args.js';
+import { parseCompareArgs, parseContaminationArgs, parseMergeArgs, parseRunArgs, USAGE } from './args.js';
+import { contaminationCommand } from './contamination-command.js';
 import { compareCommand } from './compare-command.js';
 import { GENERATE_BENCH_USAGE, generateBenchCommand, generateSummary, parseGenerateBenchArgs } from './generate-bench-command.js';
 import { mergeCommand } from './merge-command.js';
@@ -47,6 +48,15 @@ export async function main(argv: readonly string[], io = { stdout: process.stdou
       const args = parseGenerateBenchArgs(rest);
       process.once('SIGINT', onSigint);
       io.stdout.write(generateSummary(await generateBenchCommand(args, { stderr: io.stderr, signal: controller.signal })));
+      return 0;
+    }
+    if (command === 'contamination') {
+      const args = parseContaminationArgs(rest);
+      const summary = await contaminationCommand(args, { stderr: io.stderr });
+      io.stdout.write(
+        `${summary.findings.length} near-duplicate${summary.findings.length === 1 ? '' : 's'} among ${summary.sourceImages} training images and ${summary.benchImages} ${args.bench} images` +
+          `${summary.skippedSources.length + summary.skippedBench.length > 0 ? ` (${summary.skippedSources.length + summary.skippedBench.length} images unreadable, listed in the report)` : ''}\nwrote ${summary.files.join(', ')}\n`,
+      );
       return 0;
     }
     if (command === 'run') {

@@ -64,3 +64,5 @@ export type { SynthOptions } from './synth/generate.js';
 export { writeSynthBenchmark } from './synth/dataset.js';
 export type { SynthProgress, WriteSynthOptions, WriteSynthResult } from './synth/dataset.js';
 export type { SynthCategorySummary } from './synth/dataset-summary.js';
+export { benchmarkImages } from './contamination/benchmark-images.js';
+export type { BenchmarkImage } from './contamination/benchmark-images.js';

@@ -10,7 +10,7 @@ export type {
   MirrorInput,
   DifficultyKnob,
 } from './task.js';
-export { resolveClipSource, resolveViewPairSource } from './source-spec.js';
+export { resolveSource, resolveClipSource, resolveViewPairSource } from './source-spec.js';
 export { createRegistry, defaultRegistry, builtinTasks, TaskRegistryError } from './registry.js';
 export type { TaskRegistry, TaskRegistryErrorCode } from './registry.js';
 export { chanceByTask } from './chance.js';

@@ -18,6 +18,7 @@ export const GENERATE_FLAGS = {
   'split-seed': { type: 'string' },
   'max-attempts': { type: 'string' },
   plugin: { type: 'string', multiple: true },
+  'exclude-near': { type: 'string' },
   force: { type: 'boolean' },
   quiet: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -61,6 +62,7 @@ const paramsJson = jsonFlag(
 /** The validated arguments of `ssrl-train generate`. */
 export const generateArgs = z.object({
   source: z.array(z.string().min(1, 'must not be empty')).default(['synthetic']),
+  'exclude-near': z.string().min(1, 'must not be empty').optional(),
   tasks: taskList.optional(),
   params: paramsJson.default({}),
   count: int(1),

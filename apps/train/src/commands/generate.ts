@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { builtinTasks, generateDataset, type GenerateDatasetResult } from '@spatial-ssrl/tasks';
+import { excludeNearDuplicates, loadReferenceImages, referenceIndex, type ImageSource, type NearDuplicateIndex } from '@spatial-ssrl/image';
+import { builtinTasks, generateDataset, resolveSource, type GenerateDatasetResult } from '@spatial-ssrl/tasks';
 import { DatasetError } from '@spatial-ssrl/spec';
 import { createProgress, type Progress } from '@spatial-ssrl/spec/node';
 import { parseCommandArgs, resolvePlugin, UsageError, type Command } from '../command.js';
@@ -33,6 +34,11 @@ Options:
   --test-fraction F    share of source images held out as split "test" (default 0.1)
   --split-seed S       seed of the held-out split (default 0; keep it fixed across runs)
   --max-attempts K     attempts per sample before it is recorded as failed (default 16)
+  --exclude-near DIR   leave out source images that are near-duplicates (resized, re-encoded,
+                       flipped, turned or cropped copies) of the images in DIR: a report folder of
+                       ssrl-eval contamination (its reference-set.jsonl) or any folder of images;
+                       each sample that lands on one is a rejection "near-duplicate" naming the
+                       match. Generation then runs in one thread.
   --plugin MODULE      module exporting \`tasks\` or \`register(registry)\`, repeatable
   --force              overwrite DIR when it holds a dataset with another config
   --quiet              no progress output
@@ -43,6 +49,8 @@ Examples:
   ssrl-train generate --source folder:data/coco --source diode:data/diode \\
       --tasks ${TASK_EXAMPLES.mix} --count 20000 --out runs/mix
   ssrl-train generate --count 100000 --out runs/part3 --shard 3/8
+  ssrl-train generate --source folder:data/coco --exclude-near runs/demo/contamination-whatsup \\
+      --count 5000 --out runs/clean
   ssrl-train generate --plugin ./dist/index.js --tasks rotation --count 50 --out runs/rot
 `;
 
@@ -66,17 +74,32 @@ export const generateCommand: Command = {
         'generate',
       );
     }
+    const specs = args.source.map((spec) => absolutizeSource(spec, io.cwd));
+    let sources: (string | ImageSource)[] = specs;
+    let workers = args.workers;
+    if (args['exclude-near'] !== undefined) {
+      const dir = resolve(io.cwd, args['exclude-near']);
+      const references = await loadReferenceImages(dir);
+      if (references.images.length === 0) throw new UsageError(`--exclude-near ${dir}: no reference images there (a folder of images, or a report folder of ssrl-eval contamination)`, 'generate');
+      if (!args.quiet) {
+        io.err.write(`leaving out near-duplicates of ${references.images.length} images (${references.description})${references.skipped.length > 0 ? `; ${references.skipped.length} unreadable, first: ${references.skipped[0]}` : ''}\n`);
+        if (workers !== undefined && workers > 1) io.err.write('--exclude-near: generating in one thread\n');
+      }
+      const index = referenceIndex(references.images);
+      sources = specs.map((spec) => excludingNearDuplicates(resolveSource(spec), index, dir));
+      workers = 1;
+    }
     let bar: Progress | undefined;
     let result: GenerateDatasetResult;
     try {
       result = await generateDataset({
-        sources: args.source.map((spec) => absolutizeSource(spec, io.cwd)),
+        sources,
         tasks: taskList.map((t) => ({ task: t.id, weight: t.weight, params: args.params[t.id] })),
         plugins,
         count: args.count,
         seed: args.seed,
         out: resolve(io.cwd, args.out),
-        workers: args.workers,
+        workers,
         shard: args.shard,
         format: args.format,
         jpegQuality: args['jpeg-quality'],
@@ -116,3 +139,13 @@ function absolutizeSource(spec: string, cwd: string): string {
   return m ? `${m[1]}:${resolve(cwd, m[2])}` : spec;
 }
 
+
+// The source with its near-duplicates of the reference images left out; its name records the
+// reference folder, so resuming with another folder is a config change.
+function excludingNearDuplicates(source: ImageSource, index: NearDuplicateIndex, dir: string): ImageSource {
+  return {
+    name: `${source.name} excluding near-duplicates of ${dir}`,
+    hasDepth: source.hasDepth,
+    list: async () => excludeNearDuplicates(await source.list(), index),
+  };
+}

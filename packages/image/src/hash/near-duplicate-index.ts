@@ -120,7 +120,7 @@ class MultiIndex {
 }
 
 /** Turns colour planes by an orientation (see `IMAGE_ORIENTATIONS`). */
-export function orientPlanes(img: ColourPlanes, orientation: ImageOrientation): ColourPlanes {
+function orientPlanes(img: ColourPlanes, orientation: ImageOrientation): ColourPlanes {
   if (orientation === 'identity') return img;
   const { transpose, mirror, flip } = ORIENTATION_OPS[orientation];
   const w = transpose ? img.height : img.width;
