@@ -8,6 +8,7 @@ import { renderScene } from '@spatial-ssrl/scenes';
 import { generateDataset } from '../dataset/writer.js';
 import { generatorVersions } from '../dataset/versions.js';
 import { builtinTasks } from '../registry.js';
+import { clipBench } from './clip-bench.js';
 import { createRng, deriveSeed } from '@spatial-ssrl/spec';
 import { isRejection, type Task } from '../task.js';
 
@@ -168,6 +169,8 @@ async function main(): Promise<void> {
 
   const render = await timeIt(9, (i) => renderScene({ seed: 5000 + i, width: 640, height: 480 }));
   console.log(`\nsynthetic scene render alone (640x480, included in the synthetic "full" times): ${fmt(render)} ms median`);
+
+  await clipBench();
 
   const count = Number(process.env.SSRL_BENCH_MIXED_COUNT ?? 240);
   console.log(`\n## Mixed generation (all five tasks, equal weights, ${count} samples, PNG to a temp dir)\n`);
