@@ -17,13 +17,26 @@ const PACKAGES = ['@spatial-ssrl/image', '@spatial-ssrl/scenes', '@spatial-ssrl/
 
 /** Describes this machine (CPU model, cores, memory, OS, Node) and the package versions in use. */
 export function machineInfo(): MachineInfo {
-  const require = createRequire(import.meta.url);
+  const fromApp = createRequire(import.meta.url);
+  // A package the app does not depend on itself (scenes, through tasks) is looked up from the
+  // packages that do.
+  const requirers = [fromApp, ...PACKAGES.flatMap((name) => {
+    try {
+      return [createRequire(fromApp.resolve(`${name}/package.json`))];
+    } catch {
+      return [];
+    }
+  })];
   const packages: Record<string, string> = {};
   for (const name of PACKAGES) {
-    try {
-      packages[name] = (require(`${name}/package.json`) as { version: string }).version;
-    } catch {
-      packages[name] = 'unknown';
+    packages[name] = 'unknown';
+    for (const require of requirers) {
+      try {
+        packages[name] = (require(`${name}/package.json`) as { version: string }).version;
+        break;
+      } catch {
+        // not reachable from this package; try the next
+      }
     }
   }
   const list = cpus();
