@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeImage, encodeImage, imageSize } from './codec.js';
+import { decodeImage, encodeImage, imageSize, sharpVersion } from './codec.js';
 import { ImageDecodeError } from './errors.js';
 import { meanAbsDiff, rgbEquals } from './pixel-ops.js';
 import { createRgb, type RgbImage } from './raster.js';
@@ -77,6 +77,13 @@ function bombPng(): Buffer {
     pngChunk('IEND', new Uint8Array(0)),
   ]);
 }
+
+describe('sharpVersion', () => {
+  it('names the sharp release this package encodes and decodes with', () => {
+    expect(sharpVersion()).toBe((sharp as unknown as { versions: { sharp: string } }).versions.sharp);
+    expect(sharpVersion()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+});
 
 describe('encodeImage / decodeImage round trip', () => {
   it('round-trips PNG losslessly and encodes deterministically without metadata', async () => {

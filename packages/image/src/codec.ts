@@ -202,3 +202,13 @@ export async function encodeImage(img: RgbImage, options: EncodeOptions = {}): P
   }
   throw new RangeError(`format must be 'png' or 'jpeg', got ${String(format)}`);
 }
+
+/**
+ * The version of sharp (the encoder and decoder behind `encodeImage` and `decodeImage`) that this
+ * package loaded, e.g. `0.35.5`; its bytes decide a dataset's images. `unknown` when sharp does not
+ * report it.
+ */
+export function sharpVersion(): string {
+  const versions = (sharp as unknown as { versions?: Record<string, string | undefined> }).versions;
+  return versions?.sharp ?? 'unknown';
+}

@@ -24,7 +24,7 @@ export { fontScale, measureText, textMask, drawText } from './text.js';
 export type { TextMask, DrawTextOptions } from './text.js';
 export { drawMarker, markerRadiusFor, markerOutlineFor, labelColouredFill, LABEL_MARKER_FILLS } from './marker.js';
 export type { MarkerRgb, MarkerStyle } from './marker.js';
-export { decodeImage, encodeImage, imageSize, DEFAULT_MAX_PIXELS, PNG_COMPRESSION_LEVEL } from './codec.js';
+export { decodeImage, encodeImage, imageSize, sharpVersion, DEFAULT_MAX_PIXELS, PNG_COMPRESSION_LEVEL } from './codec.js';
 export type { DecodeOptions, EncodeOptions, ImageSize } from './codec.js';
 export { readNpy, readNpyFile, depthFromNpy, encodeNpy } from './npy.js';
 export type { NpyArray, NpyDtype } from './npy.js';

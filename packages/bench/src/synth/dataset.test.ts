@@ -47,6 +47,8 @@ describe('writeSynthBenchmark', () => {
     const manifest = JSON.parse(await readFile(join(reference, 'dataset.json'), 'utf8'));
     expect(manifest.format).toBe(DATASET_FORMAT);
     expect(manifest.status).toBe('complete');
+    // The bytes of its images depend on sharp's encoder too.
+    expect(manifest.versions.sharp).toMatch(/^\d+\.\d+\.\d+/);
     expect(manifest.config).toMatchObject({ count: 160, seed: 3, shard: { k: 1, n: 1 }, range: { start: 0, end: 160 }, format: 'png', testFraction: 0.2, tasks: [{ id: 'synth-spatial', weight: 1 }] });
     expect(manifest.counts.samples).toBe(160);
     expect(manifest.counts.bySplit.train + manifest.counts.bySplit.test).toBe(160);

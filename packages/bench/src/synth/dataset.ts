@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, open, readFile, rm, stat, truncate, type FileHandle } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { encodeImage } from '@spatial-ssrl/image';
+import { encodeImage, sharpVersion } from '@spatial-ssrl/image';
 import { DATASET_FILES, DATASET_FORMAT, type DatasetConfig, type RejectionRecord, type SampleRecord } from '@spatial-ssrl/spec';
 import { readLines, toJsonl, writeFileAtomic } from '@spatial-ssrl/spec/node';
 import { BenchError } from '../errors.js';
@@ -66,6 +66,7 @@ function versions(): Record<string, string> {
       out[name] = 'unknown';
     }
   }
+  out.sharp = sharpVersion();
   return out;
 }
 

@@ -78,6 +78,7 @@ describe('generateDataset', () => {
     expect(manifest.config.tasks.map((t) => t.id)).toEqual(['tiny', 'tiny-depth']);
     expect(manifest.config.tasks[0].params).toEqual({ rejectBelow: 0.3 });
     expect(manifest.versions['@spatial-ssrl/tasks']).toMatch(/^\d+\.\d+\.\d+/);
+    expect(manifest.versions.sharp).toMatch(/^\d+\.\d+\.\d+/);
     const counts = manifest.counts!;
     expect(counts.samples).toBe(records.length);
     expect(counts.byTask.tiny + counts.byTask['tiny-depth']).toBe(records.length);
