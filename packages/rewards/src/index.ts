@@ -5,7 +5,7 @@ export { scoreResponse, scoreResponseWith } from './reward-score.js';
 export type { RewardScore, ScoreOptions, ScoreWithOptions } from './reward-score.js';
 export { answerGraders, gradePairwiseOrder, gradeSequence, normalizeOptionLetter } from './answer-graders.js';
 export type { AnswerGrader, AnswerGraderName } from './answer-graders.js';
-export { extractAssistantResponse, openRlhfRewardRequest, rewardBatch } from './openrlhf-reward.js';
+export { extractAssistantResponse, isOpenRlhfRewardRequest, openRlhfRewardRequest, rewardBatch } from './openrlhf-reward.js';
 export type {
   OpenRlhfRewardRequest,
   OpenRlhfRewardResponse,

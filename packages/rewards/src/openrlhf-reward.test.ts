@@ -1,5 +1,6 @@
+import { createRng } from '@spatial-ssrl/spec';
 import { describe, expect, it } from 'vitest';
-import { extractAssistantResponse, openRlhfRewardRequest, rewardBatch } from './openrlhf-reward.js';
+import { extractAssistantResponse, isOpenRlhfRewardRequest, openRlhfRewardRequest, rewardBatch } from './openrlhf-reward.js';
 import { RewardError } from './reward-error.js';
 import { scoreResponse } from './reward-score.js';
 
@@ -42,6 +43,56 @@ describe('openRlhfRewardRequest', () => {
     expect(openRlhfRewardRequest.safeParse({ query: ['a'], prompts: ['p'] }).success).toBe(false);
     expect(openRlhfRewardRequest.safeParse({ query: [1], prompts: ['p'], labels: ['A'] }).success).toBe(false);
     expect(openRlhfRewardRequest.safeParse({ query: ['a'], prompts: ['p'], labels: [null] }).success).toBe(false);
+  });
+});
+
+describe('isOpenRlhfRewardRequest', () => {
+  const listed: unknown[] = [
+    { query: ['q'], prompts: ['p'], labels: ['A'] },
+    { query: ['q'], labels: ['A'] },
+    { query: [], labels: [] },
+    { query: [], prompts: [], labels: [] },
+    { query: ['q'], prompts: ['p'], labels: ['A'], datasources: ['x'], metadata: null },
+    { query: ['a', 'b'], prompts: ['p'], labels: ['A', 'B'] },
+    { query: ['a'], prompts: ['p'], labels: ['A', 'B'] },
+    { query: ['a'], prompts: null, labels: ['A'] },
+    { query: ['a'], prompts: 'p', labels: ['A'] },
+    { query: 'q', labels: ['A'] },
+    { query: [1], labels: ['A'] },
+    { query: ['q'], labels: [null] },
+    { query: ['q'] },
+    { labels: ['A'] },
+    {},
+    [],
+    [{ query: ['q'], labels: ['A'] }],
+    null,
+    'body',
+    3,
+    true,
+    undefined,
+    JSON.parse('{"__proto__": {"query": ["q"], "labels": ["A"]}}'),
+  ];
+
+  it('accepts exactly the bodies the schema accepts', () => {
+    for (const body of listed) expect(isOpenRlhfRewardRequest(body), JSON.stringify(body)).toBe(openRlhfRewardRequest.safeParse(body).success);
+  });
+
+  it('agrees with the schema on 5,000 generated bodies', () => {
+    const rng = createRng(14);
+    const next = (n: number) => rng.int(0, n - 1);
+    const scalar = (): unknown => [null, true, 0, -1.5, '', 'x', '<|im_end|>'][next(7)];
+    const array = (): unknown[] => Array.from({ length: next(4) }, () => (next(6) === 0 ? scalar() : `s${next(9)}`));
+    const value = (): unknown => [scalar, array, () => ({}), () => undefined][next(4)]();
+    let accepted = 0;
+    for (let i = 0; i < 5000; i++) {
+      const body: Record<string, unknown> = {};
+      for (const key of ['query', 'prompts', 'labels', 'extra']) if (next(5) > 0) body[key] = next(3) > 0 ? array() : value();
+      const wrapped = next(20) === 0 ? [body] : next(20) === 0 ? scalar() : body;
+      const ok = openRlhfRewardRequest.safeParse(wrapped).success;
+      expect(isOpenRlhfRewardRequest(wrapped), JSON.stringify(wrapped)).toBe(ok);
+      if (ok) accepted++;
+    }
+    expect(accepted).toBeGreaterThan(100);
   });
 });
 

@@ -29,6 +29,25 @@ export const openRlhfRewardRequest = z
     }
   });
 
+function isStringArray(value: unknown): value is string[] {
+  if (!Array.isArray(value)) return false;
+  for (let i = 0; i < value.length; i++) if (typeof value[i] !== 'string') return false;
+  return true;
+}
+
+/**
+ * Whether `body` passes {@link openRlhfRewardRequest}, decided without building zod's result:
+ * a hand-written check for a server's hot path. It accepts exactly what the schema accepts; run
+ * the schema on a rejected body for the error that names the field. Extra keys are not dropped,
+ * {@link rewardBatch} reads `query`, `prompts` and `labels` only.
+ */
+export function isOpenRlhfRewardRequest(body: unknown): body is OpenRlhfRewardRequest {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;
+  const { query, prompts, labels } = body as Record<string, unknown>;
+  if (!isStringArray(query) || !isStringArray(labels) || labels.length !== query.length) return false;
+  return prompts === undefined || (isStringArray(prompts) && prompts.length === query.length);
+}
+
 /** A validated OpenRLHF remote reward request. */
 export type OpenRlhfRewardRequest = z.infer<typeof openRlhfRewardRequest>;
 
