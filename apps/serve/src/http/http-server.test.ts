@@ -69,6 +69,70 @@ describe('startHttpServer', () => {
     }
   });
 
+  it('parses a body that starts with a byte-order mark and hands the query to the handler', async () => {
+    const both: Route = { method: 'POST', path: '/both', body: 'json', summary: 'echo', handle: ({ body, query }) => ({ body, x: query.getAll('x') }) };
+    const server = await startHttpServer({ host: '127.0.0.1', port: 0, routes: [both], limits });
+    try {
+      const reply = await send(`${server.url}/both?x=1&x=%C3%A9`, 'POST', '\ufeff{"a":"é"}');
+      expect(reply.json).toEqual({ body: { a: 'é' }, x: ['1', 'é'] });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('aborts the signal of a handler whose client went away, also when read after that', async () => {
+    const reasons: unknown[] = [];
+    let arrived!: () => void;
+    const inHandler = new Promise<void>((resolve) => (arrived = resolve));
+    const late: Route = {
+      method: 'POST',
+      path: '/late',
+      body: 'json',
+      summary: 'reads its signal only after the client left',
+      handle: async (ctx) => {
+        arrived();
+        await new Promise((r) => setTimeout(r, 150));
+        reasons.push(ctx.signal.aborted ? ctx.signal.reason : 'not aborted');
+        return { late: true };
+      },
+    };
+    const server = await startHttpServer({ host: '127.0.0.1', port: 0, routes: [late], limits });
+    try {
+      const req = request(`${server.url}/late`, { method: 'POST' });
+      req.on('error', () => {});
+      req.end('{}');
+      await inHandler;
+      req.destroy();
+      await until(() => reasons.length === 1);
+      expect(reasons[0]).toBeInstanceOf(HttpError);
+      expect((reasons[0] as HttpError).message).toBe('client closed the connection');
+      expect(server.inFlight()).toBe(0);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('gives each request its own full time limit, however the requests before it fare', async () => {
+    const stuck: Route = { method: 'POST', path: '/stuck', body: 'json', summary: 'never finishes', handle: () => new Promise(() => {}) };
+    const quickRoute: Route = { method: 'POST', path: '/quick', body: 'json', summary: 'answers at once', handle: () => ({ ok: true }) };
+    const server = await startHttpServer({ host: '127.0.0.1', port: 0, routes: [stuck, quickRoute], limits: { ...limits, timeoutMs: 300 } });
+    try {
+      const first = send(`${server.url}/stuck`, 'POST', '{}');
+      await new Promise((r) => setTimeout(r, 150));
+      expect((await send(`${server.url}/quick`, 'POST', '{}')).json).toEqual({ ok: true });
+      const sent = performance.now();
+      const second = send(`${server.url}/stuck`, 'POST', '{}');
+      expect((await first).status).toBe(503);
+      const reply = await second;
+      expect(reply.status).toBe(503);
+      // Expired by its own deadline, not swept out with the first request.
+      expect(performance.now() - sent).toBeGreaterThanOrEqual(290);
+      expect(server.inFlight()).toBe(0);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('reports unexpected errors as a 500 and logs them', async () => {
     const lines: string[] = [];
     const broken: Route = { method: 'GET', path: '/broken', summary: 'throws', handle: () => { throw new TypeError('boom'); } };

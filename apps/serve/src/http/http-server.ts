@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { HttpError } from './http-error.js';
-import { readBody, readJsonBody } from './json-body.js';
+import { collectBody, parseJsonBody, type BodyCancel } from './json-body.js';
 
 /** What a route handler gets: the body (parsed JSON for `body: 'json'`, bytes for `body: 'raw'`), path parameters, the query and an abort signal. */
 export interface RouteContext {
@@ -70,6 +70,86 @@ export interface HttpServerOptions {
   readonly apiKey?: string;
   /** Where unexpected errors are reported (one line each). */
   readonly log?: (line: string) => void;
+}
+
+/**
+ * Items that each expire `timeoutMs` after they were added, unless deleted first. Items added
+ * later expire later, so the queue is an insertion-ordered set watched by a single timer armed
+ * for its oldest item.
+ */
+class DeadlineQueue<T> {
+  readonly #items = new Map<T, number>();
+  #timer: NodeJS.Timeout | undefined = undefined;
+
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly expire: (item: T) => void,
+  ) {}
+
+  add(item: T): void {
+    this.#items.set(item, performance.now() + this.timeoutMs);
+    // Unreferenced: an armed timer alone does not keep the process alive; open connections do.
+    this.#timer ??= setTimeout(() => this.#sweep(), this.timeoutMs).unref();
+  }
+
+  delete(item: T): void {
+    this.#items.delete(item);
+  }
+
+  #sweep(): void {
+    this.#timer = undefined;
+    const now = performance.now();
+    for (const [item, deadline] of this.#items) {
+      if (deadline > now) {
+        this.#timer = setTimeout(() => this.#sweep(), Math.ceil(deadline - now)).unref();
+        return;
+      }
+      this.#items.delete(item);
+      this.expire(item);
+    }
+  }
+}
+
+/**
+ * The context of one request. The abort signal and the parsed query are made only when a
+ * handler reads them: most requests need neither, and an `AbortController` per request is a
+ * measurable part of a small request's cost.
+ */
+class RequestContext implements RouteContext, BodyCancel {
+  body: unknown = undefined;
+  onCancel: ((reason: unknown) => void) | undefined = undefined;
+  #controller: AbortController | undefined = undefined;
+  #query: URLSearchParams | undefined = undefined;
+  #reason: unknown = undefined;
+  #aborted = false;
+
+  constructor(
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    readonly params: Readonly<Record<string, string>>,
+    private readonly search: string,
+  ) {}
+
+  get query(): URLSearchParams {
+    return (this.#query ??= new URLSearchParams(this.search));
+  }
+
+  get signal(): AbortSignal {
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController();
+      if (this.#aborted) this.#controller.abort(this.#reason);
+    }
+    return this.#controller.signal;
+  }
+
+  /** Aborts the request's work once (the first reason wins): the body read and the handler's signal. */
+  abort(reason: unknown): void {
+    if (this.#aborted) return;
+    this.#aborted = true;
+    this.#reason = reason;
+    this.#controller?.abort(reason);
+    this.onCancel?.(reason);
+  }
 }
 
 function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
@@ -149,16 +229,12 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
 
   async function dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
     inFlight++;
-    res.once('close', () => {
-      inFlight--;
-      if (closing) setImmediate(() => server.closeIdleConnections());
-    });
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
-    const query = new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
     const found = lookup(req.method, path);
     if ('allowed' in found) {
+      res.once('close', onClosed);
       const { allowed } = found;
       if (allowed.length > 0) {
         fail(req, res, new HttpError(405, 'method_not_allowed', `${req.method} is not allowed on ${path}; use ${allowed.join(' or ')}`, null, 'method_not_allowed'));
@@ -168,6 +244,13 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       return;
     }
     const { route, params } = found;
+    const ctx = new RequestContext(req, res, params, q === -1 ? '' : url.slice(q + 1));
+    // One listener per request: it counts the request out and, when the client goes away before
+    // the answer, aborts the handler.
+    res.once('close', () => {
+      onClosed();
+      if (!res.writableEnded) ctx.abort(new HttpError(499, 'invalid_request_error', 'client closed the connection'));
+    });
     if (route.auth && options.apiKey !== undefined && !authorised(req, options.apiKey)) {
       fail(req, res, new HttpError(401, 'authentication_error', 'missing or wrong API key: send the key the server was started with (--api-key) as "Authorization: Bearer KEY"', null, 'invalid_api_key'));
       return;
@@ -177,31 +260,32 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       fail(req, res, new HttpError(415, 'unsupported_media_type', `${req.method} ${path} takes ${route.accepts.join(' or ')}, got ${got}`, 'Content-Type', 'unsupported_media_type'));
       return;
     }
-    const controller = new AbortController();
-    const timer = setTimeout(() => {
-      const error = new HttpError(503, 'timeout', `request took longer than ${limits.timeoutMs} ms (--timeout-ms)`, null, 'timeout');
-      controller.abort(error);
-      fail(req, res, error);
-    }, limits.timeoutMs);
-    const onClose = () => {
-      if (!res.writableEnded) controller.abort(new HttpError(499, 'invalid_request_error', 'client closed the connection'));
-    };
-    res.once('close', onClose);
+    deadlines.add(ctx);
     try {
-      const body =
-        route.body === 'json'
-          ? await readJsonBody(req, limits.maxBodyBytes, controller.signal)
-          : route.body === 'raw'
-            ? await readBody(req, limits.maxBodyBytes, controller.signal)
-            : undefined;
-      const value = await route.handle({ req, res, body, params, query, signal: controller.signal });
+      if (route.body === 'json') ctx.body = parseJsonBody(await collectBody(req, limits.maxBodyBytes, ctx));
+      else if (route.body === 'raw') ctx.body = await collectBody(req, limits.maxBodyBytes, ctx);
+      let value = route.handle(ctx);
+      if (value instanceof Promise) value = await value;
       if (value !== HANDLED) send(res, 200, value);
     } catch (error) {
       fail(req, res, error);
     } finally {
-      clearTimeout(timer);
-      res.off('close', onClose);
+      deadlines.delete(ctx);
     }
+  }
+
+  // Every request has the same time limit, so requests expire in the order they arrived: one
+  // timer armed for the oldest is enough, where a timer per request would cost each request a
+  // timer insertion and removal.
+  const deadlines = new DeadlineQueue<RequestContext>(limits.timeoutMs, (ctx) => {
+    const error = new HttpError(503, 'timeout', `request took longer than ${limits.timeoutMs} ms (--timeout-ms)`, null, 'timeout');
+    ctx.abort(error);
+    fail(ctx.req, ctx.res, error);
+  });
+
+  function onClosed(): void {
+    inFlight--;
+    if (closing) setImmediate(() => server.closeIdleConnections());
   }
 
   server.on('request', (req, res) => void dispatch(req, res));

@@ -2,13 +2,16 @@ import {
   easyr1RewardInput,
   easyr1RewardRequest,
   easyr1Rewards,
+  isOpenRlhfRewardRequest,
   openRlhfRewardRequest,
   RewardError,
   rewardBatch,
   verlScore,
   verlScoreRequest,
   type AnswerGraderName,
+  type OpenRlhfRewardRequest,
   type OpenRlhfRewardResponse,
+  type RewardBatchOptions,
   type RewardScore,
   type VerlScore,
 } from '@spatial-ssrl/rewards';
@@ -61,9 +64,24 @@ function rewardErrors<T>(fn: () => T): T {
   }
 }
 
+/** Scores a large OpenRLHF request slice by slice and joins the parts into one reply. */
+async function openRlhfSlices(request: OpenRlhfRewardRequest, base: RewardBatchOptions, signal: AbortSignal): Promise<OpenRlhfRewardResponse> {
+  const parts = await inSlices(request.query.length, signal, (start, end) => [
+    rewardErrors(() =>
+      rewardBatch({ query: request.query.slice(start, end), prompts: request.prompts?.slice(start, end), labels: request.labels.slice(start, end) }, base),
+    ),
+  ]);
+  if (parts.length === 1) return parts[0];
+  const rewards = parts.flatMap((p) => p.rewards);
+  return {
+    rewards,
+    scores: rewards.slice(),
+    extra_logs: { format: parts.flatMap((p) => p.extra_logs.format), accuracy: parts.flatMap((p) => p.extra_logs.accuracy) },
+  };
+}
+
 const easyr1Batch = z.array(easyr1RewardInput);
 const verlBatch = z.array(verlScoreRequest);
-const openRlhfShape = z.object({ query: z.array(z.unknown()) });
 
 /**
  * The reward routes: `POST /get_reward` (OpenRLHF), `POST /easyr1/reward` (EasyR1 batch, bare
@@ -71,35 +89,20 @@ const openRlhfShape = z.object({ query: z.array(z.unknown()) });
  */
 export function rewardRoutes(settings: RewardRouteSettings): Route[] {
   const base = { grader: settings.grader, formatWeight: settings.formatWeight };
+  const fastBatch = Math.min(SLICE, settings.maxBatch);
   return [
     {
       method: 'POST',
       path: '/get_reward',
       body: 'json',
       summary: 'OpenRLHF remote reward: {query, prompts?, labels} → {rewards, scores, extra_logs}',
-      async handle({ body, signal }): Promise<OpenRlhfRewardResponse> {
-        const shape = openRlhfShape.safeParse(body);
-        if (shape.success) checkBatch(shape.data.query.length, settings.maxBatch, 'query');
-        const request = parse(openRlhfRewardRequest, body);
-        const parts = await inSlices(request.query.length, signal, (start, end) => [
-          rewardErrors(() =>
-            rewardBatch(
-              {
-                query: request.query.slice(start, end),
-                prompts: request.prompts?.slice(start, end),
-                labels: request.labels.slice(start, end),
-              },
-              base,
-            ),
-          ),
-        ]);
-        if (parts.length === 1) return parts[0];
-        const rewards = parts.flatMap((p) => p.rewards);
-        return {
-          rewards,
-          scores: rewards.slice(),
-          extra_logs: { format: parts.flatMap((p) => p.extra_logs.format), accuracy: parts.flatMap((p) => p.extra_logs.accuracy) },
-        };
+      handle(ctx): OpenRlhfRewardResponse | Promise<OpenRlhfRewardResponse> {
+        const { body } = ctx;
+        // The common case, a valid body of one slice within --max-batch, is checked by hand and scored at once; any
+        // other body takes the schema, whose error names the field.
+        if (isOpenRlhfRewardRequest(body) && body.query.length <= fastBatch) return rewardErrors(() => rewardBatch(body, base));
+        if (Array.isArray((body as { query?: unknown } | null)?.query)) checkBatch((body as { query: unknown[] }).query.length, settings.maxBatch, 'query');
+        return openRlhfSlices(parse(openRlhfRewardRequest, body), base, ctx.signal);
       },
     },
     {
