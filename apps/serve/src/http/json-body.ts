@@ -9,33 +9,9 @@ export interface BodyCancel {
 
 /**
  * Reads a request body of at most `maxBytes` (a declared or actual size over it is a 413);
- * resolves once the whole body is in; rejects when `signal` aborts.
- */
-export async function readBody(req: IncomingMessage, maxBytes: number, signal: AbortSignal): Promise<Buffer> {
-  if (signal.aborted) throw signal.reason;
-  const cancel: BodyCancel = { onCancel: undefined };
-  const onAbort = () => cancel.onCancel?.(signal.reason);
-  signal.addEventListener('abort', onAbort, { once: true });
-  try {
-    return await collectBody(req, maxBytes, cancel);
-  } finally {
-    signal.removeEventListener('abort', onAbort);
-  }
-}
-
-/**
- * Reads a request body of at most `maxBytes` and parses it as JSON. A declared or actual size
- * over the limit is a 413; an empty body, bytes that are not UTF-8 or text that is not JSON a
- * 400 saying which. Resolves once the whole body is in; rejects when `signal` aborts.
- */
-export async function readJsonBody(req: IncomingMessage, maxBytes: number, signal: AbortSignal): Promise<unknown> {
-  return parseJsonBody(await readBody(req, maxBytes, signal));
-}
-
-/**
- * {@link readBody} for the server's own use: rejects with the reason `cancel.onCancel` is called
- * with, which costs no `AbortSignal` listener per request. A body that arrives in one chunk is
- * returned without a copy.
+ * resolves once the whole body is in; rejects with the reason `cancel.onCancel` is called with
+ * (an owner's hook rather than an `AbortSignal`, which would cost a listener per request). A body
+ * that arrives in one chunk is returned without a copy.
  */
 export function collectBody(req: IncomingMessage, maxBytes: number, cancel: BodyCancel): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
