@@ -8,3 +8,5 @@ export type { StartWorkerOptions, WorkerHandle } from './worker.js';
 export { createProgress, formatDuration } from './progress.js';
 export type { Progress, ProgressOptions, ProgressStream } from './progress.js';
 export { isEntryModule } from './entry-module.js';
+export { defineCommand, renderOptionsHelp, renderProgramHelp, commandDeclarationProblems, UsageError } from './cli-options.js';
+export type { CliOption, CliOptionType, CliPositional, CliCommandSpec, CliCommand, CliArgs, DeclaredCommand } from './cli-options.js';
