@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-import { isEntryModule } from '@spatial-ssrl/spec/node';
-import { UsageError, type Command, type CommandIo } from './command.js';
+import { isEntryModule, renderProgramHelp, UsageError } from '@spatial-ssrl/spec/node';
+import type { Command, CommandIo } from './command.js';
 import { exportCommand } from './commands/export.js';
 import { generateCommand } from './commands/generate.js';
 import { grpoCommand } from './commands/grpo.js';
@@ -12,16 +12,7 @@ import { sftCommand } from './commands/sft.js';
 /** The subcommands of `ssrl-train`, in help order. */
 export const commands: readonly Command[] = [generateCommand, previewCommand, exportCommand, importCommand, sftCommand, grpoCommand, pipelineCommand];
 
-function usage(): string {
-  const width = Math.max(...commands.map((c) => c.name.length));
-  return `Usage: ssrl-train <command> [options]
-
-Commands:
-${commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
-
-Run "ssrl-train <command> --help" for a command's options.
-`;
-}
+const usage = (): string => renderProgramHelp('ssrl-train', commands);
 
 /** Runs `ssrl-train` with `argv` (the arguments after the program name); resolves to the exit code. */
 export async function runCli(argv: readonly string[], io: CommandIo): Promise<number> {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { generateArgs } from './generate-args.js';
+import { generateCli } from './generate-args.js';
 
-const parse = (params: string) => generateArgs.safeParse({ params, count: '5', out: 'out' });
+const parse = (params: string) => generateCli.schema.safeParse({ params, count: '5', out: 'out' });
 const message = (params: string): string => {
   const r = parse(params);
   return r.success ? '' : r.error.issues[0].message;
@@ -11,7 +11,7 @@ describe('generate --params', () => {
   it('takes a JSON object of task params', () => {
     const r = parse('{"crop":{"layout":"composite"}}');
     expect(r.success && r.data.params).toEqual({ crop: { layout: 'composite' } });
-    expect(generateArgs.parse({ count: '5', out: 'out' }).params).toEqual({});
+    expect(generateCli.parse(['--count', '5', '--out', 'out']).params).toEqual({});
   });
 
   it('says whether the text is not JSON or not an object', () => {

@@ -1,36 +1,6 @@
+import { defineCommand } from '@spatial-ssrl/spec/node';
 import { z } from 'zod';
-import { jsonFlag } from '../command.js';
 import { TASK_EXAMPLES } from '../task-examples.js';
-
-/** Flags of `ssrl-train generate`, for `node:util` `parseArgs`. */
-export const GENERATE_FLAGS = {
-  source: { type: 'string', multiple: true },
-  tasks: { type: 'string' },
-  params: { type: 'string' },
-  count: { type: 'string' },
-  seed: { type: 'string' },
-  out: { type: 'string' },
-  workers: { type: 'string' },
-  shard: { type: 'string' },
-  format: { type: 'string' },
-  'jpeg-quality': { type: 'string' },
-  'test-fraction': { type: 'string' },
-  'split-seed': { type: 'string' },
-  'max-attempts': { type: 'string' },
-  plugin: { type: 'string', multiple: true },
-  'exclude-near': { type: 'string' },
-  force: { type: 'boolean' },
-  quiet: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
-/** A flag holding a whole number in `[min, max]`. */
-export const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
-  z
-    .string()
-    .regex(/^\d+$/, 'must be a whole number')
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max));
 
 /** One `--tasks` entry: a task id and its weight. */
 interface TaskChoice {
@@ -55,39 +25,74 @@ const taskList = z.string().transform((text, ctx): TaskChoice[] => {
   return out;
 });
 
-const paramsJson = jsonFlag(
-  z.record(z.string(), z.unknown(), { error: `must be a JSON object mapping task ids to params, e.g. ${TASK_EXAMPLES.params.slice(1, -1)}` }),
-);
+const shard = z
+  .string()
+  .regex(/^\d+\/\d+$/, 'must be k/n, e.g. 2/8')
+  .transform((s) => {
+    const [k, n] = s.split('/').map(Number);
+    return { k, n };
+  })
+  .refine((s) => s.n >= 1 && s.k >= 1 && s.k <= s.n, 'needs 1 <= k <= n');
 
-/** The validated arguments of `ssrl-train generate`. */
-export const generateArgs = z.object({
-  source: z.array(z.string().min(1, 'must not be empty')).default(['synthetic']),
-  'exclude-near': z.string().min(1, 'must not be empty').optional(),
-  tasks: taskList.optional(),
-  params: paramsJson.default({}),
-  count: int(1),
-  seed: int(0, 0xffffffff).default(0),
-  out: z.string().min(1, 'must not be empty'),
-  workers: int(1, 256).optional(),
-  shard: z
-    .string()
-    .regex(/^\d+\/\d+$/, 'must be k/n, e.g. 2/8')
-    .transform((s) => {
-      const [k, n] = s.split('/').map(Number);
-      return { k, n };
-    })
-    .refine((s) => s.n >= 1 && s.k >= 1 && s.k <= s.n, 'needs 1 <= k <= n')
-    .default({ k: 1, n: 1 }),
-  format: z.enum(['png', 'jpeg']).default('png'),
-  'jpeg-quality': int(1, 100).default(90),
-  'test-fraction': z
-    .string()
-    .regex(/^(0(\.\d+)?|1(\.0+)?|\.\d+)$/, 'must be a number in [0, 1]')
-    .transform(Number)
-    .default(0.1),
-  'split-seed': int(0, 0xffffffff).default(0),
-  'max-attempts': int(1, 1000).default(16),
-  plugin: z.array(z.string().min(1)).default([]),
-  force: z.boolean().default(false),
-  quiet: z.boolean().default(false),
+/** The command line of `ssrl-train generate`. */
+export const generateCli = defineCommand({
+  program: 'ssrl-train',
+  name: 'generate',
+  summary: 'generate a dataset of pretext-task samples (resumable, shardable)',
+  usage: 'ssrl-train generate --count N --out DIR [options]',
+  description: `Generates a dataset of self-supervised spatial samples: DIR/dataset.json, DIR/samples.jsonl,
+DIR/rejections.jsonl and DIR/images/<task>/. Running the same command again resumes an
+interrupted run; the output is the same for any --workers and any --shard split.`,
+  options: {
+    source: {
+      type: 'string',
+      value: 'SPEC',
+      repeatable: true,
+      default: ['synthetic'],
+      description: `image source {default}:
+  synthetic[:COUNT[:WxH]][:seed=S]
+                           embedded RGB-D scenes (default 1000 at 640x480)
+  folder:DIR               RGB images (jpg, png, webp), recursive
+  diode:DIR                DIODE RGB-D tree
+  megadepth:DIR            MegaDepth RGB-D tree`,
+    },
+    tasks: { type: 'string', value: 'LIST', schema: taskList, defaultText: `${TASK_EXAMPLES.all}, equal weights`, description: `tasks with optional weights, e.g. ${TASK_EXAMPLES.weighted}` },
+    params: {
+      type: 'json',
+      value: 'JSON',
+      default: {},
+      schema: z.record(z.string(), z.unknown(), { error: `must be a JSON object mapping task ids to params, e.g. ${TASK_EXAMPLES.params.slice(1, -1)}` }),
+      description: `task params by task id, e.g. ${TASK_EXAMPLES.params}`,
+    },
+    count: { type: 'int', value: 'N', min: 1, required: true, description: 'samples in the whole dataset (all shards)' },
+    seed: { type: 'int', value: 'S', min: 0, max: 0xffffffff, default: 0, description: 'run seed, 0..4294967295' },
+    out: { type: 'string', value: 'DIR', required: true, description: 'output directory' },
+    workers: { type: 'int', value: 'W', min: 1, max: 256, defaultText: 'number of CPU cores', description: 'worker threads' },
+    shard: { type: 'string', value: 'K/N', schema: shard, default: { k: 1, n: 1 }, defaultText: '1/1', description: 'write only shard K of N (contiguous index range; shards concatenate)' },
+    format: { type: 'enum', choices: ['png', 'jpeg'], default: 'png', description: 'image encoding' },
+    'jpeg-quality': { type: 'int', value: 'Q', min: 1, max: 100, default: 90, description: 'JPEG quality 1-100' },
+    'test-fraction': { type: 'number', value: 'F', min: 0, max: 1, default: 0.1, description: 'share of source images held out as split "test"' },
+    'split-seed': { type: 'int', value: 'S', min: 0, max: 0xffffffff, default: 0, description: 'seed of the held-out split {default}; keep it fixed across runs' },
+    'max-attempts': { type: 'int', value: 'K', min: 1, max: 1000, default: 16, description: 'attempts per sample before it is recorded as failed' },
+    'exclude-near': {
+      type: 'string',
+      value: 'DIR',
+      description: `leave out source images that are near-duplicates (resized, re-encoded,
+flipped, turned or cropped copies) of the images in DIR: a report folder of
+ssrl-eval contamination (its reference-set.jsonl) or any folder of images;
+each sample that lands on one is a rejection "near-duplicate" naming the
+match. Generation then runs in one thread.`,
+    },
+    plugin: { type: 'string', value: 'MODULE', repeatable: true, description: 'module exporting `tasks` or `register(registry)`' },
+    force: { type: 'boolean', description: 'overwrite DIR when it holds a dataset with another config' },
+    quiet: { type: 'boolean', description: 'no progress output' },
+  },
+  epilog: `Examples:
+  ssrl-train generate --count 200 --out runs/demo
+  ssrl-train generate --source folder:data/coco --source diode:data/diode \\
+      --tasks ${TASK_EXAMPLES.mix} --count 20000 --out runs/mix
+  ssrl-train generate --count 100000 --out runs/part3 --shard 3/8
+  ssrl-train generate --source folder:data/coco --exclude-near runs/demo/contamination-whatsup \\
+      --count 5000 --out runs/clean
+  ssrl-train generate --plugin ./dist/index.js --tasks rotation --count 50 --out runs/rot`,
 });

@@ -6,8 +6,9 @@ import { trainSft } from '@spatial-ssrl/trainer';
 import { generateDataset } from '@spatial-ssrl/tasks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, runCli } from '../__fixtures__/run-cli.js';
-import { UsageError, type CommandIo } from '../command.js';
-import { grpoHelp, grpoOptionsFromArgs, runGrpoWith } from './grpo.js';
+import { UsageError } from '@spatial-ssrl/spec/node';
+import type { CommandIo } from '../command.js';
+import { grpoCommand, grpoOptionsFromArgs } from './grpo.js';
 
 let root: string;
 
@@ -87,15 +88,15 @@ describe('ssrl-train grpo', () => {
 
   it('documents the paper defaults and rejects malformed arguments', async () => {
     const io = memoryIo();
-    expect(await runGrpoWith(['--help'], io)).toBe(0);
-    expect(io.stdout()).toBe(grpoHelp);
-    expect(grpoHelp).toMatch(/--lr LR .*\(default 1e-4\)\s+\[paper: 1e-6\]/);
-    expect(grpoHelp).toMatch(/--prompts N .*\[paper: 256\]/);
-    expect(grpoHelp).toMatch(/--threads N +1 or 2 \(default 2\)/);
-    await expect(runGrpoWith(['--data', 'd', '--out', 'x'], memoryIo())).rejects.toThrow(/--init: is required/);
-    await expect(runGrpoWith(['--init', 'i', '--data', 'd', '--out', 'x', '--group', 'five'], memoryIo())).rejects.toThrow(UsageError);
-    await expect(runGrpoWith(['--init', 'i', '--data', 'd', '--out', 'x', '--steps', '2', '--minutes', '1'], memoryIo())).rejects.toThrow(/not both/);
-    await expect(runGrpoWith(['--init', 'i', '--data', 'd', '--out', 'x', '--estimator', 'ppo'], memoryIo())).rejects.toThrow(/--estimator/);
+    expect(await grpoCommand.run(['--help'], io)).toBe(0);
+    expect(io.stdout()).toBe(grpoCommand.help);
+    expect(grpoCommand.help).toMatch(/--lr LR .*\(default 1e-4\)\s+\[paper: 1e-6\]/);
+    expect(grpoCommand.help).toMatch(/--prompts N .*\[paper: 256\]/);
+    expect(grpoCommand.help).toMatch(/--threads N +1 or 2 \(default 2\)/);
+    await expect(grpoCommand.run(['--data', 'd', '--out', 'x'], memoryIo())).rejects.toThrow(/--init: is required/);
+    await expect(grpoCommand.run(['--init', 'i', '--data', 'd', '--out', 'x', '--group', 'five'], memoryIo())).rejects.toThrow(UsageError);
+    await expect(grpoCommand.run(['--init', 'i', '--data', 'd', '--out', 'x', '--steps', '2', '--minutes', '1'], memoryIo())).rejects.toThrow(/not both/);
+    await expect(grpoCommand.run(['--init', 'i', '--data', 'd', '--out', 'x', '--estimator', 'ppo'], memoryIo())).rejects.toThrow(/--estimator/);
   });
 
   it('maps flags to trainer options', () => {

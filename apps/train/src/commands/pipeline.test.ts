@@ -132,7 +132,8 @@ describe('ssrl-train pipeline', () => {
   it('reports bad arguments as usage errors', async () => {
     const none = await runCli(['pipeline', '--out', join(root, 'x')]);
     expect(none.code).toBe(2);
-    expect(none.stderr).toContain('--preset: must be quick or full');
+    expect(none.stderr).toContain('--preset: is required');
+    expect((await runCli(['pipeline', '--preset', 'huge', '--out', join(root, 'x')])).stderr).toContain('--preset: must be quick or full');
     const both = await runCli(['pipeline', '--preset', 'quick', '--source', 'synthetic', '--data', 'd', '--out', join(root, 'y')]);
     expect(both.code).toBe(2);
     expect(both.stderr).toContain('give --source or --data, not both');

@@ -1,87 +1,59 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { decodeImage, DEFAULT_SHEET_LAYOUT, encodeImage, renderContactSheet, type SheetCell } from '@spatial-ssrl/image';
-import { z } from 'zod';
 import { type SampleRecord } from '@spatial-ssrl/spec';
-import { readDatasetManifest, readSamples } from '@spatial-ssrl/spec/node';
-import { parseCommandArgs, type Command } from '../command.js';
+import { defineCommand, readDatasetManifest, readSamples } from '@spatial-ssrl/spec/node';
+import { command, type Command } from '../command.js';
 import { renderPreviewHtml } from '../preview/preview-html.js';
 
-const HELP = `Usage: ssrl-train preview <dataset> [options]
-
-Draws a contact sheet of the first samples of a dataset: each sample's images side by side
-with its id, task, variant, answer, split and source, in the project's bitmap font.
-
-Options:
-  --out FILE      PNG to write (default: <dataset>/preview.png)
-  --count N       samples to show, 1-200 (default 24)
-  --columns N     samples per row, 1-12 (default 4)
-  --html          also write an HTML page with the full prompts (FILE with .html)
-  -h, --help      show this help
-
-Example:
-  ssrl-train preview runs/demo --count 12 --html
-`;
-
-const FLAGS = {
-  out: { type: 'string' },
-  count: { type: 'string' },
-  columns: { type: 'string' },
-  html: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
-const count = (min: number, max: number) =>
-  z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(min).max(max));
-
-const previewArgs = z.object({
-  dataset: z.string({ error: 'is required: the dataset directory' }).min(1),
-  out: z.string().min(1).optional(),
-  count: count(1, 200).default(24),
-  columns: count(1, 12).default(DEFAULT_SHEET_LAYOUT.columns),
-  html: z.boolean().default(false),
+const previewCli = defineCommand({
+  program: 'ssrl-train',
+  name: 'preview',
+  summary: 'draw a contact sheet (and HTML page) of a dataset',
+  usage: 'ssrl-train preview <dataset> [options]',
+  description: `Draws a contact sheet of the first samples of a dataset: each sample's images side by side
+with its id, task, variant, answer, split and source, in the project's bitmap font.`,
+  positionals: [{ name: 'dataset', description: 'dataset directory', required: true }],
+  options: {
+    out: { type: 'string', value: 'FILE', defaultText: '<dataset>/preview.png', description: 'PNG to write' },
+    count: { type: 'int', value: 'N', min: 1, max: 200, default: 24, description: 'samples to show, 1-200' },
+    columns: { type: 'int', value: 'N', min: 1, max: 12, default: DEFAULT_SHEET_LAYOUT.columns, description: 'samples per row, 1-12' },
+    html: { type: 'boolean', description: 'also write an HTML page with the full prompts (FILE with .html)' },
+  },
+  epilog: `Example:
+  ssrl-train preview runs/demo --count 12 --html`,
 });
 
 /** `ssrl-train preview`: a contact sheet PNG (and optionally an HTML page) of a dataset's first samples. */
-export const previewCommand: Command = {
-  name: 'preview',
-  summary: 'draw a contact sheet (and HTML page) of a dataset',
-  help: HELP,
-  async run(argv, io) {
-    if (argv.includes('--help') || argv.includes('-h')) {
-      io.out.write(HELP);
-      return 0;
-    }
-    const args = parseCommandArgs('preview', argv, FLAGS, previewArgs, ['dataset']);
-    const dir = resolve(io.cwd, args.dataset);
-    const manifest = await readDatasetManifest(dir);
-    const records: SampleRecord[] = [];
-    for await (const r of readSamples(dir, { limit: args.count })) records.push(r);
-    const cells: SheetCell[] = [];
-    for (const r of records) {
-      const images = await Promise.all(r.images.map((p) => decodeImage(join(dir, p))));
-      cells.push({
-        images,
-        lines: [
-          { text: `${r.id}  ${r.variant}`, color: [20, 60, 150] },
-          { text: `answer: ${r.answer}`, color: [170, 20, 20] },
-          { text: `${r.split}  ${r.source.dataset}:${r.source.id}`, color: [90, 90, 90] },
-        ],
-      });
-    }
-    const samples = manifest.counts?.samples;
-    const title = `${basename(dir)}: ${records.length} of ${samples ?? 'the'} samples (${manifest.status}), seed ${manifest.config.seed}`;
-    const sheet = renderContactSheet(title, cells, { ...DEFAULT_SHEET_LAYOUT, columns: args.columns });
-    const png = args.out ? resolve(io.cwd, args.out) : join(dir, 'preview.png');
-    await mkdir(dirname(png), { recursive: true });
-    await writeFile(png, await encodeImage(sheet, { format: 'png' }));
-    io.out.write(`wrote ${png} (${records.length} samples, ${sheet.width}×${sheet.height})\n`);
-    if (args.html) {
-      const html = png.replace(/\.png$/i, '') + '.html';
-      const href = (p: string): string => relative(dirname(html), join(dir, p)).split(sep).map(encodeURIComponent).join('/');
-      await writeFile(html, renderPreviewHtml(`${basename(dir)}: ${records.length} samples`, records, href));
-      io.out.write(`wrote ${html}\n`);
-    }
-    return 0;
-  },
-};
+export const previewCommand: Command = command(previewCli, async (args, io) => {
+  const dir = resolve(io.cwd, args.dataset);
+  const manifest = await readDatasetManifest(dir);
+  const records: SampleRecord[] = [];
+  for await (const r of readSamples(dir, { limit: args.count })) records.push(r);
+  const cells: SheetCell[] = [];
+  for (const r of records) {
+    const images = await Promise.all(r.images.map((p) => decodeImage(join(dir, p))));
+    cells.push({
+      images,
+      lines: [
+        { text: `${r.id}  ${r.variant}`, color: [20, 60, 150] },
+        { text: `answer: ${r.answer}`, color: [170, 20, 20] },
+        { text: `${r.split}  ${r.source.dataset}:${r.source.id}`, color: [90, 90, 90] },
+      ],
+    });
+  }
+  const samples = manifest.counts?.samples;
+  const title = `${basename(dir)}: ${records.length} of ${samples ?? 'the'} samples (${manifest.status}), seed ${manifest.config.seed}`;
+  const sheet = renderContactSheet(title, cells, { ...DEFAULT_SHEET_LAYOUT, columns: args.columns });
+  const png = args.out ? resolve(io.cwd, args.out) : join(dir, 'preview.png');
+  await mkdir(dirname(png), { recursive: true });
+  await writeFile(png, await encodeImage(sheet, { format: 'png' }));
+  io.out.write(`wrote ${png} (${records.length} samples, ${sheet.width}×${sheet.height})\n`);
+  if (args.html) {
+    const html = png.replace(/\.png$/i, '') + '.html';
+    const href = (p: string): string => relative(dirname(html), join(dir, p)).split(sep).map(encodeURIComponent).join('/');
+    await writeFile(html, renderPreviewHtml(`${basename(dir)}: ${records.length} samples`, records, href));
+    io.out.write(`wrote ${html}\n`);
+  }
+  return 0;
+});

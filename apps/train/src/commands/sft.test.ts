@@ -6,8 +6,9 @@ import { readDataset } from '@spatial-ssrl/trainer';
 import { generateDataset } from '@spatial-ssrl/tasks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, runCli } from '../__fixtures__/run-cli.js';
-import { UsageError, type CommandIo } from '../command.js';
-import { formatEvalTable, runSftWith, sftHelp } from './sft.js';
+import { UsageError } from '@spatial-ssrl/spec/node';
+import type { CommandIo } from '../command.js';
+import { formatEvalTable, sftCommand } from './sft.js';
 
 let root: string;
 let data: string;
@@ -50,7 +51,7 @@ describe('ssrl-train sft', () => {
 
   it('trains on a generated dataset and writes checkpoint, metrics, curve and a held-out table', async () => {
     const io = memoryIo();
-    const code = await runSftWith(['--data', 'data', '--out', 'run', '--preset', 'tiny', '--steps', '12', '--batch', '8', '--eval-every', '6', '--eval-samples', '4'], io);
+    const code = await sftCommand.run(['--data', 'data', '--out', 'run', '--preset', 'tiny', '--steps', '12', '--batch', '8', '--eval-every', '6', '--eval-samples', '4'], io);
     expect(code).toBe(0);
     const stdout = io.stdout();
     expect(stdout).toMatch(/^task\s+n\s+accuracy\s+format\s+per position$/m);
@@ -64,21 +65,21 @@ describe('ssrl-train sft', () => {
     expect(metrics.filter((m) => m.type === 'eval').map((m) => m.step)).toEqual([6, 12]);
     expect(await readFile(path.join(root, 'run', 'curve.svg'), 'utf8')).toContain('</svg>');
     const again = memoryIo();
-    expect(await runSftWith(['--data', 'data', '--out', 'run', '--preset', 'tiny', '--steps', '12', '--batch', '8', '--resume', '--quiet'], again)).toBe(0);
+    expect(await sftCommand.run(['--data', 'data', '--out', 'run', '--preset', 'tiny', '--steps', '12', '--batch', '8', '--resume', '--quiet'], again)).toBe(0);
     expect(again.stdout()).toMatch(/steps: 12 of 12/);
   });
 
   it('prints help and rejects bad arguments with usage errors', async () => {
     const io = memoryIo();
-    expect(await runSftWith(['--help'], io)).toBe(0);
-    expect(io.stdout()).toBe(sftHelp);
-    await expect(runSftWith(['--out', 'x'], memoryIo())).rejects.toThrow(UsageError);
-    await expect(runSftWith(['--data', 'd', '--out', 'x', '--steps', 'ten'], memoryIo())).rejects.toThrow(/--steps: must be a whole number/);
-    await expect(runSftWith(['--data', 'd', '--out', 'x', '--steps', '5', '--minutes', '2'], memoryIo())).rejects.toThrow(/--minutes or --steps, not both/);
-    await expect(runSftWith(['--data', 'd', '--out', 'x', '--preset', 'huge'], memoryIo())).rejects.toThrow(/--preset/);
-    await expect(runSftWith(['--data', 'd', '--out', 'x', '--bogus'], memoryIo())).rejects.toThrow(/unknown option --bogus/);
-    await expect(runSftWith(['--data', 'd', '--out', 'x', '--threads', 'two'], memoryIo())).rejects.toThrow(/--threads: must be a whole number/);
-    expect(sftHelp).toMatch(/--threads N +1 or 2 \(default 2\)/);
+    expect(await sftCommand.run(['--help'], io)).toBe(0);
+    expect(io.stdout()).toBe(sftCommand.help);
+    await expect(sftCommand.run(['--out', 'x'], memoryIo())).rejects.toThrow(UsageError);
+    await expect(sftCommand.run(['--data', 'd', '--out', 'x', '--steps', 'ten'], memoryIo())).rejects.toThrow(/--steps: must be a whole number/);
+    await expect(sftCommand.run(['--data', 'd', '--out', 'x', '--steps', '5', '--minutes', '2'], memoryIo())).rejects.toThrow(/--minutes or --steps, not both/);
+    await expect(sftCommand.run(['--data', 'd', '--out', 'x', '--preset', 'huge'], memoryIo())).rejects.toThrow(/--preset/);
+    await expect(sftCommand.run(['--data', 'd', '--out', 'x', '--bogus'], memoryIo())).rejects.toThrow(/unknown option --bogus/);
+    await expect(sftCommand.run(['--data', 'd', '--out', 'x', '--threads', 'two'], memoryIo())).rejects.toThrow(/--threads: must be a whole number/);
+    expect(sftCommand.help).toMatch(/--threads N +1 or 2 \(default 2\)/);
   });
 
   it('computes with a replica thread by default and refuses a thread count other than 1 or 2', async () => {
@@ -102,26 +103,26 @@ describe('ssrl-train sft', () => {
     const templates = '{"position":"<think>{meta.direction}</think>\\\\boxed{{answer}}"}';
     const args = ['--data', 'data', '--out', 'run-mix', '--preset', 'tiny', '--steps', '4', '--batch', '8', '--eval-samples', '2', '--quiet', '--threads', '1'];
     const io = memoryIo();
-    expect(await runSftWith([...args, '--task-templates', templates, '--task-weights', '{"depth":0.5,"flip":2}'], io)).toBe(0);
+    expect(await sftCommand.run([...args, '--task-templates', templates, '--task-weights', '{"depth":0.5,"flip":2}'], io)).toBe(0);
     expect(io.stdout()).toMatch(/steps: 4 of 4/);
-    await expect(runSftWith([...args, '--task-templates', templates, '--task-weights', '{"depth":1,"flip":2}', '--resume'], memoryIo())).rejects.toThrow(
+    await expect(sftCommand.run([...args, '--task-templates', templates, '--task-weights', '{"depth":1,"flip":2}', '--resume'], memoryIo())).rejects.toThrow(
       /differs: taskWeights\); resume with the same ones/,
     );
-    await expect(runSftWith([...args, '--task-weights', '{"depth":0.5,"flip":2}', '--resume'], memoryIo())).rejects.toThrow(/differs: taskTemplates\)/);
+    await expect(sftCommand.run([...args, '--task-weights', '{"depth":0.5,"flip":2}', '--resume'], memoryIo())).rejects.toThrow(/differs: taskTemplates\)/);
     const again = memoryIo();
-    expect(await runSftWith([...args, '--task-templates', templates, '--task-weights', '{"depth":0.5,"flip":2}', '--resume'], again)).toBe(0);
+    expect(await sftCommand.run([...args, '--task-templates', templates, '--task-weights', '{"depth":0.5,"flip":2}', '--resume'], again)).toBe(0);
     expect(again.stdout()).toMatch(/steps: 4 of 4/);
   });
 
   it('rejects malformed templates and weights before training', async () => {
     const base = ['--data', 'data', '--out', 'run-bad', '--preset', 'tiny', '--steps', '1', '--quiet'];
-    await expect(runSftWith([...base, '--template', '<think></think>'], memoryIo())).rejects.toThrow(/--template: must contain \{answer\}/);
-    await expect(runSftWith([...base, '--task-templates', '{position:'], memoryIo())).rejects.toThrow(/--task-templates: is not valid JSON/);
-    await expect(runSftWith([...base, '--task-templates', '{"position":"{meta.direction}"}'], memoryIo())).rejects.toThrow(/--task-templates: must contain \{answer\}/);
-    await expect(runSftWith([...base, '--task-weights', '[1,2]'], memoryIo())).rejects.toThrow(/--task-weights: must be a JSON object of task → weight/);
-    await expect(runSftWith([...base, '--task-weights', '{"flip":-1}'], memoryIo())).rejects.toThrow(/--task-weights/);
-    await expect(runSftWith([...base, '--task-weights', '{"colour":1}'], memoryIo())).rejects.toThrow(/has no task "colour" to weight/);
-    await expect(runSftWith([...base, '--task-templates', '{"flip":"<think>{meta.nothing}</think>{answer}"}'], memoryIo())).rejects.toThrow(
+    await expect(sftCommand.run([...base, '--template', '<think></think>'], memoryIo())).rejects.toThrow(/--template: must contain \{answer\}/);
+    await expect(sftCommand.run([...base, '--task-templates', '{position:'], memoryIo())).rejects.toThrow(/--task-templates: is not valid JSON/);
+    await expect(sftCommand.run([...base, '--task-templates', '{"position":"{meta.direction}"}'], memoryIo())).rejects.toThrow(/--task-templates: must contain \{answer\}/);
+    await expect(sftCommand.run([...base, '--task-weights', '[1,2]'], memoryIo())).rejects.toThrow(/--task-weights: must be a JSON object of task → weight/);
+    await expect(sftCommand.run([...base, '--task-weights', '{"flip":-1}'], memoryIo())).rejects.toThrow(/--task-weights/);
+    await expect(sftCommand.run([...base, '--task-weights', '{"colour":1}'], memoryIo())).rejects.toThrow(/has no task "colour" to weight/);
+    await expect(sftCommand.run([...base, '--task-templates', '{"flip":"<think>{meta.nothing}</think>{answer}"}'], memoryIo())).rejects.toThrow(
       /flip-\d+: the target template asks for \{meta\.nothing\} but the record's meta has no field "nothing"/,
     );
   });
@@ -129,26 +130,26 @@ describe('ssrl-train sft', () => {
   it('trains with edge features and mirrored rows, and resumes only with the same mirror rates', async () => {
     const args = ['--data', 'data', '--out', 'run-mirror', '--preset', 'tiny', '--steps', '4', '--batch', '8', '--eval-samples', '2', '--quiet', '--threads', '1', '--features', 'rgb,gradients,edges'];
     const mirror = '{"flip":0.5,"shuffle":0.5,"crop":0.5,"depth":0.5}';
-    expect(await runSftWith([...args, '--mirror', mirror], memoryIo())).toBe(0);
+    expect(await sftCommand.run([...args, '--mirror', mirror], memoryIo())).toBe(0);
     const run = JSON.parse(await readFile(path.join(root, 'run-mirror', 'run.json'), 'utf8'));
     expect(run.config.features).toEqual({ rgb: true, gradients: true, edges: true });
     expect(run.options.mirror).toEqual({ flip: 0.5, shuffle: 0.5, crop: 0.5, depth: 0.5 });
-    await expect(runSftWith([...args, '--mirror', '{"flip":0.5}', '--resume'], memoryIo())).rejects.toThrow(/differs: mirror\)/);
+    await expect(sftCommand.run([...args, '--mirror', '{"flip":0.5}', '--resume'], memoryIo())).rejects.toThrow(/differs: mirror\)/);
     const again = memoryIo();
-    expect(await runSftWith([...args, '--mirror', mirror, '--resume'], again)).toBe(0);
+    expect(await sftCommand.run([...args, '--mirror', mirror, '--resume'], again)).toBe(0);
     expect(again.stdout()).toMatch(/steps: 4 of 4/);
   });
 
   it('rejects unknown features and bad mirror rates before training', async () => {
     const base = ['--data', 'data', '--out', 'run-bad-mirror', '--preset', 'tiny', '--steps', '1', '--quiet'];
-    await expect(runSftWith([...base, '--features', 'rgb,depth'], memoryIo())).rejects.toThrow(/--features: must list rgb, gradients or edges/);
-    await expect(runSftWith([...base, '--mirror', '{"flip":2}'], memoryIo())).rejects.toThrow(/--mirror/);
-    await expect(runSftWith([...base, '--mirror', '[0.5]'], memoryIo())).rejects.toThrow(/--mirror: must be a JSON object of task → chance/);
-    await expect(runSftWith([...base, '--mirror', '{"position":0.5}'], memoryIo())).rejects.toThrow(/task "position" declares no mirrorAnswer/);
+    await expect(sftCommand.run([...base, '--features', 'rgb,depth'], memoryIo())).rejects.toThrow(/--features: must list rgb, gradients or edges/);
+    await expect(sftCommand.run([...base, '--mirror', '{"flip":2}'], memoryIo())).rejects.toThrow(/--mirror/);
+    await expect(sftCommand.run([...base, '--mirror', '[0.5]'], memoryIo())).rejects.toThrow(/--mirror: must be a JSON object of task → chance/);
+    await expect(sftCommand.run([...base, '--mirror', '{"position":0.5}'], memoryIo())).rejects.toThrow(/task "position" declares no mirrorAnswer/);
   });
 
   it('reports a directory without samples.jsonl clearly', async () => {
-    await expect(runSftWith(['--data', '.', '--out', 'run2', '--steps', '1', '--quiet'], memoryIo())).rejects.toThrow(/samples\.jsonl does not exist; is this a dataset directory/);
+    await expect(sftCommand.run(['--data', '.', '--out', 'run2', '--steps', '1', '--quiet'], memoryIo())).rejects.toThrow(/samples\.jsonl does not exist; is this a dataset directory/);
   });
 });
 

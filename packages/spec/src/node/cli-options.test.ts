@@ -73,7 +73,7 @@ describe('defineCommand', () => {
     expect(error('in', '--out', 'o', '--lr', 'fast')).toBe('--lr: must be a number');
     expect(error('in', '--out', 'o', '--format', 'gif')).toBe('--format: must be png or jpeg');
     expect(error('in', '--out', 'o', '--mode', 'd')).toBe('--mode: must be one of a, b, c');
-    expect(error('in', '--out', 'o', '--features', 'rgb,depth')).toBe('--features: must list rgb, edges, comma-separated');
+    expect(error('in', '--out', 'o', '--features', 'rgb,depth')).toBe('--features: must list rgb or edges, comma-separated');
     expect(error('in', '--out', 'o', '--params', '{')).toBe('--params: is not valid JSON');
     expect(error('in', '--out', 'o', '--params', '[1]')).toBe('--params: must be a JSON object of numbers');
     expect(error('in', '--out', 'o', '--out', '')).toBe('--out: must not be empty');
@@ -86,27 +86,27 @@ describe('defineCommand', () => {
 Makes things.
 
 Arguments:
-  <input>                 what to read [required]
+  <input>                   what to read [required]
 
 Options:
-  --out DIR               output folder [required]
-  --count N               how many, 1-200 (default 24)
-  --lr LR                 learning rate (default 1e-4)
-  --format png|jpeg       image encoding (default png)
-  --mode a|b|c            mode
-  --features LIST         channels (default rgb)
-  --params JSON           params by id
-  --source SPEC           source (repeatable, default synthetic):
-                            synthetic  the scenes
+  --out DIR                 output folder [required]
+  --count N                 how many, 1-200 (default 24)
+  --lr LR                   learning rate (default 1e-4)
+  --format png|jpeg         image encoding (default png)
+  --mode a|b|c              mode
+  --features LIST           channels (default rgb)
+  --params JSON             params by id
+  --source SPEC             source (repeatable, default synthetic):
+                              synthetic  the scenes
   --a-very-long-option-name VALUE
-                          first line
-                          second line
-  --quiet                 no progress output
-  -h, --help              show this help
+                            first line
+                            second line
+  --quiet                   no progress output
+  -h, --help                show this help
 
 Budget:
-  --minutes M             time budget
-  --steps N               step budget
+  --minutes M               time budget
+  --steps N                 step budget
 
 Example:
   demo make in --out x

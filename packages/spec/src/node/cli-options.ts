@@ -80,9 +80,13 @@ type BaseOf<O extends CliOption> = O extends { readonly schema: infer S extends 
 type ValueOf<O extends CliOption> = O extends { readonly repeatable: true } ? BaseOf<O>[] : BaseOf<O>;
 type Present<O extends CliOption> = O extends { readonly required: true } | { readonly default: unknown } | { readonly type: 'boolean' } | { readonly repeatable: true } ? true : false;
 
+type PresentKeys<O extends Record<string, CliOption>> = { [K in keyof O]: Present<O[K]> extends true ? K : never }[keyof O];
+
 /** The parsed values of a command's options and positionals. */
 export type CliArgs<O extends Record<string, CliOption>, P extends readonly CliPositional[] = []> = {
-  -readonly [K in keyof O]: Present<O[K]> extends true ? ValueOf<O[K]> : ValueOf<O[K]> | undefined;
+  -readonly [K in PresentKeys<O>]: ValueOf<O[K]>;
+} & {
+  -readonly [K in Exclude<keyof O, PresentKeys<O>>]?: ValueOf<O[K]> | undefined;
 } & {
   -readonly [Q in P[number] as Q['name']]: Q extends { readonly variadic: true } ? string[] : Q extends { readonly required: true } ? string : string | undefined;
 };
@@ -177,7 +181,7 @@ function valueSchema(name: string, o: CliOption): z.ZodType {
       base = text('must be a comma-separated list')
         .transform((v) => v.split(',').map((s) => s.trim()))
         .refine((items) => items.every((s) => s.length > 0), 'must be a comma-separated list without empty entries')
-        .refine((items) => choices === undefined || items.every((s) => choices.includes(s)), `must list ${choices === undefined ? '' : choices.join(', ')}, comma-separated`);
+        .refine((items) => choices === undefined || items.every((s) => choices.includes(s)), `must list ${choices === undefined ? '' : choices.length > 1 ? `${choices.slice(0, -1).join(', ')} or ${choices.at(-1)}` : choices[0]}, comma-separated`);
       break;
     }
   }
@@ -208,16 +212,26 @@ function optionLabel(name: string, o: CliOption): string {
   return `${flag} ${o.value ?? (o.type === 'enum' && o.choices ? o.choices.join('|') : 'VALUE')}`;
 }
 
-function optionText(o: CliOption): string {
-  const tags = [o.repeatable ? 'repeatable' : undefined, defaultShown(o) !== undefined ? `default ${defaultShown(o)}` : undefined].filter((t) => t !== undefined);
+// A help line longer than this moves an appended tag (default, [required]) to a line of its own.
+const LINE = 100;
+
+function optionText(o: CliOption, column: number): string {
+  const shownDefault = defaultShown(o);
+  // Prose defaults read "(default: number of CPU cores)", values "(default 32)".
+  const def = shownDefault === undefined ? undefined : /\s/.test(shownDefault) ? `default: ${shownDefault}` : `default ${shownDefault}`;
+  const tags = [o.repeatable ? 'repeatable' : undefined, def].filter((t) => t !== undefined);
   const tag = tags.length > 0 ? `(${tags.join(', ')})` : '';
-  let body = o.description.includes('{default}') ? o.description.replace('{default}', tag).replace(/ +(?=\n|$)/g, '') : tag ? `${o.description} ${tag}` : o.description;
-  if (o.required) body += ' [required]';
-  return body;
+  const append = (body: string, suffix: string): string => {
+    if (!suffix) return body;
+    const last = body.split('\n').at(-1)!;
+    return column + last.length + 1 + suffix.length > LINE && last.length > 0 ? `${body}\n${suffix}` : `${body}${last.length > 0 ? ' ' : ''}${suffix}`;
+  };
+  const body = o.description.includes('{default}') ? o.description.replace('{default}', tag).replace(/ +(?=\n|$)/g, '') : append(o.description, tag);
+  return append(body, o.required ? '[required]' : '');
 }
 
 // Longer labels than this take a line of their own, their text starting on the next one.
-const MAX_LABEL = 22;
+const MAX_LABEL = 24;
 
 function block(rows: readonly (readonly [string, string])[], width: number): string {
   const indent = ' '.repeat(2 + width + 2);
@@ -231,11 +245,16 @@ function block(rows: readonly (readonly [string, string])[], width: number): str
 
 /** The `Arguments:` and options sections of a help text (`Options:` or each option's `group`), aligned in one column. */
 export function renderOptionsHelp(options: Readonly<Record<string, CliOption>>, positionals: readonly CliPositional[] = []): string {
-  const all: [string, CliOption][] = [...Object.entries(options), ['help', HELP_OPTION]];
-  const rows = all.map(([name, o]) => [optionLabel(name, o), optionText(o)] as const);
-  const posRows = positionals.map((p) => [`<${p.name}>${p.variadic ? '…' : ''}`, `${p.description}${p.required ? ' [required]' : ''}`] as const);
+  const declared = Object.entries(options);
+  // `--help` closes the last section.
+  const lastGroup = declared.at(-1)?.[1].group;
+  const all: [string, CliOption][] = [...declared, ['help', lastGroup === undefined ? HELP_OPTION : { ...HELP_OPTION, group: lastGroup }]];
+  const labels = all.map(([name, o]) => optionLabel(name, o));
+  const posLabels = positionals.map((p) => `<${p.name}>${p.variadic ? '…' : ''}`);
   // One column for every section, so the help reads as one table.
-  const width = Math.min(MAX_LABEL, Math.max(...[...rows, ...posRows].map(([label]) => label.length)));
+  const width = Math.min(MAX_LABEL, Math.max(...[...labels, ...posLabels].map((label) => label.length)));
+  const rows = all.map(([, o], i) => [labels[i]!, optionText(o, width + 4)] as const);
+  const posRows = positionals.map((p, i) => [posLabels[i]!, `${p.description}${p.required ? ' [required]' : ''}`] as const);
   const sections: string[] = [];
   if (posRows.length > 0) sections.push(`Arguments:\n${block(posRows, width)}`);
   const groups = new Map<string, (readonly [string, string])[]>();
@@ -331,13 +350,11 @@ export interface DeclaredCommand {
   parse(argv: readonly string[]): unknown;
 }
 
-/** The program's help: usage, its commands with their summaries, and where each command's options are. */
-export function renderProgramHelp(program: string, about: string, commands: readonly Pick<CliCommand, 'name' | 'summary'>[]): string {
+/** The program's help: usage, an optional paragraph, its commands with their summaries, and where each command's options are. */
+export function renderProgramHelp(program: string, commands: readonly Pick<CliCommand, 'name' | 'summary'>[], about?: string): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   return `Usage: ${program} <command> [options]
-
-${about}
-
+${about ? `\n${about.trimEnd()}\n` : ''}
 Commands:
 ${commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
 
