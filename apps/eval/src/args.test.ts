@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCompareArgs, parseMergeArgs, parseRunArgs } from './args.js';
-import { UsageError } from './model-spec.js';
+import { UsageError } from '@spatial-ssrl/spec/node';
 
 const base = ['--model', 'openai:http://127.0.0.1:8000/v1#Qwen2.5-VL-7B', '--out', 'runs/x'];
 
@@ -29,16 +29,16 @@ describe('parseRunArgs', () => {
 
   it('rejects what it cannot use, saying why', () => {
     const bad = (args: string[], msg: RegExp) => expect(() => parseRunArgs(args, {})).toThrow(msg);
-    bad(['--bench', 'viewspatial', '--data', 'x', '--out', 'o'], /--model is required/);
+    bad(['--bench', 'viewspatial', '--data', 'x', '--out', 'o'], /--model: is required/);
     bad([...base, '--bench', 'viewspatial,whatsup', '--data', '/x'], /one --data <name>=<path> per benchmark/);
     bad([...base, '--bench', 'viewspatial,whatsup', '--data', 'viewspatial=/x'], /no --data for whatsup/);
     bad([...base, '--bench', 'viewspatial', '--data', 'whatsup=/x'], /whatsup is not in --bench/);
-    bad([...base, '--bench', 'viewspatial', '--data', '/x', '--top-p', '0'], /--top-p must be in \(0, 1\]/);
-    bad([...base, '--bench', 'viewspatial', '--data', '/x', '--n', 'two'], /--n must be an integer/);
-    bad([...base, '--bench', 'viewspatial', '--data', '/x', '--colour'], /Unknown option '--colour'/);
+    bad([...base, '--bench', 'viewspatial', '--data', '/x', '--top-p', '0'], /--top-p: must be in \(0, 1\]/);
+    bad([...base, '--bench', 'viewspatial', '--data', '/x', '--n', 'two'], /--n: must be a whole number/);
+    bad([...base, '--bench', 'viewspatial', '--data', '/x', '--colour'], /unknown option --colour/);
     expect(() => parseRunArgs([...base, '--bench', 'viewspatial', '--data', '/x', '--limit', '0'], {})).toThrow(UsageError);
-    bad([...base, '--bench', 'viewspatial', '--data', '/x', '--shard', '4/4'], /--shard 4\/4: K must be in 0…N−1/);
-    bad([...base, '--bench', 'viewspatial', '--data', '/x', '--shard', 'first'], /--shard must look like K\/N/);
+    bad([...base, '--bench', 'viewspatial', '--data', '/x', '--shard', '4/4'], /--shard: 4\/4: K must be in 0…N−1/);
+    bad([...base, '--bench', 'viewspatial', '--data', '/x', '--shard', 'first'], /--shard: must look like K\/N/);
     bad(['--model', 'openai:http://a:1/v1,ftp://b/v1#m', '--out', 'o', '--bench', 'viewspatial', '--data', '/x'], /"ftp:\/\/b\/v1" is not an http\(s\) URL/);
   });
 
@@ -53,13 +53,13 @@ describe('parseMergeArgs', () => {
   it('takes shard folders and a required output folder', () => {
     expect(parseMergeArgs(['s0', 's1', '--out', 'all'])).toEqual({ runs: ['s0', 's1'], out: 'all' });
     expect(() => parseMergeArgs(['s0'])).toThrow(/--out/);
-    expect(() => parseMergeArgs(['--out', 'x'])).toThrow(/run folders/);
+    expect(() => parseMergeArgs(['--out', 'x'])).toThrow(/<runs>: is required/);
   });
 });
 
 describe('parseCompareArgs', () => {
   it('takes run folders and an optional output file', () => {
     expect(parseCompareArgs(['a', 'b', '--out', 'c.md'])).toEqual({ runs: ['a', 'b'], out: 'c.md' });
-    expect(() => parseCompareArgs([])).toThrow(/at least one run folder/);
+    expect(() => parseCompareArgs([])).toThrow(/<runs>: is required/);
   });
 });

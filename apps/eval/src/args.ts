@@ -1,115 +1,142 @@
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { BENCHMARKS, parseShard, type Shard } from '@spatial-ssrl/bench';
 import { normalizePluginSpecifier } from '@spatial-ssrl/tasks';
 import { z } from 'zod';
 import type { ContaminationArgs } from './contamination-command.js';
-import { parseModelSpec, type ModelSpec, UsageError } from './model-spec.js';
+import { defineCommand, UsageError } from '@spatial-ssrl/spec/node';
+import { parseModelSpec, type ModelSpec } from './model-spec.js';
 
-/** Usage text of the CLI. */
-export const USAGE = `ssrl-eval — evaluate a checkpoint or an OpenAI-compatible endpoint on spatial benchmarks
+const benchmarkNames = Object.keys(BENCHMARKS);
 
-ssrl-eval run --model <spec> --bench <name>[,<name>…] --data <path> | --data <name>=<path> … --out <dir> [options]
-  --model openai:<base-url>#<model-name>   e.g. openai:http://127.0.0.1:8000/v1#Qwen2.5-VL-7B-Instruct
-          openai:<url>,<url>,…#<model-name> several servers of one model: each request goes to the
-                                           live one with the fewest in flight; a dead one is retried later
-          checkpoint:<dir>                 a local checkpoint, or a training run folder holding
-                                           checkpoint/ (needs @spatial-ssrl/model)
-  --bench       comma-separated: ${Object.keys(BENCHMARKS).join(', ')}
-  --data        one path when one benchmark is run, else one --data <name>=<path> per benchmark
-  --out         run folder: cache.jsonl (resumable), predictions.jsonl, scores.json, report.md
-  --temperature (0)  --top-p (1)  --max-tokens (2048)  --seed (0)  --n (1)
-  --concurrency (8, per server)  --timeout-ms (120000)  --max-retries (5)  --api-key (or OPENAI_API_KEY)
-  --shard K/N   evaluate items i with i % N = K (K in 0…N−1), e.g. one Slurm array task; then merge
-  --no-n        the server does not support n > 1: send one request per sample
-  --image-format original|png|jpeg (original; images are never resized by the client)
-  --limit N     first N items of each benchmark
-  --no-cot      official direct-answer prompts instead of the chain-of-thought suffix
-  --frames N    VSI-Bench frames per video (128)   --frames-dir <dir>   --videos-dir <dir> (needs ffmpeg)
-  --whatsup-subset A|B (A)   --shuffle-seed N (What'sUp: shuffle options, track the answer)
-  --no-resize   ViewSpatial-Bench: keep original image sizes instead of the official 420×280
-  --plugin <module>  task plugin (as for ssrl-train generate), repeatable: ssrl-tasks reports
-                the chance level of its tasks too
+const benchList = z
+  .array(z.string())
+  .superRefine((list, ctx) => {
+    const unknown = list.filter((b) => !(b in BENCHMARKS));
+    if (unknown.length) ctx.addIssue({ code: 'custom', message: `unknown benchmark ${unknown.join(', ')}; known: ${benchmarkNames.join(', ')}` });
+  });
 
-ssrl-eval generate-bench --bench synth-spatial|synth-general --count N --out DIR
-              a synthetic benchmark from the scene renderer (ssrl-eval generate-bench --help)
+const modelSpec = z.string().transform((v, ctx) => {
+  try {
+    return parseModelSpec(v);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: (err as Error).message.replace(/^--model /, '') });
+    return z.NEVER;
+  }
+});
 
-ssrl-eval merge <shard-dir>… --out <dir>   combine the shards of one run: the scores of a single run
-ssrl-eval compare <run-dir> <run-dir>… [--out compare.md] [--figure compare]
-              tables in Markdown; with --out (or --figure) also a figure, compare.svg and
-              compare.png: every benchmark and category, each run's score with its 95 % interval
-ssrl-eval contamination --data <dataset-dir> --bench <name> --bench-data <path> [--out <dir>]
-              every source image of a dataset against every image of a benchmark: resized,
-              re-encoded, flipped, turned and cropped copies are found by a perceptual hash and
-              local features, each confirmed pixel by pixel; writes contamination.md,
-              near-duplicates.jsonl, near-duplicates.png (contact sheet) and reference-set.jsonl
-              (reused by a later run, and by ssrl-train generate --exclude-near <dir>)
-              --out (default <dataset-dir>/contamination-<name>)  --limit N  --sheet-limit N (48)
-              --frames-dir/--videos-dir/--frames/--whatsup-subset as for run
-ssrl-eval list    known benchmarks`;
+const shard = z.string().transform((v, ctx) => {
+  try {
+    return parseShard(v);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: (err as Error).message.replace(/^shard /, '') });
+    return z.NEVER;
+  }
+});
 
-const int = (name: string, min: number) =>
-  z
-    .string()
-    .regex(/^-?\d+$/, `--${name} must be an integer`)
-    .transform(Number)
-    .refine((v) => v >= min, `--${name} must be ≥ ${min}`);
-const num = (name: string) =>
-  z
-    .string()
-    .refine((v) => v.trim() !== '' && Number.isFinite(Number(v)), `--${name} must be a number`)
-    .transform(Number);
+/** Loader options `run` and `contamination` share. */
+const loadOptions = {
+  limit: { type: 'int', value: 'N', min: 1, description: 'first N items of each benchmark' },
+  frames: { type: 'int', value: 'N', min: 1, defaultText: '128', description: 'VSI-Bench frames per video' },
+  'frames-dir': { type: 'string', value: 'DIR', description: 'VSI-Bench: folder of extracted frames' },
+  'videos-dir': { type: 'string', value: 'DIR', description: 'VSI-Bench: folder of videos, frames extracted with ffmpeg' },
+  'whatsup-subset': { type: 'enum', choices: ['A', 'B'], defaultText: 'A', description: "What'sUp subset" },
+} as const;
 
-const runSchema = z.object({
-  model: z.string({ error: '--model is required' }).transform((v, ctx) => {
-    try {
-      return parseModelSpec(v);
-    } catch (err) {
-      ctx.addIssue({ code: 'custom', message: (err as Error).message });
-      return z.NEVER;
-    }
-  }),
-  bench: z
-    .string({ error: '--bench is required' })
-    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
-    .refine((list) => list.length > 0, '--bench needs at least one benchmark name')
-    .superRefine((list, ctx) => {
-      const unknown = list.filter((b) => !(b in BENCHMARKS));
-      if (unknown.length) ctx.addIssue({ code: 'custom', message: `unknown benchmark ${unknown.join(', ')} in --bench; known: ${Object.keys(BENCHMARKS).join(', ')}` });
-    }),
-  data: z.array(z.string()).min(1, '--data is required'),
-  out: z.string({ error: '--out is required' }).min(1),
-  temperature: num('temperature').default(0).refine((v) => v >= 0, '--temperature must be ≥ 0'),
-  'top-p': num('top-p').default(1).refine((v) => v > 0 && v <= 1, '--top-p must be in (0, 1]'),
-  'max-tokens': int('max-tokens', 1).default(2048),
-  seed: int('seed', 0).default(0),
-  n: int('n', 1).default(1),
-  concurrency: int('concurrency', 1).default(8),
-  'timeout-ms': int('timeout-ms', 1).default(120_000),
-  'max-retries': int('max-retries', 0).default(5),
-  'api-key': z.string().optional(),
-  'no-n': z.boolean().default(false),
-  'image-format': z.enum(['original', 'png', 'jpeg']).default('original'),
-  limit: int('limit', 1).optional(),
-  'no-cot': z.boolean().default(false),
-  frames: int('frames', 1).optional(),
-  'frames-dir': z.string().optional(),
-  'videos-dir': z.string().optional(),
-  'whatsup-subset': z.enum(['A', 'B']).optional(),
-  'shuffle-seed': int('shuffle-seed', 0).optional(),
-  'no-resize': z.boolean().default(false),
-  shard: z
-    .string()
-    .transform((v, ctx) => {
-      try {
-        return parseShard(v);
-      } catch (err) {
-        ctx.addIssue({ code: 'custom', message: `--shard ${(err as Error).message.replace(/^shard /, '')}` });
-        return z.NEVER;
-      }
-    })
-    .optional(),
-  plugin: z.array(z.string().min(1)).default([]),
+/** The command line of `ssrl-eval run`. */
+export const runCli = defineCommand({
+  program: 'ssrl-eval',
+  name: 'run',
+  summary: 'evaluate a checkpoint or an OpenAI-compatible endpoint on benchmarks (resumable, shardable)',
+  usage: 'ssrl-eval run --model <spec> --bench <name>[,<name>…] --data <path> | --data <name>=<path> … --out <dir> [options]',
+  description: `Evaluates a model on benchmarks with their official scoring rules. --model is one of
+  openai:<base-url>#<model-name>   e.g. openai:http://127.0.0.1:8000/v1#Qwen2.5-VL-7B-Instruct
+  openai:<url>,<url>,…#<model-name> several servers of one model: each request goes to the
+                                   live one with the fewest in flight; a dead one is retried later
+  checkpoint:<dir>                 a local checkpoint, or a training run folder holding
+                                   checkpoint/ (needs @spatial-ssrl/model)`,
+  options: {
+    model: { type: 'string', value: '<spec>', schema: modelSpec, required: true, description: 'the model: openai:<base-url>#<model-name> or checkpoint:<dir>' },
+    bench: { type: 'list', value: '<names>', schema: benchList, required: true, description: `comma-separated: ${benchmarkNames.join(', ')}` },
+    data: {
+      type: 'string',
+      value: '<path>',
+      repeatable: true,
+      required: true,
+      description: 'one path when one benchmark is run, else one --data <name>=<path> per benchmark',
+    },
+    out: { type: 'string', value: '<dir>', required: true, description: 'run folder: cache.jsonl (resumable), predictions.jsonl, scores.json, report.md' },
+    temperature: { type: 'number', value: 'T', min: 0, default: 0, description: 'sampling temperature' },
+    'top-p': { type: 'number', value: 'P', min: 0, exclusiveMin: true, max: 1, default: 1, description: 'nucleus size' },
+    'max-tokens': { type: 'int', value: 'N', min: 1, default: 2048, description: 'response length limit' },
+    seed: { type: 'int', value: 'S', min: 0, default: 0, description: 'sampling seed' },
+    n: { type: 'int', value: 'N', min: 1, default: 1, description: 'samples per item' },
+    concurrency: { type: 'int', value: 'N', min: 1, default: 8, description: 'requests in flight, per server' },
+    'timeout-ms': { type: 'int', value: 'MS', min: 1, default: 120_000, description: 'per-request time limit' },
+    'max-retries': { type: 'int', value: 'N', min: 0, default: 5, description: 'retries of a failed request' },
+    'api-key': { type: 'string', value: 'KEY', defaultText: '$OPENAI_API_KEY', description: 'API key of the server' },
+    shard: { type: 'string', value: 'K/N', schema: shard, description: 'evaluate items i with i % N = K (K in 0…N−1), e.g. one Slurm array task; then merge' },
+    'no-n': { type: 'boolean', description: 'the server does not support n > 1: send one request per sample' },
+    'image-format': { type: 'enum', choices: ['original', 'png', 'jpeg'], default: 'original', description: 'image encoding sent; images are never resized by the client' },
+    'no-cot': { type: 'boolean', description: 'official direct-answer prompts instead of the chain-of-thought suffix' },
+    ...loadOptions,
+    'shuffle-seed': { type: 'int', value: 'N', min: 0, description: "What'sUp: shuffle options, track the answer" },
+    'no-resize': { type: 'boolean', description: 'ViewSpatial-Bench: keep original image sizes instead of the official 420×280' },
+    plugin: {
+      type: 'string',
+      value: '<module>',
+      repeatable: true,
+      description: 'task plugin (as for ssrl-train generate): ssrl-tasks reports\nthe chance level of its tasks too',
+    },
+  },
+  epilog: `Examples:
+  ssrl-eval run --model openai:http://127.0.0.1:8000/v1#Qwen2.5-VL-7B-Instruct --bench whatsup --data data/whatsup --out runs/eval
+  ssrl-eval run --model checkpoint:runs/sft --bench ssrl-tasks --data runs/sft-data --out runs/sft-eval`,
+});
+
+/** The command line of `ssrl-eval merge`. */
+export const mergeCli = defineCommand({
+  program: 'ssrl-eval',
+  name: 'merge',
+  summary: 'combine the shards of one run: the scores of a single run',
+  usage: 'ssrl-eval merge <shard-dir>… --out <dir>',
+  positionals: [{ name: 'runs', description: 'run folders of the shards', required: true, variadic: true }],
+  options: { out: { type: 'string', value: '<dir>', required: true, description: 'the combined run folder' } },
+});
+
+/** The command line of `ssrl-eval compare`. */
+export const compareCli = defineCommand({
+  program: 'ssrl-eval',
+  name: 'compare',
+  summary: 'compare run folders: Markdown tables and a figure with 95 % intervals',
+  usage: 'ssrl-eval compare <run-dir> <run-dir>… [--out compare.md] [--figure compare]',
+  description: `Tables in Markdown; with --out (or --figure) also a figure, compare.svg and
+compare.png: every benchmark and category, each run's score with its 95 % interval.`,
+  positionals: [{ name: 'runs', description: 'run folders', required: true, variadic: true }],
+  options: {
+    out: { type: 'string', value: 'FILE', defaultText: 'stdout', description: 'Markdown file to write' },
+    figure: { type: 'string', value: 'PATH', defaultText: '--out without its extension', description: 'figure path, without .svg/.png' },
+  },
+});
+
+/** The command line of `ssrl-eval contamination`. */
+export const contaminationCli = defineCommand({
+  program: 'ssrl-eval',
+  name: 'contamination',
+  summary: "find a benchmark's images among a dataset's source images (near-duplicates)",
+  usage: 'ssrl-eval contamination --data <dataset-dir> --bench <name> --bench-data <path> [--out <dir>]',
+  description: `Every source image of a dataset against every image of a benchmark: resized,
+re-encoded, flipped, turned and cropped copies are found by a perceptual hash and
+local features, each confirmed pixel by pixel; writes contamination.md,
+near-duplicates.jsonl, near-duplicates.png (contact sheet) and reference-set.jsonl
+(reused by a later run, and by ssrl-train generate --exclude-near <dir>).`,
+  options: {
+    data: { type: 'string', value: '<dataset-dir>', required: true, description: 'dataset whose source images are checked' },
+    bench: { type: 'string', value: '<name>', schema: z.string().transform((b) => [b]).pipe(benchList).transform(([b]) => b!), required: true, description: `one of ${benchmarkNames.join(', ')}` },
+    'bench-data': { type: 'string', value: '<path>', required: true, description: "the benchmark's data" },
+    out: { type: 'string', value: '<dir>', defaultText: '<dataset-dir>/contamination-<name>', description: 'report folder' },
+    'sheet-limit': { type: 'int', value: 'N', min: 1, default: 48, description: 'most pairs drawn on the contact sheet' },
+    ...loadOptions,
+  },
 });
 
 /** A validated `run` command. */
@@ -135,52 +162,9 @@ export interface RunArgs {
   };
 }
 
-function firstIssue(error: z.ZodError): string {
-  return error.issues[0]?.message ?? 'invalid arguments';
-}
-
 /** Parses the arguments after `run`. */
 export function parseRunArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): RunArgs {
-  let values: Record<string, unknown>;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        model: { type: 'string' },
-        bench: { type: 'string' },
-        data: { type: 'string', multiple: true },
-        out: { type: 'string' },
-        temperature: { type: 'string' },
-        'top-p': { type: 'string' },
-        'max-tokens': { type: 'string' },
-        seed: { type: 'string' },
-        n: { type: 'string' },
-        concurrency: { type: 'string' },
-        'timeout-ms': { type: 'string' },
-        'max-retries': { type: 'string' },
-        'api-key': { type: 'string' },
-        'no-n': { type: 'boolean' },
-        'image-format': { type: 'string' },
-        limit: { type: 'string' },
-        'no-cot': { type: 'boolean' },
-        frames: { type: 'string' },
-        'frames-dir': { type: 'string' },
-        'videos-dir': { type: 'string' },
-        'whatsup-subset': { type: 'string' },
-        'shuffle-seed': { type: 'string' },
-        'no-resize': { type: 'boolean' },
-        shard: { type: 'string' },
-        plugin: { type: 'string', multiple: true },
-      },
-    }));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  const r = runSchema.safeParse(values);
-  if (!r.success) throw new UsageError(firstIssue(r.error));
-  const v = r.data;
+  const v = runCli.parse(argv);
   const data = new Map<string, string>();
   for (const d of v.data) {
     const eq = d.indexOf('=');
@@ -228,74 +212,20 @@ export function parseRunArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
 
 /** Parses the arguments after `compare`. */
 export function parseCompareArgs(argv: readonly string[]): { runs: string[]; out?: string; figure?: string } {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...argv], strict: true, allowPositionals: true, options: { out: { type: 'string' }, figure: { type: 'string' } } });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  if (parsed.positionals.length === 0) throw new UsageError('compare needs at least one run folder');
-  const figure = parsed.values.figure?.replace(/\.(svg|png)$/i, '');
-  return { runs: parsed.positionals, ...(parsed.values.out ? { out: parsed.values.out } : {}), ...(figure ? { figure } : {}) };
+  const { runs, out, figure } = compareCli.parse(argv);
+  const stem = figure?.replace(/\.(svg|png)$/i, '');
+  return { runs, ...(out ? { out } : {}), ...(stem ? { figure: stem } : {}) };
 }
 
 /** Parses the arguments after `merge`. */
 export function parseMergeArgs(argv: readonly string[]): { runs: string[]; out: string } {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...argv], strict: true, allowPositionals: true, options: { out: { type: 'string' } } });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  if (parsed.positionals.length === 0) throw new UsageError('merge needs the run folders of the shards');
-  if (!parsed.values.out) throw new UsageError('merge needs --out <dir> for the combined run folder');
-  return { runs: parsed.positionals, out: parsed.values.out };
+  const { runs, out } = mergeCli.parse(argv);
+  return { runs, out };
 }
-
-const contaminationSchema = z.object({
-  data: z.string({ error: '--data <dataset-dir> is required' }).min(1),
-  bench: z
-    .string({ error: '--bench <name> is required' })
-    .superRefine((b, ctx) => {
-      if (!(b in BENCHMARKS)) ctx.addIssue({ code: 'custom', message: `unknown benchmark ${b} in --bench; known: ${Object.keys(BENCHMARKS).join(', ')}` });
-    }),
-  'bench-data': z.string({ error: '--bench-data <path> is required' }).min(1),
-  out: z.string().min(1).optional(),
-  limit: int('limit', 1).optional(),
-  'sheet-limit': int('sheet-limit', 1).default(48),
-  frames: int('frames', 1).optional(),
-  'frames-dir': z.string().optional(),
-  'videos-dir': z.string().optional(),
-  'whatsup-subset': z.enum(['A', 'B']).optional(),
-});
 
 /** Parses the arguments after `contamination`. */
 export function parseContaminationArgs(argv: readonly string[]): ContaminationArgs {
-  let values: Record<string, unknown>;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        data: { type: 'string' },
-        bench: { type: 'string' },
-        'bench-data': { type: 'string' },
-        out: { type: 'string' },
-        limit: { type: 'string' },
-        'sheet-limit': { type: 'string' },
-        frames: { type: 'string' },
-        'frames-dir': { type: 'string' },
-        'videos-dir': { type: 'string' },
-        'whatsup-subset': { type: 'string' },
-      },
-    }));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  const r = contaminationSchema.safeParse(values);
-  if (!r.success) throw new UsageError(firstIssue(r.error));
-  const v = r.data;
+  const v = contaminationCli.parse(argv);
   return {
     data: v.data,
     bench: v.bench,

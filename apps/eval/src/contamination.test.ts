@@ -81,9 +81,9 @@ describe('ssrl-eval contamination', () => {
   it('says what is wrong with its arguments and with a folder that is not a dataset', async () => {
     const usage = await runCli(CLI, ['contamination', '--bench', 'whatsup', '--bench-data', join(root, 'whatsup')]);
     expect(usage.code).toBe(2);
-    expect(usage.stderr).toMatch(/--data <dataset-dir> is required/);
+    expect(usage.stderr).toMatch(/--data: is required/);
     const unknown = await runCli(CLI, ['contamination', '--data', join(root, 'dataset'), '--bench', 'nope', '--bench-data', root]);
-    expect(unknown.stderr).toMatch(/unknown benchmark nope in --bench; known: .*whatsup/);
+    expect(unknown.stderr).toMatch(/--bench: unknown benchmark nope; known: .*whatsup/);
     const notDataset = await runCli(CLI, ['contamination', '--data', join(root, 'train'), '--bench', 'whatsup', '--bench-data', join(root, 'whatsup'), '--out', join(root, 'r2')]);
     expect(notDataset.code).toBe(1);
     expect(notDataset.stderr).toMatch(/has no dataset\.json; is it a dataset directory\?/);

@@ -13,7 +13,7 @@ import { exportDataset, importDataset } from '@spatial-ssrl/tasks/export';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './__fixtures__/run-cli.js';
 import { parseGenerateBenchArgs } from './generate-bench-command.js';
-import { UsageError } from './model-spec.js';
+import { UsageError } from '@spatial-ssrl/spec/node';
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const SMALL = ['--count', '48', '--width', '160', '--height', '120', '--seed', '2'];
@@ -30,14 +30,14 @@ describe('parseGenerateBenchArgs', () => {
 
   it('says what is wrong', () => {
     const bad: Array<[string[], RegExp]> = [
-      [['--count', '5', '--out', 'd'], /--bench is required/],
-      [['--bench', 'synth-spatial', '--out', 'd'], /--count is required/],
-      [['--bench', 'synth-spatial', '--count', '5'], /--out is required/],
-      [['--bench', 'whatsup', '--count', '5', '--out', 'd'], /--bench must be one of synth-spatial, synth-general/],
-      [['--bench', 'synth-spatial', '--count', '0', '--out', 'd'], /--count must be from 1/],
-      [['--bench', 'synth-spatial', '--count', '5', '--out', 'd', '--test-fraction', '2'], /--test-fraction must be a number from 0 to 1/],
-      [['--bench', 'synth-spatial', '--count', '5', '--out', 'd', '--width', '8'], /--width must be from 16 to 4096/],
-      [['--bench', 'synth-spatial', '--count', '5', '--out', 'd', '--colour'], /Unknown option '--colour'/],
+      [['--count', '5', '--out', 'd'], /--bench: is required/],
+      [['--bench', 'synth-spatial', '--out', 'd'], /--count: is required/],
+      [['--bench', 'synth-spatial', '--count', '5'], /--out: is required/],
+      [['--bench', 'whatsup', '--count', '5', '--out', 'd'], /--bench: must be synth-spatial or synth-general/],
+      [['--bench', 'synth-spatial', '--count', '0', '--out', 'd'], /--count: must be in \[1, /],
+      [['--bench', 'synth-spatial', '--count', '5', '--out', 'd', '--test-fraction', '2'], /--test-fraction: must be in \[0, 1\]/],
+      [['--bench', 'synth-spatial', '--count', '5', '--out', 'd', '--width', '8'], /--width: must be in \[16, 4096\]/],
+      [['--bench', 'synth-spatial', '--count', '5', '--out', 'd', '--colour'], /unknown option --colour/],
     ];
     for (const [argv, message] of bad) {
       expect(() => parseGenerateBenchArgs(argv)).toThrow(UsageError);
@@ -135,7 +135,7 @@ describe('ssrl-eval generate-bench and run (built CLI)', () => {
     expect(help.stdout).toContain('--per-scene K');
     const usage = await cli(['generate-bench', '--bench', 'synth-spatial', '--out', dir]);
     expect(usage.code).toBe(2);
-    expect(usage.stderr).toContain('--count is required');
+    expect(usage.stderr).toContain('--count: is required');
   });
 
   it('stops on Ctrl-C with exit 130 and resumes to the same bytes', async () => {

@@ -1,62 +1,37 @@
-import { parseArgs } from 'node:util';
 import { SYNTH_BENCHES, SYNTH_DEFAULTS, writeSynthBenchmark, type SynthProgress, type WriteSynthResult } from '@spatial-ssrl/bench';
-import { createProgress, type Progress, type ProgressStream } from '@spatial-ssrl/spec/node';
-import { z } from 'zod';
-import { UsageError } from './model-spec.js';
+import { createProgress, defineCommand, type CliArgs, type Progress, type ProgressStream } from '@spatial-ssrl/spec/node';
 
-/** Usage of `generate-bench`. */
-export const GENERATE_BENCH_USAGE = `ssrl-eval generate-bench --bench ${Object.keys(SYNTH_BENCHES).join('|')} --count N --out DIR [options]
-  --seed S (${SYNTH_DEFAULTS.seed})  --width W (${SYNTH_DEFAULTS.width})  --height H (${SYNTH_DEFAULTS.height})  --test-fraction F (${SYNTH_DEFAULTS.testFraction})  --split-seed S (${SYNTH_DEFAULTS.splitSeed})
-  --per-scene K (${SYNTH_DEFAULTS.perScene})  --format png|jpeg (png)  --jpeg-quality Q (90)  --force  --quiet`;
+const synthNames = Object.keys(SYNTH_BENCHES) as [keyof typeof SYNTH_BENCHES, ...(keyof typeof SYNTH_BENCHES)[]];
 
-const int = (name: string, min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d+$/, `--${name} must be a whole number`)
-    .transform(Number)
-    .refine((v) => v >= min && v <= max, `--${name} must be from ${min} to ${max}`);
-
-const schema = z.object({
-  bench: z.enum(Object.keys(SYNTH_BENCHES) as [keyof typeof SYNTH_BENCHES], { error: `--bench must be one of ${Object.keys(SYNTH_BENCHES).join(', ')}` }),
-  count: int('count', 1, 10_000_000),
-  out: z.string({ error: '--out is required' }).min(1),
-  seed: int('seed', 0, Number.MAX_SAFE_INTEGER).optional(),
-  width: int('width', 16, 4096).optional(),
-  height: int('height', 16, 4096).optional(),
-  'test-fraction': z
-    .string()
-    .refine((v) => v.trim() !== '' && Number(v) >= 0 && Number(v) <= 1, '--test-fraction must be a number from 0 to 1')
-    .transform(Number)
-    .optional(),
-  'split-seed': int('split-seed', 0, Number.MAX_SAFE_INTEGER).optional(),
-  'per-scene': int('per-scene', 1, 32).optional(),
-  format: z.enum(['png', 'jpeg'], { error: '--format must be png or jpeg' }).optional(),
-  'jpeg-quality': int('jpeg-quality', 1, 100).optional(),
-  force: z.boolean().default(false),
-  quiet: z.boolean().default(false),
+/** The command line of `ssrl-eval generate-bench`. */
+export const generateBenchCli = defineCommand({
+  program: 'ssrl-eval',
+  name: 'generate-bench',
+  summary: 'a synthetic benchmark from the scene renderer',
+  usage: `ssrl-eval generate-bench --bench ${synthNames.join('|')} --count N --out DIR [options]`,
+  options: {
+    bench: { type: 'enum', choices: synthNames, required: true, description: 'which synthetic benchmark' },
+    count: { type: 'int', value: 'N', min: 1, max: 10_000_000, required: true, description: 'items to write' },
+    out: { type: 'string', value: 'DIR', required: true, description: 'dataset directory (resumable)' },
+    seed: { type: 'int', value: 'S', min: 0, defaultText: String(SYNTH_DEFAULTS.seed), description: 'scene seed' },
+    width: { type: 'int', value: 'W', min: 16, max: 4096, defaultText: String(SYNTH_DEFAULTS.width), description: 'image width, px' },
+    height: { type: 'int', value: 'H', min: 16, max: 4096, defaultText: String(SYNTH_DEFAULTS.height), description: 'image height, px' },
+    'test-fraction': { type: 'number', value: 'F', min: 0, max: 1, defaultText: String(SYNTH_DEFAULTS.testFraction), description: 'share of scenes held out as split "test"' },
+    'split-seed': { type: 'int', value: 'S', min: 0, defaultText: String(SYNTH_DEFAULTS.splitSeed), description: 'seed of the held-out split' },
+    'per-scene': { type: 'int', value: 'K', min: 1, max: 32, defaultText: String(SYNTH_DEFAULTS.perScene), description: 'items drawn from one scene' },
+    format: { type: 'enum', choices: ['png', 'jpeg'], defaultText: 'png', description: 'image encoding' },
+    'jpeg-quality': { type: 'int', value: 'Q', min: 1, max: 100, defaultText: '90', description: 'JPEG quality' },
+    force: { type: 'boolean', description: 'overwrite DIR when it holds another dataset' },
+    quiet: { type: 'boolean', description: 'no progress output' },
+  },
 });
 
 /** A validated `generate-bench` command. */
-export type GenerateBenchArgs = z.output<typeof schema>;
+export type GenerateBenchArgs = CliArgs<typeof generateBenchCli.spec.options>;
 
 /** Parses the arguments after `generate-bench`. */
 export function parseGenerateBenchArgs(argv: readonly string[]): GenerateBenchArgs {
-  let values: Record<string, unknown>;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: Object.fromEntries(Object.keys(schema.shape).map((k) => [k, { type: k === 'force' || k === 'quiet' ? 'boolean' : 'string' }])) as Record<string, { type: 'string' | 'boolean' }>,
-    }));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  if (values.bench === undefined) throw new UsageError('--bench is required');
-  if (values.count === undefined) throw new UsageError('--count is required');
-  const r = schema.safeParse(values);
-  if (!r.success) throw new UsageError(r.error.issues[0]?.message ?? 'invalid arguments');
-  return r.data;
+  return generateBenchCli.parse(argv);
 }
 
 /** The note after the bar: scenes visited and rendered, candidates rejected. */

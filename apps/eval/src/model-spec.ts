@@ -1,6 +1,7 @@
 import { openAiPolicy } from '@spatial-ssrl/bench';
 import { loadPolicy } from '@spatial-ssrl/model';
 import type { Policy } from '@spatial-ssrl/spec';
+import { UsageError } from '@spatial-ssrl/spec/node';
 
 /** A parsed `--model` value. */
 export type ModelSpec = { kind: 'openai'; baseUrls: string[]; model: string } | { kind: 'checkpoint'; dir: string };
@@ -25,14 +26,6 @@ export function parseModelSpec(value: string): ModelSpec {
   }
   if (value.startsWith('checkpoint:') && value.length > 'checkpoint:'.length) return { kind: 'checkpoint', dir: value.slice('checkpoint:'.length) };
   throw new UsageError(`--model ${value}: expected openai:<base-url>#<model-name> or checkpoint:<dir>`);
-}
-
-/** A mistake in the command line: printed with the usage hint, exit code 2. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
 }
 
 /** Options for the remote client. */
