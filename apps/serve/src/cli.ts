@@ -1,8 +1,7 @@
 #!/usr/bin/env node
-import { isEntryModule } from '@spatial-ssrl/spec/node';
-import { UsageError } from './options.js';
-import { parseServeArgs, SERVE_HELP, startServe } from './serve-command.js';
-import { SHIMS_HELP, shimsCommand } from './shims-command.js';
+import { isEntryModule, renderProgramHelp, UsageError } from '@spatial-ssrl/spec/node';
+import { parseServeArgs, serveCli, startServe } from './serve-command.js';
+import { shimsCli, shimsCommand } from './shims-command.js';
 
 /** Where the CLI writes and what it listens to. */
 export interface CliIo {
@@ -13,12 +12,10 @@ export interface CliIo {
   readonly stopSignal: Promise<string>;
 }
 
-const USAGE = `Usage: ssrl-serve [serve] [options]     model, task, reward and page server (see ssrl-serve serve --help)
-       ssrl-serve shims --out DIR         write the Python reward shims
+/** The commands of `ssrl-serve`; `serve` runs when none is named. */
+export const commands = [serveCli, shimsCli] as const;
 
-${SERVE_HELP}
-
-${SHIMS_HELP}`;
+const USAGE = [renderProgramHelp('ssrl-serve', commands, 'Without a command, ssrl-serve runs serve.'), ...commands.map((c) => c.help)].join('\n').trimEnd();
 
 /** Runs `ssrl-serve` with `argv` (after the program name); resolves to the exit code once the server has stopped. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
@@ -29,14 +26,16 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       return 0;
     }
     if (first === 'shims') {
-      await shimsCommand(rest, io.cwd, io.out);
+      if (shimsCli.wantsHelp(rest)) io.out(shimsCli.help.trimEnd());
+      else await shimsCommand(rest, io.cwd, io.out);
       return 0;
     }
-    const settings = parseServeArgs(first === 'serve' ? rest : argv);
-    if (settings.help) {
-      io.out(SERVE_HELP);
+    const serveArgv = first === 'serve' ? rest : argv;
+    if (serveCli.wantsHelp(serveArgv)) {
+      io.out(serveCli.help.trimEnd());
       return 0;
     }
+    const settings = parseServeArgs(serveArgv);
     const server = await startServe(settings, io.err, io.cwd);
     const serving = server.model ? `model ${server.model.name}` : 'no model (--checkpoint)';
     io.out(`ssrl-serve: listening on ${server.url} (${serving}, grader ${settings.grader}, format weight ${settings['format-weight']})`);
@@ -47,7 +46,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {
-      io.err(`ssrl-serve: ${error.message}\n\n${USAGE}`);
+      const name = error.command ?? 'serve';
+      io.err(`ssrl-serve ${name}: ${error.message}\nRun "ssrl-serve ${name} --help" for usage.`);
       return 2;
     }
     const e = error as NodeJS.ErrnoException;

@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import { answerGraders, type AnswerGraderName } from '@spatial-ssrl/rewards';
 import { defaultRegistry, loadTaskPlugin, normalizePluginSpecifier } from '@spatial-ssrl/tasks';
+import { defineCommand, type CliArgs } from '@spatial-ssrl/spec/node';
 import { z } from 'zod';
 import { startHttpServer, type RunningServer } from './http/http-server.js';
 import { loadServedModel, type ServedModel } from './model/served-model.js';
-import { flagHelp, intFlag, numberFlag, parseFlags } from './options.js';
 import { dataRoutes } from './routes/data-routes.js';
 import { modelRoutes } from './routes/model-routes.js';
 import { pageRoutes } from './routes/page-routes.js';
@@ -13,53 +13,56 @@ import { runRoutes } from './routes/run-routes.js';
 import { taskRoutes } from './routes/task-routes.js';
 
 const graderNames = Object.keys(answerGraders) as [AnswerGraderName, ...AnswerGraderName[]];
-const path = (what: string) => z.string().min(1, `must name ${what}`).optional();
+const path = (what: string) => z.string().min(1, `must name ${what}`);
 
-/** The flags of `ssrl-serve serve`. */
-const serveFlags = {
-  port: { type: 'string', schema: intFlag(0, 65_535).default(8000), help: 'TCP port; 0 picks a free one (8000)' },
-  host: { type: 'string', schema: z.string().min(1).default('127.0.0.1'), help: 'address to listen on; 0.0.0.0 for every interface (127.0.0.1)' },
-  checkpoint: { type: 'string', schema: path('a checkpoint'), help: 'checkpoint directory, or training run folder holding checkpoint/, served over /v1/chat/completions' },
-  'served-model-name': { type: 'string', schema: z.string().min(1).optional(), help: 'the model name clients send (default: the --checkpoint path as given)' },
-  'api-key': { type: 'string', schema: z.string().min(1).optional(), help: 'key /v1 routes require as "Authorization: Bearer KEY" (default: $SSRL_API_KEY; none)' },
-  'batch-window-ms': { type: 'string', schema: numberFlag(0, 1000).default(5), help: 'how long a request waits for others to share its sampler batch, ms (5)' },
-  'max-batch-rows': { type: 'string', schema: intFlag(1, 4096).default(64), help: 'most rows (requests × n) in one sampler batch; 1 answers one request at a time (64)' },
-  'max-queue': { type: 'string', schema: intFlag(1).default(256), help: 'most rows waiting for a batch; more get a 429 with Retry-After (256)' },
-  'max-n': { type: 'string', schema: intFlag(1, 4096).default(16), help: 'largest n of one chat request (16)' },
-  'max-images': { type: 'string', schema: intFlag(1, 1024).optional(), help: 'most images in one chat request; more is a 413 (the model\'s limit)' },
-  'max-image-pixels': { type: 'string', schema: intFlag(1).default(4096 * 4096), help: 'most pixels of one image, read from its header; more is a 413 (16777216)' },
-  'allowed-local-media-path': { type: 'string', schema: path('a directory'), help: 'directory file: image URLs may point into (default: file: URLs refused)' },
-  plugin: { type: 'string', multiple: true, schema: z.array(z.string().min(1)).default([]), help: 'task plugin module to add to the task API (repeatable)' },
-  data: { type: 'string', schema: path('a dataset directory'), help: 'dataset directory for the page\'s dataset browser' },
-  runs: { type: 'string', schema: path('a directory'), help: 'folder of training runs and pipeline folders for the page\'s run viewer' },
-  grader: {
-    type: 'string',
-    schema: z.enum(graderNames, { error: `must be one of ${graderNames.join(', ')}` }).default('exact'),
-    help: `accuracy grader of the reward routes: ${graderNames.join(', ')}; only exact is EasyR1's img_score (exact)`,
-  },
-  'format-weight': { type: 'string', schema: numberFlag(0, 1).default(0.1), help: 'format weight when a request names none (0.1)' },
-  'max-body-bytes': { type: 'string', schema: intFlag(1).default(64 * 1024 * 1024), help: 'largest request body; larger is a 413 (67108864)' },
-  'max-batch': { type: 'string', schema: intFlag(1).default(4096), help: 'most items in one reward request; more is a 413 (4096)' },
-  'timeout-ms': { type: 'string', schema: intFlag(1).default(60_000), help: 'per-request time limit; later is a 503 (60000)' },
-  'shutdown-grace-ms': { type: 'string', schema: intFlag(0).default(30_000), help: 'on SIGTERM, time in-flight requests get to finish (30000)' },
-  help: { type: 'boolean', schema: z.boolean().default(false), help: 'print this help' },
-} as const;
-
-/** Help text of `ssrl-serve serve`. */
-export const SERVE_HELP = `ssrl-serve [serve] [options] — a checkpoint behind an OpenAI-compatible API, reward endpoints, the task API and a web page
+/** The command line of `ssrl-serve serve` (also what `ssrl-serve` without a command runs). */
+export const serveCli = defineCommand({
+  program: 'ssrl-serve',
+  name: 'serve',
+  summary: 'model, task, reward and page server (the default command)',
+  usage: 'ssrl-serve [serve] [options]',
+  description: `A checkpoint behind an OpenAI-compatible API, reward endpoints, the task API and a web page.
 
 Routes: GET / (the page), POST /v1/chat/completions, GET /v1/models (with --checkpoint; 503 without),
 GET /v1/tasks, POST /v1/tasks/{id}/sample, GET /v1/data… (--data), GET /v1/runs… (--runs),
-POST /get_reward (OpenRLHF), POST /easyr1/reward, POST /verl/compute_score, GET /health.
-
-${flagHelp(serveFlags)}`;
+POST /get_reward (OpenRLHF), POST /easyr1/reward, POST /verl/compute_score, GET /health.`,
+  options: {
+    port: { type: 'int', value: 'PORT', min: 0, max: 65_535, default: 8000, description: 'TCP port; 0 picks a free one' },
+    host: { type: 'string', value: 'ADDRESS', default: '127.0.0.1', description: 'address to listen on; 0.0.0.0 for every interface' },
+    checkpoint: { type: 'string', value: 'DIR', schema: path('a checkpoint'), description: 'checkpoint directory, or training run folder holding checkpoint/, served over /v1/chat/completions' },
+    'served-model-name': { type: 'string', value: 'NAME', defaultText: 'the --checkpoint path as given', description: 'the model name clients send' },
+    'api-key': { type: 'string', value: 'KEY', defaultText: '$SSRL_API_KEY; none', description: 'key /v1 routes require as "Authorization: Bearer KEY"' },
+    'batch-window-ms': { type: 'number', value: 'MS', min: 0, max: 1000, default: 5, description: 'how long a request waits for others to share its sampler batch, ms' },
+    'max-batch-rows': { type: 'int', value: 'N', min: 1, max: 4096, default: 64, description: 'most rows (requests × n) in one sampler batch; 1 answers one request at a time' },
+    'max-queue': { type: 'int', value: 'N', min: 1, default: 256, description: 'most rows waiting for a batch; more get a 429 with Retry-After' },
+    'max-n': { type: 'int', value: 'N', min: 1, max: 4096, default: 16, description: 'largest n of one chat request' },
+    'max-images': { type: 'int', value: 'N', min: 1, max: 1024, defaultText: "the model's limit", description: 'most images in one chat request; more is a 413' },
+    'max-image-pixels': { type: 'int', value: 'N', min: 1, default: 4096 * 4096, description: 'most pixels of one image, read from its header; more is a 413' },
+    'allowed-local-media-path': { type: 'string', value: 'DIR', schema: path('a directory'), defaultText: 'file: URLs refused', description: 'directory file: image URLs may point into' },
+    plugin: { type: 'string', value: 'MODULE', repeatable: true, description: 'task plugin module to add to the task API' },
+    data: { type: 'string', value: 'DIR', schema: path('a dataset directory'), description: "dataset directory for the page's dataset browser" },
+    runs: { type: 'string', value: 'DIR', schema: path('a directory'), description: "folder of training runs and pipeline folders for the page's run viewer" },
+    grader: {
+      type: 'enum',
+      value: 'NAME',
+      choices: graderNames,
+      default: 'exact',
+      description: `accuracy grader of the reward routes: ${graderNames.join(', ')}; only exact is EasyR1's img_score`,
+    },
+    'format-weight': { type: 'number', value: 'W', min: 0, max: 1, default: 0.1, description: 'format weight when a request names none' },
+    'max-body-bytes': { type: 'int', value: 'BYTES', min: 1, default: 64 * 1024 * 1024, description: 'largest request body; larger is a 413' },
+    'max-batch': { type: 'int', value: 'N', min: 1, default: 4096, description: 'most items in one reward request; more is a 413' },
+    'timeout-ms': { type: 'int', value: 'MS', min: 1, default: 60_000, description: 'per-request time limit; later is a 503' },
+    'shutdown-grace-ms': { type: 'int', value: 'MS', min: 0, default: 30_000, description: 'on SIGTERM, time in-flight requests get to finish' },
+  },
+});
 
 /** Parsed `serve` settings. */
-export type ServeSettings = ReturnType<typeof parseServeArgs>;
+export type ServeSettings = CliArgs<typeof serveCli.spec.options>;
 
 /** Parses the flags of `ssrl-serve serve`. */
-export function parseServeArgs(argv: readonly string[]) {
-  return parseFlags(argv, serveFlags);
+export function parseServeArgs(argv: readonly string[]): ServeSettings {
+  return serveCli.parse(argv);
 }
 
 /** A running `ssrl-serve`: the HTTP server and, with `--checkpoint`, the served model. */
