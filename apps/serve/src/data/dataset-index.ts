@@ -1,5 +1,6 @@
 import { open, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DATASET_FILES } from '@spatial-ssrl/spec';
 import { readLines } from '@spatial-ssrl/spec/node';
 
 /** What the index keeps of one record of `samples.jsonl`, and where its line is. */
@@ -55,7 +56,7 @@ export class DatasetIndex {
   constructor(readonly dir: string) {}
 
   private get file(): string {
-    return join(this.dir, 'samples.jsonl');
+    return join(this.dir, DATASET_FILES.samples);
   }
 
   /** Brings the index up to date with the file. */
@@ -118,7 +119,7 @@ export class DatasetIndex {
       bump(t.variants, e.variant);
       bump(t.answers, e.answer);
     }
-    const manifest = await readFile(join(this.dir, 'dataset.json'), 'utf8').then(
+    const manifest = await readFile(join(this.dir, DATASET_FILES.manifest), 'utf8').then(
       (text) => JSON.parse(text) as unknown,
       () => null,
     );

@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
-import { renderRewardCurve, renderTrainingCurve, type GrpoMetricsLine, type MetricsLine } from '@spatial-ssrl/trainer';
+import { basename, join, relative, sep } from 'node:path';
+import { renderRewardCurve, runPaths, renderTrainingCurve, type GrpoMetricsLine, type MetricsLine } from '@spatial-ssrl/trainer';
 import { readLines } from '@spatial-ssrl/spec/node';
 
 /** A training run folder found under the runs directory. */
@@ -67,8 +67,8 @@ export async function findRuns(root: string): Promise<{ runs: RunFolder[]; repor
       return;
     }
     const names = new Set(entries.filter((e) => e.isFile()).map((e) => e.name));
-    if (names.has('metrics.jsonl')) {
-      const file = join(dir, 'metrics.jsonl');
+    const file = runPaths(dir).metrics;
+    if (names.has(basename(file))) {
       const lines = await readMetricsTolerant(file);
       const updatedMs = (await stat(file).catch(() => ({ mtimeMs: 0 }))).mtimeMs;
       runs.push({
@@ -91,6 +91,6 @@ export async function findRuns(root: string): Promise<{ runs: RunFolder[]; repor
 
 /** The curve of a run as SVG, drawn now from its `metrics.jsonl` with the trainers' own chart (loss and accuracy for SFT, reward for GRPO). */
 export async function runCurveSvg(dir: string, title: string): Promise<string> {
-  const lines = await readMetricsTolerant(join(dir, 'metrics.jsonl'));
+  const lines = await readMetricsTolerant(runPaths(dir).metrics);
   return kindOf(lines) === 'grpo' ? renderRewardCurve(lines as unknown as GrpoMetricsLine[], title) : renderTrainingCurve(lines as unknown as MetricsLine[], title);
 }

@@ -1,6 +1,7 @@
 import { realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import { findRuns, readMetricsTolerant, runCurveSvg } from '../data/run-folders.js';
+import { runPaths } from '@spatial-ssrl/trainer';
 import { HttpError } from '../http/http-error.js';
 import { HANDLED, type Route } from '../http/http-server.js';
 import { isInside, sendFile } from '../http/static-file.js';
@@ -48,7 +49,7 @@ export function runRoutes(root: string | undefined): Route[] {
       auth: true,
       summary: 'a run\'s metrics lines (the last `tail` of them)',
       handle: async ({ query }) => {
-        const lines = await readMetricsTolerant(join(await runDir(query.get('run')), 'metrics.jsonl'));
+        const lines = await readMetricsTolerant(runPaths(await runDir(query.get('run'))).metrics);
         const tail = Math.min(Math.max(Number(query.get('tail') ?? 200) || 200, 1), 5000);
         return { object: 'list', total: lines.length, data: lines.slice(-tail) };
       },

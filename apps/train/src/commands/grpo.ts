@@ -1,7 +1,7 @@
 import { KL_KINDS } from '@spatial-ssrl/grpo';
 import { resolve } from 'node:path';
 import { loadBackend } from '@spatial-ssrl/model';
-import { GRPO_ESTIMATORS, GRPO_GRADERS, grpoOptions, trainGrpo, type GrpoResult, type GrpoOptions } from '@spatial-ssrl/trainer';
+import { GRPO_ESTIMATORS, GRPO_GRADERS, grpoOptions, grpoRunPaths, trainGrpo, type GrpoResult, type GrpoOptions } from '@spatial-ssrl/trainer';
 import { defineCommand, formatDuration, type CliArgs } from '@spatial-ssrl/spec/node';
 import { backendOption, command, type Command, type CommandIo } from '../command.js';
 import { pct, trainerProgress } from '../trainer-progress.js';
@@ -184,9 +184,9 @@ function summary(result: GrpoResult, out: string): string {
   const lines = [
     `steps: ${result.step}${result.totalSteps ? ` of ${result.totalSteps}` : ''} (${result.stopped}), ${formatDuration(result.wallSec)}`,
     `checkpoint: ${result.checkpoint}`,
-    `metrics: ${resolve(out, 'metrics.jsonl')}`,
-    `rollouts: ${resolve(out, 'rollouts.jsonl')}`,
-    `curve: ${resolve(out, 'curve.svg')}`,
+    `metrics: ${grpoRunPaths(out).metrics}`,
+    `rollouts: ${grpoRunPaths(out).rollouts}`,
+    `curve: ${grpoRunPaths(out).curve}`,
   ];
   return parts.join('') + lines.join('\n') + '\n';
 }

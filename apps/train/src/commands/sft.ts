@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { loadBackend, ModelError } from '@spatial-ssrl/model';
-import { trainSft, type EvalReport, type SftResult } from '@spatial-ssrl/trainer';
+import { runPaths, trainSft, type EvalReport, type SftResult } from '@spatial-ssrl/trainer';
 import { defaultRegistry, loadTaskPlugin } from '@spatial-ssrl/tasks';
 import { z } from 'zod';
 import { defineCommand, formatDuration, type CliArgs } from '@spatial-ssrl/spec/node';
@@ -112,8 +112,8 @@ function summary(result: SftResult, out: string): string {
   const lines = [
     `steps: ${result.step}${result.totalSteps ? ` of ${result.totalSteps}` : ''} (${result.stopped}), ${formatDuration(result.wallSec)}`,
     `checkpoint: ${result.checkpoint}`,
-    `metrics: ${resolve(out, 'metrics.jsonl')}`,
-    `curve: ${resolve(out, 'curve.svg')}`,
+    `metrics: ${runPaths(out).metrics}`,
+    `curve: ${runPaths(out).curve}`,
   ];
   return (result.eval ? formatEvalTable(result.eval) : 'no held-out records (no split "test" in the dataset)\n') + lines.join('\n') + '\n';
 }

@@ -4,6 +4,7 @@ import { accuracyBarChart, answerSpreadTable, findingsMarkdown, pairedCounts, ta
 import { extractBoxed } from '@spatial-ssrl/rewards';
 import { writeFileAtomic, formatDuration } from '@spatial-ssrl/spec/node';
 import type { TaskChance } from '@spatial-ssrl/tasks';
+import { runPaths } from '@spatial-ssrl/trainer';
 import type { EvaluationSummary, ScoredItem } from './evaluate-stage.js';
 import { writeFigure, type FigureFiles } from './figures.js';
 import type { MachineInfo } from './machine.js';
@@ -227,7 +228,7 @@ export async function writeReport(input: ReportInput): Promise<string> {
   const bars = await writeFigure(input.dir, 'accuracy', accuracyBarChart(report));
   const curves: string[] = [];
   for (const c of input.curves) {
-    const svg = await readFile(join(c.runDir, 'curve.svg'), 'utf8').catch(() => undefined);
+    const svg = await readFile(runPaths(c.runDir).curve, 'utf8').catch(() => undefined);
     if (svg !== undefined) curves.push(`${c.title}:\n\n${figureMarkdown(await writeFigure(input.dir, c.name, svg), c.title)}\n`);
   }
   const n = input.runs.sft.summary.tasks;

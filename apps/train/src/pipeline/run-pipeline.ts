@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { taskAccuracyTable, findingsMarkdown } from '@spatial-ssrl/bench';
 import { chanceByTask } from '@spatial-ssrl/tasks';
 import { loadBackend, readCheckpointManifest } from '@spatial-ssrl/model';
+import { runPaths } from '@spatial-ssrl/trainer';
 import { writeFileAtomic, formatDuration, createProgress, type Progress, type ProgressStream, readDatasetManifest } from '@spatial-ssrl/spec/node';
 import { dataStage, MIN_TEST_PER_TASK, type DataSummary } from './data-stage.js';
 import { evaluateCheckpoint, readScoredItems, type EvaluationSummary } from './evaluate-stage.js';
@@ -177,7 +178,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   };
 
   const evalStage = async (id: StageId, runDir: string): Promise<EvaluationSummary> => {
-    const checkpoint = join(runDir, 'checkpoint');
+    const checkpoint = runPaths(runDir).checkpoint;
     const sha = (await readCheckpointManifest(checkpoint)).weights.sha256;
     return runStage(id, { checkpoint: sha, data: dataInputs, evaluation: plan.evaluation }, async (dir) => {
       await ensureBackend();
@@ -212,7 +213,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     await ensureBackend();
     return sftStage(plan, registry, dataDir, dir, resume, prior, io);
   });
-  const sftSha = (await readCheckpointManifest(join(sftDir, 'checkpoint'))).weights.sha256;
+  const sftSha = (await readCheckpointManifest(runPaths(sftDir).checkpoint)).weights.sha256;
   const sftEval = await evalStage('eval-sft', sftDir);
 
   const grpoDir = join(out, 'grpo');

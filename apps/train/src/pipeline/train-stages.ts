@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { link, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadCheckpoint, saveCheckpoint } from '@spatial-ssrl/model';
-import { trainGrpo, trainSft, type GrpoResult, type SftResult } from '@spatial-ssrl/trainer';
+import { runPaths, trainGrpo, trainSft, type GrpoResult, type SftResult } from '@spatial-ssrl/trainer';
 import type { TaskRegistry } from '@spatial-ssrl/tasks';
 import { pct, trainerProgress, type TrainerProgressIo } from '../trainer-progress.js';
 import type { PipelinePlan } from './plan.js';
@@ -66,7 +66,7 @@ export async function sftStage(plan: PipelinePlan, registry: TaskRegistry, data:
       taskWeights: plan.sft.taskWeights,
       mirror: plan.sft.mirror,
       registry,
-      resume: resume && existsSync(join(dir, 'checkpoint')),
+      resume: resume && existsSync(runPaths(dir).checkpoint),
     },
     { ...t.hooks, onStep: (p) => t.step(p.step, p.totalSteps, `loss ${p.loss.toFixed(4)}  ${p.samplesPerSec.toFixed(0)} samples/s`) },
   );
@@ -100,7 +100,7 @@ export async function grpoStage(
       seed: plan.seed,
       evalEvery: plan.grpo.evalEvery,
       evalSamples: plan.grpo.evalSamples,
-      resume: resume && existsSync(join(dir, 'checkpoint')),
+      resume: resume && existsSync(runPaths(dir).checkpoint),
     },
     {
       ...t.hooks,
@@ -132,15 +132,15 @@ export async function controlStage(
   priorSec: number,
   io: StageIo,
 ): Promise<TrainSummary> {
-  const checkpoint = join(dir, 'checkpoint');
+  const checkpoint = runPaths(dir).checkpoint;
   if (!resume || !existsSync(checkpoint)) {
     // `trainSft` has no init option: the SFT weights are saved here as a step-0 checkpoint with
     // an empty trainer state (no run identity, no optimizer moments), which `trainSft` resumes
     // as a fresh run from those weights with a schedule fitted to the time budget.
-    const init = await loadCheckpoint(join(sftDir, 'checkpoint'));
+    const init = await loadCheckpoint(runPaths(sftDir).checkpoint);
     await saveCheckpoint(checkpoint, init.config, init.weights, {
       step: 0,
-      metadata: { kind: 'sft-control', init: join(sftDir, 'checkpoint'), initStep: init.step },
+      metadata: { kind: 'sft-control', init: runPaths(sftDir).checkpoint, initStep: init.step },
       training: { state: {}, moments: new Float32Array(0) },
     });
   }
