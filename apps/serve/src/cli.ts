@@ -2,6 +2,7 @@
 import { isEntryModule, renderProgramHelp, UsageError } from '@spatial-ssrl/spec/node';
 import { parseServeArgs, serveCli, startServe } from './serve-command.js';
 import { shimsCli, shimsCommand } from './shims-command.js';
+import { commands } from './commands.js';
 
 /** Where the CLI writes and what it listens to. */
 export interface CliIo {
@@ -11,9 +12,6 @@ export interface CliIo {
   /** Resolves when the process is asked to stop (SIGTERM, SIGINT). */
   readonly stopSignal: Promise<string>;
 }
-
-/** The commands of `ssrl-serve`; `serve` runs when none is named. */
-export const commands = [serveCli, shimsCli] as const;
 
 const USAGE = [renderProgramHelp('ssrl-serve', commands, 'Without a command, ssrl-serve runs serve.'), ...commands.map((c) => c.help)].join('\n').trimEnd();
 
