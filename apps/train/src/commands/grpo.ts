@@ -19,7 +19,7 @@ const P = 'Optimisation';
 const W = 'Output';
 
 /** The command line of `ssrl-train grpo`. */
-export const grpoCli = defineCommand({
+const grpoCli = defineCommand({
   program: 'ssrl-train',
   name: 'grpo',
   summary: 'GRPO from an SFT checkpoint with the Spatial-SSRL reward',

@@ -11,7 +11,7 @@ import { pct, trainerProgress } from '../trainer-progress.js';
 const template = z.string().includes('{answer}', { message: 'must contain {answer}' });
 
 /** The command line of `ssrl-train sft`. */
-export const sftCli = defineCommand({
+const sftCli = defineCommand({
   program: 'ssrl-train',
   name: 'sft',
   summary: 'supervised cold start of the tfjs policy on a generated dataset',
