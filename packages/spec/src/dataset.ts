@@ -72,7 +72,12 @@ export type TaskEntry = z.infer<typeof taskEntry>;
 
 /** Everything that decides a dataset's bytes; a resumed run must match it exactly. */
 export const datasetConfig = z.object({
-  sources: z.array(z.string().min(1)).min(1),
+  /** Image source specs, for tasks that take one image. */
+  sources: z.array(z.string().min(1)),
+  /** Clip source specs (fly-throughs, videos, frame folders), for tasks that take clips; absent when none. */
+  clips: z.array(z.string().min(1)).optional(),
+  /** View-pair source specs, for tasks that take two views; absent when none. */
+  viewPairs: z.array(z.string().min(1)).optional(),
   tasks: z.array(taskEntry).min(1),
   count: z.number().int().positive(),
   seed: z.number().int().nonnegative(),

@@ -1,8 +1,18 @@
-export { defineTask, isRejection, taskChance } from './task.js';
+export { defineTask, isRejection, taskChance, taskNeeds, answerCount, isAnswer } from './task.js';
 export type {
   Task,
   TaskNeeds,
+  InputNeeds,
+  ImageNeeds,
+  ClipNeeds,
+  ViewPairNeeds,
+  AnswerSpace,
+  PermutationAnswers,
   TaskInput,
+  ClipInput,
+  ViewPairInput,
+  AnyTaskInput,
+  TaskSourceRef,
   TaskImage,
   TaskSample,
   TaskRejection,

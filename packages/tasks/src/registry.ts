@@ -15,20 +15,20 @@ export class TaskRegistryError extends SsrlError<TaskRegistryErrorCode> {}
 /** A set of tasks addressed by id. Each registry is independent; nothing is global. */
 export interface TaskRegistry {
   /** Adds a task; throws `duplicate-task` when its id is taken. Returns the registry for chaining. */
-  register(task: Task<any>): TaskRegistry;
+  register(task: Task<any, any>): TaskRegistry;
   /** The task with this id; throws `unknown-task` naming the known ids. */
-  get(id: string): Task<any>;
+  get(id: string): Task<any, any>;
   /** Whether a task with this id is registered. */
   has(id: string): boolean;
   /** The tasks in registration order. */
-  list(): readonly Task<any>[];
+  list(): readonly Task<any, any>[];
 }
 
 const ID_PATTERN = /^[a-z][a-z0-9-]*$/;
 
 /** Creates a registry holding `tasks` (in order); throws on duplicate ids. */
-export function createRegistry(tasks: readonly Task<any>[] = []): TaskRegistry {
-  const byId = new Map<string, Task<any>>();
+export function createRegistry(tasks: readonly Task<any, any>[] = []): TaskRegistry {
+  const byId = new Map<string, Task<any, any>>();
   const registry: TaskRegistry = {
     register(task) {
       if (task === null || typeof task !== 'object' || typeof task.id !== 'string' || typeof task.generate !== 'function') {
@@ -57,7 +57,7 @@ export function createRegistry(tasks: readonly Task<any>[] = []): TaskRegistry {
 }
 
 /** The five Spatial-SSRL pretext tasks in a fixed order: shuffle, flip, crop, depth, position. */
-export const builtinTasks: readonly Task<any>[] = Object.freeze([shuffleTask, flipTask, cropTask, depthTask, positionTask]);
+export const builtinTasks: readonly Task<any, any>[] = Object.freeze([shuffleTask, flipTask, cropTask, depthTask, positionTask]);
 
 /** A new registry holding the built-in tasks; callers may register more without affecting others. */
 export function defaultRegistry(): TaskRegistry {

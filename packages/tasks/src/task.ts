@@ -1,17 +1,73 @@
-import type { DepthMap, RgbImage } from '@spatial-ssrl/image';
+import type { CapturedView, ClipFrame, ClipSampling, DepthMap, RgbImage } from '@spatial-ssrl/image';
 import type { z } from 'zod';
 import type { Rng } from '@spatial-ssrl/spec';
 
-/** What a task needs from its source image. */
-export type TaskNeeds = 'rgb' | 'rgbd';
+/** A task that takes one image, RGB or (with `depth: true`) RGB-D. */
+export interface ImageNeeds {
+  readonly kind: 'image';
+  readonly depth: boolean;
+}
 
-/** The source image handed to a task: RGB, plus depth for RGB-D sources. */
+/**
+ * A task that takes frames of a clip (video, frame folder, fly-through), picked by `sampling`
+ * (how many frames, the gap between them, see `ClipSampling`); `depth` / `cameras` ask for
+ * clips whose frames carry depth or their camera.
+ */
+export interface ClipNeeds {
+  readonly kind: 'clip';
+  readonly sampling: ClipSampling;
+  readonly depth: boolean;
+  readonly cameras: boolean;
+}
+
+/** A task that takes two views of one scene with their cameras (and depth when `depth`). */
+export interface ViewPairNeeds {
+  readonly kind: 'view-pair';
+  readonly depth: boolean;
+}
+
+/** What a task takes as input, as data; `rgb` and `rgbd` are short for one image without and with depth. */
+export type InputNeeds = ImageNeeds | ClipNeeds | ViewPairNeeds;
+
+/** What a task declares it needs: a short form (`rgb`, `rgbd`), the full declaration, or a declaration computed from the params. */
+export type TaskNeeds<P = any> = 'rgb' | 'rgbd' | InputNeeds | ((params: P) => InputNeeds);
+
+/** Dataset and id of a task's source (an image, a clip, a view pair), for messages and metadata. */
+export interface TaskSourceRef {
+  readonly dataset: string;
+  readonly id: string;
+}
+
+/** The source image handed to an image task: RGB, plus depth for RGB-D sources. */
 export interface TaskInput {
   readonly rgb: RgbImage;
   readonly depth?: DepthMap;
   /** Dataset and id of the source image, for messages and metadata. */
-  readonly source: { readonly dataset: string; readonly id: string };
+  readonly source: TaskSourceRef;
 }
+
+/** The frames handed to a clip task: picked by the task's `ClipNeeds.sampling`, in clip order. */
+export interface ClipInput {
+  readonly kind: 'clip';
+  /** The picked frames in clip order, each with its index, time (seconds), RGB and, when the source has them, depth and camera. */
+  readonly frames: readonly ClipFrame[];
+  /** Frames on the clip's whole timeline and its nominal frame rate, frames per second. */
+  readonly frameCount: number;
+  readonly frameRate: number;
+  /** Gap between picked frames, frames (`window` sampling), or null (`uniform`). */
+  readonly gap: number | null;
+  readonly source: TaskSourceRef;
+}
+
+/** The two views handed to a view-pair task, each with its camera (and depth when the source has it). */
+export interface ViewPairInput {
+  readonly kind: 'view-pair';
+  readonly views: readonly [CapturedView, CapturedView];
+  readonly source: TaskSourceRef;
+}
+
+/** Any input a task can take; the one a task receives follows its `needs`. */
+export type AnyTaskInput = TaskInput | ClipInput | ViewPairInput;
 
 /** One output image of a sample, in prompt placeholder order. */
 export interface TaskImage {
@@ -67,23 +123,41 @@ export interface DifficultyKnob {
   readonly description: string;
 }
 
-/** A self-supervised pretext task: a pure function of (params, source image, rng). */
-export interface Task<P = unknown> {
+/**
+ * The answers of a variant too many to list: every ordering of `pieces` items (`0..pieces−1`
+ * joined by `-`, e.g. `2-0-1`), without the identity ordering when `identity` is false.
+ */
+export interface PermutationAnswers {
+  readonly kind: 'permutation';
+  readonly pieces: number;
+  readonly identity: boolean;
+}
+
+/** Every answer a variant can have: a list of strings, or a permutation space declared as data. */
+export type AnswerSpace = readonly string[] | PermutationAnswers;
+
+/**
+ * A self-supervised pretext task: a pure function of (params, input, rng). `I` is the input its
+ * `needs` asks for: one image (`TaskInput`, the default), a clip (`ClipInput`) or a view pair
+ * (`ViewPairInput`).
+ */
+export interface Task<P = unknown, I extends AnyTaskInput = TaskInput> {
   /** Unique id; equals the task's folder name. */
   readonly id: string;
   /** One sentence for help texts. */
   readonly description: string;
-  readonly needs: TaskNeeds;
+  /** What the task takes as input (see `taskNeeds`); shared code asks sources for exactly that. */
+  readonly needs: TaskNeeds<P>;
   /** Validates and fills defaults for the task's parameters. */
   readonly params: z.ZodType<P>;
   /** The variants these params can produce. */
   variants(params: P): readonly string[];
   /** Number of images a sample of this variant carries. */
   imageCount(params: P, variant: string): number;
-  /** Every answer a sample of this variant can have. */
-  answerSpace(params: P, variant: string): readonly string[];
+  /** Every answer a sample of this variant can have (see `answerCount`, `isAnswer`). */
+  answerSpace(params: P, variant: string): AnswerSpace;
   /** Makes one sample, or a rejection; must draw all randomness from `rng`. */
-  generate(input: TaskInput, params: P, rng: Rng): TaskResult;
+  generate(input: I, params: P, rng: Rng): TaskResult;
   /**
    * Optional, for training-time augmentation: the answer of the same sample after every one of
    * its images is mirrored left-right (pixel x → width − 1 − x, drawn labels included), with the
@@ -127,8 +201,8 @@ export interface Task<P = unknown> {
  * Chance accuracy of `task` for a sample of `variant` under parsed `params`: the task's own
  * `chance` when it declares one, else 1 / |answer space|; in (0, 1].
  */
-export function taskChance<P>(task: Task<P>, params: P, variant: string): number {
-  const chance = task.chance ? task.chance(params, variant) : 1 / task.answerSpace(params, variant).length;
+export function taskChance<P>(task: Task<P, any>, params: P, variant: string): number {
+  const chance = task.chance ? task.chance(params, variant) : 1 / answerCount(task.answerSpace(params, variant));
   if (!(chance > 0 && chance <= 1)) throw new RangeError(`task ${task.id}: chance of variant ${variant} is ${chance}, not in (0, 1]`);
   return chance;
 }
@@ -138,7 +212,45 @@ export function isRejection(result: TaskResult): result is TaskRejection {
   return (result as TaskRejection).rejected === true;
 }
 
-/** Identity helper that keeps a task's parameter type when defining it. */
-export function defineTask<P>(task: Task<P>): Task<P> {
+/** Identity helper that keeps a task's parameter and input types when defining it. */
+export function defineTask<P, I extends AnyTaskInput = TaskInput>(task: Task<P, I>): Task<P, I> {
   return task;
+}
+
+/** The full input declaration of `task` under parsed `params` (`rgb` / `rgbd` expanded, a params function applied). */
+export function taskNeeds<P>(task: Pick<Task<P, any>, 'needs'>, params: P): InputNeeds {
+  const needs = typeof task.needs === 'function' ? task.needs(params) : task.needs;
+  if (needs === 'rgb' || needs === 'rgbd') return { kind: 'image', depth: needs === 'rgbd' };
+  return needs;
+}
+
+function listed(space: AnswerSpace): space is readonly string[] {
+  return Array.isArray(space);
+}
+
+/** Number of answers in a space; a permutation space of n pieces holds n! (minus one without the identity). */
+export function answerCount(space: AnswerSpace): number {
+  if (listed(space)) return space.length;
+  let n = 1;
+  for (let k = 2; k <= space.pieces; k++) n *= k;
+  return space.identity ? n : n - 1;
+}
+
+/** Whether `answer` is in `space`. */
+export function isAnswer(space: AnswerSpace, answer: string): boolean {
+  if (listed(space)) return space.includes(answer);
+  if (typeof answer !== 'string') return false;
+  const parts = answer.split('-');
+  const values = parts.map(Number);
+  if (parts.length !== space.pieces || !parts.every((p, i) => p === String(values[i]) && values[i] < space.pieces)) return false;
+  if (new Set(values).size !== space.pieces) return false;
+  return space.identity || values.some((v, i) => v !== i);
+}
+
+/** Some answer of `space` other than `answer` (for reward checks), or null when the space holds only `answer`. */
+export function otherAnswer(space: AnswerSpace, answer: string): string | null {
+  if (listed(space)) return space.find((a) => a !== answer) ?? null;
+  const n = space.pieces;
+  const candidates = [Array.from({ length: n }, (_, i) => (i + 1) % n), Array.from({ length: n }, (_, i) => n - 1 - i), Array.from({ length: n }, (_, i) => i)];
+  return candidates.map((c) => c.join('-')).find((a) => a !== answer && isAnswer(space, a)) ?? null;
 }

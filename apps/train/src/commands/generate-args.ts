@@ -56,6 +56,24 @@ interrupted run; the output is the same for any --workers and any --shard split.
   diode:DIR                DIODE RGB-D tree
   megadepth:DIR            MegaDepth RGB-D tree`,
     },
+    clips: {
+      type: 'string',
+      value: 'SPEC',
+      repeatable: true,
+      description: `clip source for tasks that take clips:
+  flythrough[:COUNT[:WxH[:FRAMES]]][:seed=S]
+                           synthetic fly-throughs with exact depth and poses
+  video:FILE|DIR[?max-side=PX]
+                           videos decoded by ffmpeg (mp4, webm, mov, mkv, ...)
+  frames:DIR[?fps=N]       folders of numbered frames`,
+    },
+    'view-pairs': {
+      type: 'string',
+      value: 'SPEC',
+      repeatable: true,
+      description: `view-pair source for tasks that take two views:
+  twoview[:COUNT[:WxH]][:baseline=M]`,
+    },
     tasks: { type: 'string', value: 'LIST', schema: taskList, defaultText: `${TASK_EXAMPLES.all}, equal weights`, description: `tasks with optional weights, e.g. ${TASK_EXAMPLES.weighted}` },
     params: {
       type: 'json',

@@ -38,6 +38,8 @@ export const generateCommand: Command = command(generateCli, async (args, io) =>
   try {
     result = await generateDataset({
       sources,
+      clips: (args.clips ?? []).map((spec) => absolutizeSource(spec, io.cwd)),
+      viewPairs: args['view-pairs'] ?? [],
       tasks: taskList.map((t) => ({ task: t.id, weight: t.weight, params: args.params[t.id] })),
       plugins,
       count: args.count,
@@ -78,7 +80,7 @@ export const generateCommand: Command = command(generateCli, async (args, io) =>
 // Relative directories in file sources are resolved against the working directory, so the
 // recorded config and the worker threads see the same absolute paths.
 function absolutizeSource(spec: string, cwd: string): string {
-  const m = /^(folder|diode|megadepth):(.+)$/.exec(spec);
+  const m = /^(folder|diode|megadepth|video|frames):(.+)$/.exec(spec);
   return m ? `${m[1]}:${resolve(cwd, m[2])}` : spec;
 }
 

@@ -103,6 +103,50 @@ describe('createPlan', () => {
   });
 });
 
+describe('createPlan with clips and view pairs', () => {
+  const clipNeeds = { kind: 'clip', sampling: { rule: 'window', frames: 3, gap: 1 }, depth: false, cameras: false } as const;
+  const mixed = (): PlanItem[] => [
+    ...items(12, 3),
+    ...Array.from({ length: 5 }, (_, i): PlanItem => ({ dataset: 'video', id: `v${i}`, hasDepth: false, kind: 'clip', hasCameras: false })),
+    ...Array.from({ length: 4 }, (_, i): PlanItem => ({ dataset: 'flythrough', id: `f${i}`, hasDepth: true, kind: 'clip', hasCameras: true })),
+    { dataset: 'twoview', id: 'p0', hasDepth: true, kind: 'view-pair', hasCameras: true },
+  ];
+
+  it('gives each task only items of the kind it needs, with the depth and cameras it asks for', () => {
+    const list = mixed();
+    const tasks: PlanTask[] = [
+      ...five,
+      { id: 'clip', needs: clipNeeds, weight: 1 },
+      { id: 'posed-clip', needs: { ...clipNeeds, cameras: true }, weight: 1 },
+      { id: 'pair', needs: { kind: 'view-pair', depth: true }, weight: 1 },
+    ];
+    const plan = createPlan({ seed: 2, tasks, items: list });
+    expect(plan.compatibleCounts).toEqual([12, 12, 12, 4, 4, 9, 4, 1]);
+    for (let i = 0; i < 400; i++) {
+      const a = plan.attempt(i, 0);
+      const item = list[a.item];
+      const id = tasks[a.task].id;
+      if (id === 'clip') expect(item.kind).toBe('clip');
+      else if (id === 'posed-clip') expect(item.dataset).toBe('flythrough');
+      else if (id === 'pair') expect(item.kind).toBe('view-pair');
+      else expect(item.kind ?? 'image').toBe('image');
+    }
+  });
+
+  it('keeps the image tasks on the same images when clips are added to the sources', () => {
+    const imageOnly = createPlan({ seed: 8, tasks: five, items: items(12, 3) });
+    const withClips = createPlan({ seed: 8, tasks: five, items: mixed() });
+    for (let i = 0; i < 200; i++) expect(withClips.attempt(i, 2)).toEqual(imageOnly.attempt(i, 2));
+  });
+
+  it('names the missing kind of source', () => {
+    expect(() => createPlan({ seed: 0, tasks: [{ id: 'posed', needs: { ...clipNeeds, cameras: true }, weight: 1 }], items: mixed().slice(0, 17) })).toThrow(
+      /"posed" needs clips whose frames carry cameras but no clip source lists any; add a clip source \(flythrough\)/,
+    );
+    expect(() => createPlan({ seed: 0, tasks: [{ id: 'pair', needs: { kind: 'view-pair', depth: false }, weight: 1 }], items: items(3) })).toThrow(/needs view pairs/);
+  });
+});
+
 describe('shardRange', () => {
   it('partitions [0, count) into contiguous ranges', () => {
     for (const count of [1, 7, 10, 101]) {

@@ -1,18 +1,24 @@
 import { createRng, deriveSeed, DatasetError } from '@spatial-ssrl/spec';
-import type { TaskNeeds } from '../task.js';
+import type { InputNeeds } from '../task.js';
 
-/** What the plan needs to know about a task: its id, what it needs and its weight (> 0). */
+/** What the plan needs to know about a task: its id, what it takes as input (`rgb`/`rgbd` short forms allowed) and its weight (> 0). */
 export interface PlanTask {
   readonly id: string;
-  readonly needs: TaskNeeds;
+  readonly needs: 'rgb' | 'rgbd' | InputNeeds;
   readonly weight: number;
 }
 
-/** What the plan needs to know about a source item: its identity and whether it has depth. */
+/** What kind of input a source item is: one image, a clip or a view pair. */
+export type ItemKind = InputNeeds['kind'];
+
+/** What the plan needs to know about a source item: its identity, kind (default `image`) and what it carries. */
 export interface PlanItem {
   readonly dataset: string;
   readonly id: string;
   readonly hasDepth: boolean;
+  readonly kind?: ItemKind;
+  /** Whether a clip's frames carry their cameras (view pairs always do). */
+  readonly hasCameras?: boolean;
 }
 
 /** One attempt of one sample: which task, which source item (index into the item list), which seed. */
@@ -45,9 +51,10 @@ const PHI_FRAC = 0.6180339887498949;
  * Builds the plan. Tasks are assigned to indices by a seeded low-discrepancy sequence over the
  * normalised weights; items are visited in one seeded permutation, and sample `index` uses the
  * compatible item at position `(index + attempt) mod m`, so sources are cycled evenly when there
- * are fewer images than samples and a retry moves to the next compatible item. RGB-D tasks take
- * only items with depth; RGB tasks take every item. Throws `DatasetError` (`no-compatible-source`)
- * when a task has no compatible item.
+ * are fewer images than samples and a retry moves to the next compatible item. A task takes only
+ * items of the kind it needs (image, clip, view pair), with depth or cameras when it asks for
+ * them; each kind has its own permutation, so adding clips leaves the image tasks' schedule as it
+ * was. Throws `DatasetError` (`no-compatible-source`) when a task has no compatible item.
  */
 export function createPlan(input: {
   readonly seed: number;
@@ -73,17 +80,18 @@ export function createPlan(input: {
   }
   cumulative[cumulative.length - 1] = 1;
 
-  const order = createRng(deriveSeed(seed, 'item-order')).shuffle(items.map((_, i) => i));
-  const all = Uint32Array.from(order);
-  const withDepth = Uint32Array.from(order.filter((i) => items[i].hasDepth));
-  const compatible = tasks.map((t) => (t.needs === 'rgbd' ? withDepth : all));
+  const orders = new Map<ItemKind, number[]>();
+  for (const kind of ['image', 'clip', 'view-pair'] as const) {
+    const ofKind = items.flatMap((item, i) => ((item.kind ?? 'image') === kind ? [i] : []));
+    // The image order keeps its original derivation, so image-only runs keep their bytes.
+    orders.set(kind, ofKind.length === 0 ? [] : createRng(deriveSeed(seed, kind === 'image' ? 'item-order' : `${kind}-order`)).shuffle(ofKind));
+  }
+  const compatible = tasks.map((t) => {
+    const needs = planNeeds(t.needs);
+    return Uint32Array.from(orders.get(needs.kind)!.filter((i) => fits(needs, items[i])));
+  });
   tasks.forEach((t, i) => {
-    if (compatible[i].length === 0) {
-      throw new DatasetError(
-        'no-compatible-source',
-        `task "${t.id}" needs RGB-D images but no source item has depth; add a depth source (e.g. synthetic, diode:<dir>, megadepth:<dir>)`,
-      );
-    }
+    if (compatible[i].length === 0) throw new DatasetError('no-compatible-source', noSourceMessage(t.id, planNeeds(t.needs)));
   });
   const offset = deriveSeed(seed, 'task-order') / 4294967296;
 
@@ -108,6 +116,28 @@ export function createPlan(input: {
       return { task, item, seed: deriveSeed(seed, 'sample', tasks[task].id, index, attempt) };
     },
   };
+}
+
+function planNeeds(needs: PlanTask['needs']): InputNeeds {
+  return needs === 'rgb' || needs === 'rgbd' ? { kind: 'image', depth: needs === 'rgbd' } : needs;
+}
+
+function fits(needs: InputNeeds, item: PlanItem): boolean {
+  if (needs.depth && !item.hasDepth) return false;
+  return needs.kind !== 'clip' || !needs.cameras || item.hasCameras === true;
+}
+
+function noSourceMessage(id: string, needs: InputNeeds): string {
+  if (needs.kind === 'image') {
+    return needs.depth
+      ? `task "${id}" needs RGB-D images but no source item has depth; add a depth source (e.g. synthetic, diode:<dir>, megadepth:<dir>)`
+      : `task "${id}" needs images but no image source lists any; add one (e.g. synthetic, folder:<dir>)`;
+  }
+  if (needs.kind === 'clip') {
+    const what = [needs.depth ? 'depth maps' : '', needs.cameras ? 'cameras' : ''].filter(Boolean).join(' and ');
+    return `task "${id}" needs clips${what ? ` whose frames carry ${what}` : ''} but no clip source lists any; add a clip source (${what ? 'flythrough' : 'flythrough, video:<file or dir>, frames:<dir>'})`;
+  }
+  return `task "${id}" needs view pairs${needs.depth ? ' with depth' : ''} but no view-pair source lists any; add one (twoview)`;
 }
 
 function checkIndex(index: number): void {

@@ -48,8 +48,10 @@ export async function loadTaskPlugin(registry: PluginRegistry, specifier: string
   throw new DatasetError('plugin-invalid', `plugin ${specifier} exports neither "tasks" (an array of tasks) nor "register(registry)"`);
 }
 
-function isTaskLike(value: unknown): value is Task<unknown> {
+function isTaskLike(value: unknown): value is Task<unknown, any> {
   if (typeof value !== 'object' || value === null) return false;
   const t = value as Record<string, unknown>;
-  return typeof t.id === 'string' && (t.needs === 'rgb' || t.needs === 'rgbd') && typeof t.generate === 'function' && typeof t.params === 'object';
+  const needs = t.needs as { kind?: unknown } | string | undefined;
+  const declared = needs === 'rgb' || needs === 'rgbd' || typeof needs === 'function' || (typeof needs === 'object' && needs !== null && typeof needs.kind === 'string');
+  return typeof t.id === 'string' && declared && typeof t.generate === 'function' && typeof t.params === 'object';
 }

@@ -1,14 +1,16 @@
 import { join } from 'node:path';
-import { encodeImage, type LoadedImage, type SourceItem } from '@spatial-ssrl/image';
+import { encodeImage, type LoadedImage } from '@spatial-ssrl/image';
 import { countImagePlaceholders, createRng, DatasetError, type RejectionRecord, type SampleRecord } from '@spatial-ssrl/spec';
 import { writeFileAtomic } from '@spatial-ssrl/spec/node';
 import { splitOf } from '../split.js';
-import { isRejection, type Task, type TaskSample } from '../task.js';
+import { isAnswer, isRejection, taskNeeds, type AnswerSpace, type AnyTaskInput, type InputNeeds, type Task, type TaskSample } from '../task.js';
+import { describeSourceError, loadClipInput, loadViewPairInput, type InputFailure } from './inputs.js';
+import type { DatasetItem } from './items.js';
 import { sampleId, type DatasetPlan } from './plan.js';
 
 /** A task of a run with its validated params. */
 export interface ResolvedTask {
-  readonly task: Task<any>;
+  readonly task: Task<any, any>;
   readonly params: unknown;
 }
 
@@ -18,7 +20,7 @@ export interface SampleJobContext {
   /** Directory for temporary files, on the same filesystem as `outDir`. */
   readonly tmpDir: string;
   readonly plan: DatasetPlan;
-  readonly items: readonly SourceItem[];
+  readonly items: readonly DatasetItem[];
   /** In the plan's task order. */
   readonly tasks: readonly ResolvedTask[];
   readonly count: number;
@@ -74,12 +76,15 @@ export function createSampleRunner(ctx: SampleJobContext): { run(index: number):
   // again; the recorded line is the same either way.
   const failures = new Map<number, SourceFailure>();
   const contracts = ctx.tasks.map((t) => contractOf(t));
+  const needs = ctx.tasks.map((t) => taskNeeds(t.task, t.params));
   const cache = new ImageCache(ctx.cacheBytes ?? 0);
 
   async function load(itemIndex: number, needsDepth: boolean): Promise<Loaded> {
     const cached = failures.get(itemIndex);
     if (cached && (needsDepth || !cached.depthOnly)) return { ok: false, failure: cached };
-    const item = ctx.items[itemIndex];
+    const entry = ctx.items[itemIndex];
+    if (entry.kind !== 'image') throw new DatasetError('task-contract', `item ${entry.dataset}:${entry.id} is a ${entry.kind}, not an image`);
+    const item = entry.item;
     let image = cache.get(itemIndex);
     try {
       image ??= await item.load();
@@ -94,6 +99,24 @@ export function createSampleRunner(ctx: SampleJobContext): { run(index: number):
     }
     cache.set(itemIndex, image);
     return { ok: true, image };
+  }
+
+  // Asks the item for what the task needs: one image (cached), frames of a clip or a view pair.
+  async function loadInput(
+    itemIndex: number,
+    need: InputNeeds,
+    seed: number,
+    source: { dataset: string; id: string },
+  ): Promise<{ input: AnyTaskInput } | { failure: InputFailure }> {
+    const entry = ctx.items[itemIndex];
+    if (need.kind === 'clip' && entry.kind === 'clip') return loadClipInput(entry.item, need, seed, source);
+    if (need.kind === 'view-pair' && entry.kind === 'view-pair') return loadViewPairInput(entry.item, need, source);
+    if (need.kind !== 'image' || entry.kind !== 'image') {
+      throw new DatasetError('task-contract', `the plan gave a ${entry.kind} item to a task that needs a ${need.kind}`);
+    }
+    const loaded = await load(itemIndex, need.depth);
+    if (!loaded.ok) return { failure: loaded.failure };
+    return { input: { rgb: loaded.image.rgb, depth: loaded.image.depth, source } };
   }
 
   function remember(itemIndex: number, failure: SourceFailure): SourceFailure {
@@ -114,14 +137,14 @@ export function createSampleRunner(ctx: SampleJobContext): { run(index: number):
         const record: RejectionRecord = { index, task: task.id, kind, attempt, source, seed, code, message };
         rejections.push({ line: JSON.stringify(record), code, kind, source: kind === 'source' ? `${source.dataset}\u0000${source.id}` : null });
       };
-      const loaded = await load(planned.item, task.needs === 'rgbd');
-      if (!loaded.ok) {
-        reject('source', loaded.failure.code, loaded.failure.message, null);
+      const input = await loadInput(planned.item, needs[taskIndex], planned.seed, source);
+      if ('failure' in input) {
+        reject('source', input.failure.code, input.failure.message, null);
         continue;
       }
       let result;
       try {
-        result = task.generate({ rgb: loaded.image.rgb, depth: loaded.image.depth, source }, params, createRng(planned.seed));
+        result = task.generate(input.input, params, createRng(planned.seed));
       } catch (error) {
         reject('task', 'task-error', `${task.id} threw on ${source.dataset}:${source.id}: ${(error as Error).message}`, planned.seed);
         continue;
@@ -215,16 +238,6 @@ async function writeImages(ctx: SampleJobContext, taskId: string, id: string, sa
   return paths;
 }
 
-function describeSourceError(error: unknown): { code: string; message: string } {
-  const e = error as { name?: unknown; code?: unknown; message?: unknown };
-  const message = typeof e?.message === 'string' ? e.message : String(error);
-  const code = typeof e?.code === 'string' ? e.code : 'load-failed';
-  if (e?.name === 'ImageDecodeError') return { code: `image-${code}`, message };
-  if (e?.name === 'DepthReadError') return { code: `depth-${code}`, message };
-  if (e?.name === 'ClipSourceError') return { code: `clip-${code}`, message };
-  return { code, message };
-}
-
 function checkRgb(image: LoadedImage): { code: string; message: string } | null {
   const { rgb } = image;
   if (!rgb || !(rgb.width > 0) || !(rgb.height > 0) || rgb.data.length !== rgb.width * rgb.height * 3) {
@@ -247,18 +260,20 @@ function checkDepth(image: LoadedImage): { code: string; message: string } | nul
 
 function contractOf({ task, params }: ResolvedTask): (sample: TaskSample) => void {
   const variants = new Set(task.variants(params));
-  const answers = new Map<string, Set<string>>();
+  const answers = new Map<string, (answer: string) => boolean>();
   return (sample) => {
     const fail = (what: string): never => {
       throw new DatasetError('task-contract', `task "${task.id}" broke its contract: ${what}`);
     };
     if (!variants.has(sample.variant)) fail(`variant "${sample.variant}" is not one of ${[...variants].join(', ')}`);
-    let space = answers.get(sample.variant);
-    if (!space) {
-      space = new Set(task.answerSpace(params, sample.variant));
-      answers.set(sample.variant, space);
+    let inSpace = answers.get(sample.variant);
+    if (!inSpace) {
+      const declared: AnswerSpace = task.answerSpace(params, sample.variant);
+      const listed = 'kind' in declared ? null : new Set(declared);
+      inSpace = listed ? (a) => listed.has(a) : (a) => isAnswer(declared, a);
+      answers.set(sample.variant, inSpace);
     }
-    if (!space.has(sample.answer)) fail(`answer "${sample.answer}" is outside the answer space of variant ${sample.variant}`);
+    if (!inSpace(sample.answer)) fail(`answer "${sample.answer}" is outside the answer space of variant ${sample.variant}`);
     const expected = task.imageCount(params, sample.variant);
     if (sample.images.length !== expected) fail(`${sample.images.length} images, expected ${expected} for variant ${sample.variant}`);
     let placeholders = 0;

@@ -1,5 +1,6 @@
 import { defaultRegistry } from '../registry.js';
-import { resolveSource } from '../source-spec.js';
+import { resolveClipSource, resolveSource, resolveViewPairSource } from '../source-spec.js';
+import { taskNeeds } from '../task.js';
 import { DatasetError } from '@spatial-ssrl/spec';
 import { itemsDigest, listItems } from './items.js';
 import { createPlan } from './plan.js';
@@ -14,7 +15,11 @@ import type { WorkerInit } from './worker-pool.js';
  */
 export async function createWorkerRunner(init: WorkerInit): Promise<{ run(index: number): Promise<SampleOutcome> }> {
   const { config } = init;
-  const items = await listItems(config.sources.map((spec) => resolveSource(spec)));
+  const items = await listItems({
+    images: config.sources.map((spec) => resolveSource(spec)),
+    clips: (config.clips ?? []).map((spec) => resolveClipSource(spec)),
+    viewPairs: (config.viewPairs ?? []).map((spec) => resolveViewPairSource(spec)),
+  });
   const digest = itemsDigest(items);
   if (digest !== init.digest) {
     throw new DatasetError('source-changed', `the sources list different images in a worker (${digest}) than at start (${init.digest}); were files added or removed?`);
@@ -29,7 +34,7 @@ export async function createWorkerRunner(init: WorkerInit): Promise<{ run(index:
   });
   const plan = createPlan({
     seed: config.seed,
-    tasks: tasks.map((t, i) => ({ id: t.task.id, needs: t.task.needs, weight: config.tasks[i].weight })),
+    tasks: tasks.map((t, i) => ({ id: t.task.id, needs: taskNeeds(t.task, t.params), weight: config.tasks[i].weight })),
     items,
   });
   return createSampleRunner({

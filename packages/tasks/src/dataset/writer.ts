@@ -3,10 +3,10 @@ import { mkdir, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ImageSource } from '@spatial-ssrl/image';
+import type { ClipSource, ImageSource, ViewPairSource } from '@spatial-ssrl/image';
 import { builtinTasks, defaultRegistry, type TaskRegistry } from '../registry.js';
-import { resolveSource } from '../source-spec.js';
-import type { Task } from '../task.js';
+import { resolveClipSource, resolveSource, resolveViewPairSource } from '../source-spec.js';
+import { taskNeeds, type Task } from '../task.js';
 import { DATASET_FILES, DatasetError, DATASET_FORMAT, type DatasetConfig, type DatasetManifest } from '@spatial-ssrl/spec';
 import { writeFileAtomic } from '@spatial-ssrl/spec/node';
 import { itemsDigest, listItems } from './items.js';
@@ -20,7 +20,7 @@ import { WorkerPool } from './worker-pool.js';
 
 /** One task of a run: a task object or a registered id, its relative weight (default 1) and raw params. */
 export interface DatasetTaskOption {
-  readonly task: Task<any> | string;
+  readonly task: Task<any, any> | string;
   readonly weight?: number;
   readonly params?: unknown;
 }
@@ -41,8 +41,12 @@ export interface GenerateProgress {
 
 /** Options of `generateDataset`. */
 export interface GenerateDatasetOptions {
-  /** Source specs (`synthetic[:n[:WxH]]`, `folder:<dir>`, `diode:<dir>`, `megadepth:<dir>`) or source objects (in-process only). */
+  /** Image source specs (`synthetic[:n[:WxH]]`, `folder:<dir>`, `diode:<dir>`, `megadepth:<dir>`) or source objects (in-process only), for tasks that take one image. */
   readonly sources: readonly (string | ImageSource)[];
+  /** Clip source specs (`flythrough[:n[:WxH[:frames]]]`, `video:<file or dir>`, `frames:<dir>`) or objects, for tasks that take clips. */
+  readonly clips?: readonly (string | ClipSource)[];
+  /** View-pair source specs (`twoview[:n[:WxH]]`) or objects, for tasks that take two views. */
+  readonly viewPairs?: readonly (string | ViewPairSource)[];
   /** Tasks and weights; default: every built-in task with weight 1. */
   readonly tasks?: readonly DatasetTaskOption[];
   /** Plugin module specifiers (exporting `tasks` or `register(registry)`), loaded here and in every worker. */
@@ -105,14 +109,21 @@ export async function generateDataset(options: GenerateDatasetOptions): Promise<
   const tasks = resolveTasks(options.tasks ?? builtinTasks.map((task) => ({ task })), registry);
 
   const sources = options.sources.map((s) => (typeof s === 'string' ? resolveSource(s) : s));
-  const items = await listItems(sources);
+  const clips = (options.clips ?? []).map((s) => (typeof s === 'string' ? resolveClipSource(s) : s));
+  const viewPairs = (options.viewPairs ?? []).map((s) => (typeof s === 'string' ? resolveViewPairSource(s) : s));
+  const items = await listItems({ images: sources, clips, viewPairs });
   const plan = createPlan({
     seed: settings.seed,
-    tasks: tasks.map((t) => ({ id: t.task.id, needs: t.task.needs, weight: t.weight })),
+    tasks: tasks.map((t) => ({ id: t.task.id, needs: taskNeeds(t.task, t.params), weight: t.weight })),
     items,
   });
+  const specOf = (given: readonly (string | { name: string })[], opened: readonly { name: string }[]): string[] =>
+    given.map((s, i) => (typeof s === 'string' ? s : opened[i].name));
   const config: DatasetConfig = {
-    sources: options.sources.map((s, i) => (typeof s === 'string' ? s : sources[i].name)),
+    sources: specOf(options.sources, sources),
+    // Recorded only when given, so image-only runs keep the manifest they always had.
+    ...(clips.length > 0 ? { clips: specOf(options.clips!, clips) } : {}),
+    ...(viewPairs.length > 0 ? { viewPairs: specOf(options.viewPairs!, viewPairs) } : {}),
     tasks: tasks.map((t) => ({ id: t.task.id, weight: t.weight, params: t.params })),
     count: settings.count,
     seed: settings.seed,
@@ -148,7 +159,7 @@ export async function generateDataset(options: GenerateDatasetOptions): Promise<
   const entry = new URL(WORKER_ENTRY, import.meta.url);
   // Keep decoded images only when sources are cycled, i.e. some image serves several samples.
   const cacheBytes = (n: number): number => (end - start > items.length ? Math.floor(CACHE_BYTES_TOTAL / n) : 0);
-  const objectSources = options.sources.some((s) => typeof s !== 'string');
+  const objectSources = [...options.sources, ...(options.clips ?? []), ...(options.viewPairs ?? [])].some((s) => typeof s !== 'string');
   if (objectSources && options.workers !== undefined && options.workers > 1) {
     throw new DatasetError('invalid-options', 'workers > 1 needs every source given as a spec string (workers re-open sources); use workers: 1 for source objects');
   }
@@ -265,7 +276,8 @@ function checkOptions(o: GenerateDatasetOptions): Settings {
   const u32 = (name: string, v: number): number =>
     Number.isInteger(v) && v >= 0 && v <= 0xffffffff ? v : bad(`${name} must be an integer in [0, 2^32), got ${v}`);
   if (!Number.isSafeInteger(o.count) || o.count < 1) bad(`count must be an integer >= 1, got ${o.count}`);
-  if (!Array.isArray(o.sources) || o.sources.length === 0) bad('at least one source is needed');
+  if (!Array.isArray(o.sources)) bad('sources must be a list of image sources');
+  if (o.sources.length + (o.clips?.length ?? 0) + (o.viewPairs?.length ?? 0) === 0) bad('at least one source is needed');
   if (typeof o.out !== 'string' || o.out.length === 0) bad('out must be a directory path');
   const workers = o.workers ?? availableParallelism();
   if (!Number.isInteger(workers) || workers < 1) bad(`workers must be an integer >= 1, got ${workers}`);
@@ -299,7 +311,7 @@ function resolveTasks(
   if (entries.length === 0) throw new DatasetError('invalid-options', 'at least one task is needed');
   const seen = new Set<string>();
   return entries.map((entry) => {
-    let task: Task<any>;
+    let task: Task<any, any>;
     if (typeof entry.task === 'string') {
       if (!registry.has(entry.task)) {
         throw new DatasetError('unknown-task', `unknown task "${entry.task}"; known: ${registry.list().map((t) => t.id).join(', ')}`);

@@ -1,10 +1,11 @@
 import { scoreResponse } from '@spatial-ssrl/rewards';
 import { countImagePlaceholders, plainImagePlaceholders, promptWords, withFormatInstruction } from '@spatial-ssrl/spec';
 import type { Task, TaskResult, TaskSample } from '../task.js';
-import { isRejection } from '../task.js';
+import { answerCount, isAnswer, isRejection, otherAnswer } from '../task.js';
+import { permutations } from '../tasks/grid.js';
 
 /** Problems with one accepted sample against its task's declarations; empty when it conforms. */
-export function sampleProblems<P>(task: Task<P>, params: P, sample: TaskSample): string[] {
+export function sampleProblems<P>(task: Task<P, any>, params: P, sample: TaskSample): string[] {
   const problems: string[] = [];
   const variants = task.variants(params);
   if (!variants.includes(sample.variant)) {
@@ -23,7 +24,7 @@ export function sampleProblems<P>(task: Task<P>, params: P, sample: TaskSample):
     problems.push(`prompt has ${placeholders} image placeholders for ${sample.images.length} images`);
   }
   const space = task.answerSpace(params, sample.variant);
-  if (typeof sample.answer !== 'string' || !space.includes(sample.answer)) {
+  if (typeof sample.answer !== 'string' || !isAnswer(space, sample.answer)) {
     problems.push(`answer ${JSON.stringify(sample.answer)} is not in the answer space of '${sample.variant}'`);
   }
   const names = new Set<string>();
@@ -100,29 +101,48 @@ export interface BalanceResult {
   readonly ok: boolean;
 }
 
+function chiSquare(variant: string, values: readonly string[], space: readonly string[]): BalanceResult {
+  const k = space.length;
+  const expected = values.length / k;
+  const tested = k > 1 && expected >= 5;
+  const counts = new Map<string, number>(space.map((a) => [a, 0]));
+  for (const a of values) counts.set(a, (counts.get(a) ?? 0) + 1);
+  let statistic = 0;
+  for (const c of counts.values()) statistic += (c - expected) ** 2 / expected;
+  const critical = k > 1 ? chiSquareCritical(k - 1) : Infinity;
+  return { variant, samples: values.length, answers: k, tested, statistic, critical, ok: !tested || statistic <= critical };
+}
+
 /**
  * Tests per variant that answers are uniform over the answer space (Pearson chi-square against
  * the p ≈ 1e-6 critical value, a bound generous enough never to flake on a fair task).
- * Variants with fewer than 5 expected samples per answer are reported untested.
+ * A permutation space too large for 5 expected samples per answer is tested position by
+ * position instead (which piece lands at each position, reported as `<variant>@<position>`);
+ * other variants with fewer than 5 expected samples per answer are reported untested.
  */
-export function answerBalance<P>(task: Task<P>, params: P, samples: readonly TaskSample[]): BalanceResult[] {
+export function answerBalance<P>(task: Task<P, any>, params: P, samples: readonly TaskSample[]): BalanceResult[] {
   const byVariant = new Map<string, string[]>();
   for (const s of samples) {
     const list = byVariant.get(s.variant) ?? [];
     list.push(s.answer);
     byVariant.set(s.variant, list);
   }
-  return [...byVariant.entries()].map(([variant, answers]) => {
+  return [...byVariant.entries()].flatMap(([variant, answers]) => {
     const space = task.answerSpace(params, variant);
-    const k = space.length;
-    const expected = answers.length / k;
-    const tested = k > 1 && expected >= 5;
-    const counts = new Map<string, number>(space.map((a) => [a, 0]));
-    for (const a of answers) counts.set(a, (counts.get(a) ?? 0) + 1);
-    let statistic = 0;
-    for (const c of counts.values()) statistic += (c - expected) ** 2 / expected;
-    const critical = k > 1 ? chiSquareCritical(k - 1) : Infinity;
-    return { variant, samples: answers.length, answers: k, tested, statistic, critical, ok: !tested || statistic <= critical };
+    if (!('kind' in space)) return [chiSquare(variant, answers, space)];
+    const pieces = space.pieces;
+    if (answers.length / answerCount(space) >= 5) {
+      const listedSpace = permutations(pieces).map((p) => p.join('-')).filter((a) => isAnswer(space, a));
+      return [chiSquare(variant, answers, listedSpace)];
+    }
+    const labels = Array.from({ length: pieces }, (_, i) => String(i));
+    return labels.map((_, position) =>
+      chiSquare(
+        `${variant}@${position}`,
+        answers.map((a) => a.split('-')[position]),
+        labels,
+      ),
+    );
   });
 }
 
@@ -130,12 +150,12 @@ export function answerBalance<P>(task: Task<P>, params: P, samples: readonly Tas
  * Problems with the reward round trip of a sample: a well-formatted response boxing the answer
  * must score 1, and one boxing a wrong answer must score the format weight 0.1.
  */
-export function rewardProblems<P>(task: Task<P>, params: P, sample: TaskSample): string[] {
+export function rewardProblems<P>(task: Task<P, any>, params: P, sample: TaskSample): string[] {
   const respond = (answer: string): string => `<think>\n</think>\\boxed{${answer}}`;
   const problems: string[] = [];
   const right = scoreResponse(respond(sample.answer), sample.answer);
   if (right.overall !== 1) problems.push(`the correct answer ${JSON.stringify(sample.answer)} scores ${right.overall}, not 1`);
-  const wrong = task.answerSpace(params, sample.variant).find((a) => a !== sample.answer) ?? `${sample.answer}x`;
+  const wrong = otherAnswer(task.answerSpace(params, sample.variant), sample.answer) ?? `${sample.answer}x`;
   const score = scoreResponse(respond(wrong), sample.answer);
   if (Math.abs(score.overall - 0.1) > 1e-12) problems.push(`the wrong answer ${JSON.stringify(wrong)} scores ${score.overall}, not 0.1`);
   return problems;
@@ -146,12 +166,12 @@ export function rewardProblems<P>(task: Task<P>, params: P, sample: TaskSample):
  * variant's answer space, and mirroring twice must give the sample's answer back. Empty when the
  * task declares no mirror.
  */
-export function mirrorProblems<P>(task: Task<P>, params: P, sample: TaskSample): string[] {
+export function mirrorProblems<P>(task: Task<P, any>, params: P, sample: TaskSample): string[] {
   if (!task.mirrorAnswer) return [];
   const once = task.mirrorAnswer({ variant: sample.variant, answer: sample.answer, meta: sample.meta });
   if (once === null) return [];
   const problems: string[] = [];
-  if (!task.answerSpace(params, sample.variant).includes(once)) {
+  if (!isAnswer(task.answerSpace(params, sample.variant), once)) {
     problems.push(`mirrored answer ${JSON.stringify(once)} is not in the answer space of '${sample.variant}'`);
   }
   const twice = task.mirrorAnswer({ variant: sample.variant, answer: once, meta: sample.meta });
@@ -164,7 +184,7 @@ export function mirrorProblems<P>(task: Task<P>, params: P, sample: TaskSample):
  * plain placeholders and with the RL format instruction appended) must be recognised as its
  * variant. Empty when the task declares no recogniser.
  */
-export function recognitionProblems<P>(task: Task<P>, sample: TaskSample): string[] {
+export function recognitionProblems<P>(task: Task<P, any>, sample: TaskSample): string[] {
   if (!task.recognizePrompt) return [];
   const problems: string[] = [];
   for (const prompt of [sample.prompt, plainImagePlaceholders(sample.prompt), withFormatInstruction(sample.prompt)]) {

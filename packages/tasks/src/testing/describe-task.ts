@@ -1,19 +1,23 @@
 import { createRgb, type DepthMap } from '@spatial-ssrl/image';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng, deriveSeed } from '@spatial-ssrl/spec';
-import { isRejection, taskChance, type Task, type TaskInput, type TaskResult, type TaskSample } from '../task.js';
+import { answerCount, isRejection, taskChance, taskNeeds, type AnyTaskInput, type InputNeeds, type Task, type TaskResult, type TaskSample } from '../task.js';
 import { answerBalance, determinismProblems, mirrorProblems, recognitionProblems, rejectionProblems, rewardProblems, sampleProblems } from './checks.js';
-import { syntheticInputs } from './synthetic-source.js';
+import { syntheticClipInputs, syntheticInputs, syntheticViewPairInputs } from './synthetic-source.js';
 
 /** Options of {@link describeTask}. */
 export interface DescribeTaskOptions {
   /** Raw params handed to `task.params.parse` (default `{}`: the task's defaults). */
   readonly params?: unknown;
-  /** Where inputs come from: rendered synthetic RGB-D scenes (default) or a function of the sample index. */
-  readonly source?: 'synthetic' | ((index: number) => TaskInput);
+  /**
+   * Where inputs come from: synthetic inputs of the kind the task needs (default: rendered RGB-D
+   * scenes, fly-through clips with exact depth and cameras, or view pairs) or a function of the
+   * sample index giving the input the task takes.
+   */
+  readonly source?: 'synthetic' | ((index: number) => AnyTaskInput);
   /** Samples to generate (default 300). */
   readonly samples?: number;
-  /** Size of synthetic scenes, pixels (default 256×192). */
+  /** Size of synthetic scenes, pixels (default 256×192; 128×96 for clips and view pairs, which render several frames). */
   readonly width?: number;
   readonly height?: number;
   /** Run seed (default 1). */
@@ -25,22 +29,44 @@ export interface DescribeTaskOptions {
 }
 
 interface Run {
-  readonly input: TaskInput;
+  readonly input: AnyTaskInput;
   readonly seed: number;
   readonly result: TaskResult;
 }
 
-function fingerprint(input: TaskInput): string {
+function fingerprint(input: AnyTaskInput): string {
   let h = 0x811c9dc5;
   const mix = (bytes: Uint8Array): void => {
     for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193) >>> 0;
   };
-  mix(input.rgb.data);
-  if (input.depth) {
-    mix(new Uint8Array(input.depth.data.buffer, input.depth.data.byteOffset, input.depth.data.byteLength));
-    mix(input.depth.valid);
+  const pictures = 'kind' in input ? (input.kind === 'clip' ? input.frames : input.views) : [input];
+  for (const picture of pictures) {
+    mix(picture.rgb.data);
+    if (picture.depth) {
+      mix(new Uint8Array(picture.depth.data.buffer, picture.depth.data.byteOffset, picture.depth.data.byteLength));
+      mix(picture.depth.valid);
+    }
   }
   return h.toString(16);
+}
+
+// Synthetic inputs of the kind `needs` asks for.
+function syntheticFor(needs: InputNeeds, width: number | undefined, height: number | undefined): (index: number) => AnyTaskInput {
+  if (needs.kind === 'image') return syntheticInputs(width ?? 256, height ?? 192);
+  if (needs.kind === 'clip') return syntheticClipInputs(needs.sampling, { width: width ?? 128, height: height ?? 96 });
+  return syntheticViewPairInputs(width ?? 128, height ?? 96);
+}
+
+// A degenerate input of the kind `needs` asks for: every picture 1×1.
+function onePixelInput(needs: InputNeeds): AnyTaskInput {
+  const rgb = createRgb(1, 1, [128, 128, 128]);
+  const depth = depthOf(1, 1, 1, 1);
+  const source = { dataset: 'conformance', id: 'one-pixel' };
+  if (needs.kind === 'image') return { rgb, depth, source };
+  const camera = { width: 1, height: 1, intrinsics: { fx: 1, fy: 1, cx: 0.5, cy: 0.5 }, pose: { position: [0, 0, 0] as const, rotation: [1, 0, 0, 0, 1, 0, 0, 0, 1] as const } };
+  if (needs.kind === 'view-pair') return { kind: 'view-pair', views: [{ rgb, depth, camera }, { rgb, depth, camera }], source };
+  const n = needs.sampling.frames;
+  return { kind: 'clip', frames: Array.from({ length: n }, (_, k) => ({ index: k, time: k / 10, rgb, depth, camera })), frameCount: n, frameRate: 10, gap: 1, source };
 }
 
 // `params` with the field at dotted `path` set to `value`.
@@ -62,12 +88,14 @@ function depthOf(width: number, height: number, value: number, valid: number): D
  * `mirrorAnswer` that stays in the answer space and undoes itself, and clean rejections of
  * degenerate inputs. Call it at the top level of a `*.test.ts` file.
  */
-export function describeTask<P>(task: Task<P>, options: DescribeTaskOptions = {}): void {
+export function describeTask<P>(task: Task<P, any>, options: DescribeTaskOptions = {}): void {
   const count = options.samples ?? 300;
-  const width = options.width ?? 256;
-  const height = options.height ?? 192;
   const runSeed = options.seed ?? 1;
   const minAcceptRate = options.minAcceptRate ?? 0.5;
+  const declared = task.params.safeParse(options.params ?? {});
+  const needs: InputNeeds | null = declared.success ? taskNeeds(task, declared.data) : null;
+  const sourceFor = (n: InputNeeds): ((index: number) => AnyTaskInput) =>
+    typeof options.source === 'function' ? options.source : syntheticFor(n, options.width, options.height);
 
   describe(`task '${task.id}' conformance`, () => {
     let params: P;
@@ -76,7 +104,7 @@ export function describeTask<P>(task: Task<P>, options: DescribeTaskOptions = {}
 
     beforeAll(() => {
       params = task.params.parse(options.params ?? {});
-      const source = typeof options.source === 'function' ? options.source : syntheticInputs(width, height);
+      const source = sourceFor(taskNeeds(task, params));
       runs = [];
       for (let i = 0; i < count; i++) {
         const input = source(i);
@@ -86,10 +114,16 @@ export function describeTask<P>(task: Task<P>, options: DescribeTaskOptions = {}
       samples = runs.flatMap((r) => (isRejection(r.result) ? [] : [r.result]));
     }, options.timeout ?? 600_000);
 
-    it('has a kebab-case id, a description and what it needs', () => {
+    it('has a kebab-case id, a description and declares what it needs', () => {
       expect(task.id).toMatch(/^[a-z][a-z0-9-]*$/);
       expect(task.description.length).toBeGreaterThan(0);
-      expect(['rgb', 'rgbd']).toContain(task.needs);
+      expect(needs, 'needs of the default params').not.toBeNull();
+      expect(['image', 'clip', 'view-pair']).toContain(needs!.kind);
+      expect(typeof needs!.depth).toBe('boolean');
+      if (needs!.kind === 'clip') {
+        expect(needs!.sampling.frames).toBeGreaterThanOrEqual(1);
+        expect(typeof needs!.cameras).toBe('boolean');
+      }
     });
 
     it('parses default params and rejects garbage params', () => {
@@ -105,9 +139,14 @@ export function describeTask<P>(task: Task<P>, options: DescribeTaskOptions = {}
       for (const v of variants) {
         expect(task.imageCount(params, v)).toBeGreaterThanOrEqual(1);
         const space = task.answerSpace(params, v);
-        expect(space.length).toBeGreaterThan(0);
-        expect(new Set(space).size).toBe(space.length);
-        for (const a of space) expect(typeof a).toBe('string');
+        expect(answerCount(space)).toBeGreaterThan(0);
+        if ('kind' in space) {
+          expect(space.kind).toBe('permutation');
+          expect(Number.isInteger(space.pieces) && space.pieces >= 2).toBe(true);
+        } else {
+          expect(new Set(space).size).toBe(space.length);
+          for (const a of space) expect(typeof a).toBe('string');
+        }
       }
     });
 
@@ -162,7 +201,10 @@ export function describeTask<P>(task: Task<P>, options: DescribeTaskOptions = {}
         for (const value of [knob.min, knob.max]) {
           const parsed = task.params.safeParse(withParam(params, knob.param, value));
           expect(parsed.success, `params with ${knob.param} = ${value}: ${parsed.error?.issues[0]?.message}`).toBe(true);
-          const made = runs.slice(0, 40).filter((r, i) => !isRejection(task.generate(r.input, parsed.data as P, createRng(deriveSeed(r.seed, 'knob', i)))));
+          // A knob may change what the task needs (e.g. frames per clip): ask for matching inputs.
+          const knobNeeds = taskNeeds(task, parsed.data as P);
+          const source = JSON.stringify(knobNeeds) === JSON.stringify(taskNeeds(task, params)) ? (i: number) => runs[i].input : sourceFor(knobNeeds);
+          const made = runs.slice(0, 40).filter((r, i) => !isRejection(task.generate(source(i), parsed.data as P, createRng(deriveSeed(r.seed, 'knob', i)))));
           expect(made.length, `samples from 40 inputs with ${knob.param} = ${value}`).toBeGreaterThan(0);
         }
       });
@@ -188,18 +230,13 @@ export function describeTask<P>(task: Task<P>, options: DescribeTaskOptions = {}
       });
     }
 
-    it('rejects a 1×1 image with a code instead of throwing', () => {
-      const input: TaskInput = {
-        rgb: createRgb(1, 1, [128, 128, 128]),
-        depth: depthOf(1, 1, 1, 1),
-        source: { dataset: 'conformance', id: 'one-pixel' },
-      };
-      expect(rejectionProblems(task.generate(input, params, createRng(1)))).toEqual([]);
+    it(`rejects ${needs?.kind === 'image' ? 'a 1×1 image' : `a ${needs?.kind} of 1×1 pictures`} with a code instead of throwing`, () => {
+      expect(rejectionProblems(task.generate(onePixelInput(taskNeeds(task, params)), params, createRng(1)))).toEqual([]);
     });
 
-    if (task.needs === 'rgbd') {
+    if (needs?.kind === 'image' && needs.depth) {
       it('rejects missing, all-invalid, all-NaN and all-zero depth with a code instead of throwing', () => {
-        const rgb = runs[0].input.rgb;
+        const { rgb } = runs[0].input as { rgb: ReturnType<typeof createRgb> };
         const source = { dataset: 'conformance', id: 'bad-depth' };
         const missing = task.generate({ rgb, source }, params, createRng(1));
         expect(rejectionProblems(missing)).toEqual([]);

@@ -1,6 +1,6 @@
 import { createRgb, ImageDecodeError, type DepthMap, type ImageSource, type SourceItem } from '@spatial-ssrl/image';
 import { z } from 'zod';
-import { defineTask } from '../../task.js';
+import { defineTask, type ClipInput } from '../../task.js';
 
 /** An in-memory source of `count` small images; every `depthEvery`-th has depth, `broken` ids fail to decode. */
 export function memorySource(
@@ -84,6 +84,27 @@ export const tinyDepthTask = defineTask({
         { name: 'second', image: b },
       ],
       meta: { centre, corner },
+    };
+  },
+});
+
+/** A small clip task for writer tests: three frames 1-2 apart; the answer is the gap, the image the middle frame. */
+export const tinyClipTask = defineTask<{ frames: number }, ClipInput>({
+  id: 'tiny-clip',
+  description: 'A test clip task.',
+  needs: (params) => ({ kind: 'clip', sampling: { rule: 'window', frames: params.frames, gap: { min: 1, max: 2 } }, depth: false, cameras: false }),
+  params: z.object({ frames: z.number().int().min(2).max(8).default(3) }),
+  variants: () => ['only'],
+  imageCount: () => 1,
+  answerSpace: () => ['1', '2'],
+  generate(input, _params, rng) {
+    const frame = input.frames[rng.int(0, input.frames.length - 1)];
+    return {
+      variant: 'only',
+      prompt: '<image>How many frames apart were the frames of this clip taken?',
+      answer: String(input.gap),
+      images: [{ name: 'frame', image: frame.rgb }],
+      meta: { frames: input.frames.map((f) => f.index), times: input.frames.map((f) => f.time), shown: frame.index },
     };
   },
 });
