@@ -21,8 +21,8 @@ afterAll(async () => {
 describe('ssrl-train generate --plugin', () => {
   it('generates samples of a task defined outside the tasks package, in workers', async () => {
     const args = (out: string, workers: string) => [
-      'generate', '--plugin', './dist/index.js', '--tasks', 'rotation,flip', '--source', 'synthetic:12:160x120',
-      '--count', '24', '--out', out, '--workers', workers, '--quiet', '--params', '{"rotation":{"layout":"mixed"}}',
+      'generate', '--plugin', './dist/index.js', '--tasks', 'upright,flip', '--source', 'synthetic:12:160x120',
+      '--count', '24', '--out', out, '--workers', workers, '--quiet', '--params', '{"upright":{"layout":"mixed"}}',
     ];
     const one = join(root, 'one');
     const two = join(root, 'two');
@@ -31,15 +31,15 @@ describe('ssrl-train generate --plugin', () => {
     expect([r1.code, r2.code]).toEqual([0, 0]);
     expect(await snapshotDir(two)).toEqual(await snapshotDir(one));
     const records = (await readFile(join(one, 'samples.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
-    const rotation = records.filter((r) => r.task === 'rotation');
+    const rotation = records.filter((r) => r.task === 'upright');
     expect(rotation.length).toBeGreaterThan(6);
     for (const r of rotation) {
       expect(['0', '90', '180', '270']).toContain(r.answer);
       expect(['square', 'full']).toContain(r.variant);
-      expect(r.images[0]).toMatch(/^images\/rotation\/rotation-\d{6}-rotated\.png$/);
+      expect(r.images[0]).toMatch(/^images\/upright\/upright-\d{6}-rotated\.png$/);
     }
     const manifest = JSON.parse(await readFile(join(one, 'dataset.json'), 'utf8'));
-    expect(manifest.config.tasks[0]).toEqual({ id: 'rotation', weight: 1, params: { layout: 'mixed', minSide: 32, minDifference: 4 } });
+    expect(manifest.config.tasks[0]).toEqual({ id: 'upright', weight: 1, params: { layout: 'mixed', minSide: 32, minDifference: 4 } });
   });
 
   it('explains a plugin that is missing or exports no tasks', async () => {
@@ -55,18 +55,18 @@ describe('ssrl-train generate --plugin', () => {
 describe('ssrl-train sft --plugin', () => {
   it('mirrors rows of a plugin task by its own mirrorAnswer, and refuses it without the plugin', async () => {
     const data = join(root, 'rot-data');
-    const gen = await runCli(['generate', '--plugin', './dist/index.js', '--tasks', 'rotation,flip', '--source', 'synthetic:8:160x120', '--count', '16', '--out', data, '--quiet'], {
+    const gen = await runCli(['generate', '--plugin', './dist/index.js', '--tasks', 'upright,flip', '--source', 'synthetic:8:160x120', '--count', '16', '--out', data, '--quiet'], {
       cwd: EXAMPLE,
     });
     expect(gen.code).toBe(0);
-    const common = ['sft', '--data', data, '--preset', 'tiny', '--steps', '2', '--batch', '4', '--eval-samples', '2', '--threads', '1', '--quiet', '--mirror', '{"rotation":0.5,"flip":0.5}'];
+    const common = ['sft', '--data', data, '--preset', 'tiny', '--steps', '2', '--batch', '4', '--eval-samples', '2', '--threads', '1', '--quiet', '--mirror', '{"upright":0.5,"flip":0.5}'];
     const withPlugin = await runCli([...common, '--plugin', './dist/index.js', '--out', join(root, 'rot-sft')], { cwd: EXAMPLE });
     expect(withPlugin.stderr).toBe('');
     expect(withPlugin.code).toBe(0);
-    expect(JSON.parse(await readFile(join(root, 'rot-sft', 'run.json'), 'utf8')).options.mirror).toEqual({ rotation: 0.5, flip: 0.5 });
+    expect(JSON.parse(await readFile(join(root, 'rot-sft', 'run.json'), 'utf8')).options.mirror).toEqual({ upright: 0.5, flip: 0.5 });
     const without = await runCli([...common, '--out', join(root, 'rot-sft-2')], { cwd: EXAMPLE });
     expect(without.code).toBe(1);
-    expect(without.stderr).toMatch(/mirror: no task "rotation" is registered/);
+    expect(without.stderr).toMatch(/mirror: no task "upright" is registered/);
   });
 });
 
@@ -77,15 +77,15 @@ describe('ssrl-train pipeline --plugin', () => {
     expect(r.stderr).not.toMatch(/Error|error:/);
     expect(r.code).toBe(0);
     const plan = JSON.parse(await readFile(join(out, 'pipeline.json'), 'utf8')).plan;
-    expect(plan.data.tasks).toEqual(['shuffle', 'flip', 'crop', 'depth', 'position', 'rotation']);
+    expect(plan.data.tasks).toEqual(['shuffle', 'flip', 'crop', 'depth', 'position', 'upright']);
     expect(plan.plugins).toHaveLength(1);
     const records = (await readFile(join(out, 'data', 'samples.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
-    expect(records.filter((x) => x.task === 'rotation' && x.split === 'test').length).toBeGreaterThan(0);
+    expect(records.filter((x) => x.task === 'upright' && x.split === 'test').length).toBeGreaterThan(0);
     const evaluated = (await readFile(join(out, 'eval-grpo', 'predictions.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
-    expect(evaluated.some((p) => p.task === 'rotation')).toBe(true);
+    expect(evaluated.some((p) => p.task === 'upright')).toBe(true);
     // Rotation declares four answers and no chance of its own: 1/4.
     const report = await readFile(join(out, 'report.md'), 'utf8');
-    expect(report).toMatch(/\n\| rotation \| \d+ \| 25\.0 \|/);
-    expect(report).toMatch(/rotation: (full|square) \d+× 1\/4/);
+    expect(report).toMatch(/\n\| upright \| \d+ \| 25\.0 \|/);
+    expect(report).toMatch(/upright: (full|square) \d+× 1\/4/);
   });
 });

@@ -1,10 +1,14 @@
-import { builtinTasks } from '@spatial-ssrl/tasks';
+import { builtinTasks, extraTasks, taskNeeds } from '@spatial-ssrl/tasks';
 
 const ids = builtinTasks.map((t) => t.id);
 const mirrored = builtinTasks.filter((t) => t.mirrorAnswer).map((t) => t.id);
 const unmirrored = builtinTasks.find((t) => !t.mirrorAnswer);
 const reasoned = builtinTasks.find((t) => t.rationaleTemplate !== undefined);
 const tuned = builtinTasks.find((t) => t.lowResolutionParams !== undefined);
+const clipTasks = extraTasks.filter((t) => {
+  const defaults = t.params.safeParse({});
+  return defaults.success && taskNeeds(t, defaults.data).kind === 'clip';
+});
 const json = (value: unknown): string => `'${JSON.stringify(value)}'`;
 
 /** Examples for help texts, made from the built-in tasks' ids and declared data (never written by hand). */
@@ -25,4 +29,6 @@ export const TASK_EXAMPLES = {
   /** `--mirror` JSON over two tasks with a mirror rule, and a task without one. */
   mirror: json(Object.fromEntries(mirrored.slice(0, 2).map((id) => [id, 0.5]))),
   unmirrored: unmirrored?.id ?? '(none)',
+  /** The built-in tasks that take clips, comma-separated. */
+  clips: clipTasks.map((t) => t.id).join(',') || '(none)',
 } as const;

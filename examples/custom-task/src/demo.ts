@@ -2,7 +2,7 @@ import { createRgb, drawText, fillRect, type ImageSource, type RgbImage } from '
 import { generateDataset } from '@spatial-ssrl/tasks';
 import { createRng } from '@spatial-ssrl/spec';
 import { readSamples } from '@spatial-ssrl/spec/node';
-import { rotationTask } from './index.js';
+import { uprightTask } from './index.js';
 
 // A few drawn outdoor scenes with a clear "up": sky on top, ground below, a house and a caption.
 function drawScene(seed: number): RgbImage {
@@ -33,19 +33,19 @@ const demoSource: ImageSource = {
     })),
 };
 
-const out = process.argv[2] ?? 'runs/rotation-demo';
+const out = process.argv[2] ?? 'runs/upright-demo';
 const result = await generateDataset({
   sources: [demoSource],
-  tasks: [{ task: rotationTask, params: { layout: 'mixed' } }],
+  tasks: [{ task: uprightTask, params: { layout: 'mixed' } }],
   count: 12,
   seed: 7,
   out,
   workers: 1,
   testFraction: 0.25,
 });
-console.log(`${result.manifest.counts?.samples} rotation samples in ${result.out}`);
+console.log(`${result.manifest.counts?.samples} upright samples in ${result.out}`);
 for await (const sample of readSamples(out)) {
   console.log(`  ${sample.id}  ${sample.variant.padEnd(6)}  answer ${sample.answer.padStart(3)}  ${sample.split.padEnd(5)}  ${sample.images[0]}`);
 }
-console.log(`answers: ${JSON.stringify(result.manifest.counts?.byAnswer.rotation)}`);
-console.log('Generate at scale with the CLI: ssrl-train generate --plugin ./dist/index.js --tasks rotation --count 1000 --out runs/rotation');
+console.log(`answers: ${JSON.stringify(result.manifest.counts?.byAnswer.upright)}`);
+console.log('Generate at scale with the CLI: ssrl-train generate --plugin ./dist/index.js --tasks upright --count 1000 --out runs/upright');

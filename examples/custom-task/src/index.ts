@@ -1,13 +1,13 @@
 import type { TaskRegistry } from '@spatial-ssrl/tasks';
-import { rotationTask } from './rotation/rotation.js';
+import { uprightTask } from './upright/upright.js';
 
-export { rotationTask, rotationParams, ROTATION_ANSWERS } from './rotation/rotation.js';
-export type { RotationParams } from './rotation/rotation.js';
+export { uprightTask, uprightParams, UPRIGHT_ANSWERS } from './upright/upright.js';
+export type { UprightParams } from './upright/upright.js';
 
 /** The tasks this plugin module adds, for `ssrl-train generate --plugin`. */
-export const tasks = [rotationTask];
+export const tasks = [uprightTask];
 
-/** Adds the rotation task to a registry. */
+/** Adds the upright task to a registry. */
 export function register(registry: TaskRegistry): void {
-  registry.register(rotationTask);
+  registry.register(uprightTask);
 }

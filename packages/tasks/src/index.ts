@@ -21,7 +21,7 @@ export type {
   DifficultyKnob,
 } from './task.js';
 export { resolveSource, resolveClipSource, resolveViewPairSource } from './source-spec.js';
-export { createRegistry, defaultRegistry, builtinTasks, TaskRegistryError } from './registry.js';
+export { createRegistry, defaultRegistry, builtinTasks, extraTasks, TaskRegistryError } from './registry.js';
 export type { TaskRegistry, TaskRegistryErrorCode } from './registry.js';
 export { chanceByTask } from './chance.js';
 export type { TaskChance } from './chance.js';
@@ -41,3 +41,7 @@ export { depthTask, depthParams } from './tasks/depth/depth.js';
 export type { DepthParams, DepthMeta } from './tasks/depth/depth.js';
 export { positionTask, positionParams } from './tasks/position/position.js';
 export type { PositionParams, PositionMeta } from './tasks/position/position.js';
+export { rotationTask, rotationParams, ROTATION_ANGLES } from './tasks/rotation/rotation.js';
+export type { RotationParams, RotationMeta } from './tasks/rotation/rotation.js';
+export { jigsawTask, jigsawParams } from './tasks/jigsaw/jigsaw.js';
+export type { JigsawParams, JigsawMeta } from './tasks/jigsaw/jigsaw.js';

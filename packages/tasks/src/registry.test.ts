@@ -2,7 +2,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { builtinTasks, createRegistry, defaultRegistry, TaskRegistryError } from './registry.js';
+import { builtinTasks, extraTasks, createRegistry, defaultRegistry, TaskRegistryError } from './registry.js';
 import { defineTask } from './task.js';
 
 const extra = defineTask({
@@ -64,7 +64,7 @@ describe('builtin tasks', () => {
   it('live in folders named by their ids, and every task folder is registered', () => {
     const dir = fileURLToPath(new URL('./tasks/', import.meta.url));
     const folders = readdirSync(dir).filter((f) => !f.startsWith('_') && statSync(`${dir}/${f}`).isDirectory());
-    expect(folders.sort()).toEqual(builtinTasks.map((t) => t.id).sort());
+    expect(folders.sort()).toEqual([...builtinTasks, ...extraTasks].map((t) => t.id).sort());
   });
 
   it('come in a new registry on every defaultRegistry() call', () => {
@@ -73,6 +73,12 @@ describe('builtin tasks', () => {
     a.register(extra);
     expect(a.has('extra')).toBe(true);
     expect(b.has('extra')).toBe(false);
-    expect(b.list()).toHaveLength(5);
+    expect(b.list()).toEqual([...builtinTasks, ...extraTasks]);
+  });
+
+  it('declare every task beyond the five opt-in, so default mixes stay the five', () => {
+    expect(builtinTasks.every((t) => !t.optIn)).toBe(true);
+    expect(extraTasks.length).toBeGreaterThan(0);
+    expect(extraTasks.every((t) => t.optIn === true)).toBe(true);
   });
 });

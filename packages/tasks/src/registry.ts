@@ -3,7 +3,9 @@ import type { Task } from './task.js';
 import { cropTask } from './tasks/crop/crop.js';
 import { depthTask } from './tasks/depth/depth.js';
 import { flipTask } from './tasks/flip/flip.js';
+import { jigsawTask } from './tasks/jigsaw/jigsaw.js';
 import { positionTask } from './tasks/position/position.js';
+import { rotationTask } from './tasks/rotation/rotation.js';
 import { shuffleTask } from './tasks/shuffle/shuffle.js';
 
 /** Machine codes of registry errors. */
@@ -59,7 +61,16 @@ export function createRegistry(tasks: readonly Task<any, any>[] = []): TaskRegis
 /** The five Spatial-SSRL pretext tasks in a fixed order: shuffle, flip, crop, depth, position. */
 export const builtinTasks: readonly Task<any, any>[] = Object.freeze([shuffleTask, flipTask, cropTask, depthTask, positionTask]);
 
-/** A new registry holding the built-in tasks; callers may register more without affecting others. */
+/**
+ * Built-in tasks beyond the paper's five (image, clip and view-pair tasks), each declared
+ * `optIn`: registered by default, generated when named.
+ */
+export const extraTasks: readonly Task<any, any>[] = Object.freeze([
+  rotationTask,
+  jigsawTask,
+]);
+
+/** A new registry holding the built-in tasks (the five, then the extra ones); callers may register more without affecting others. */
 export function defaultRegistry(): TaskRegistry {
-  return createRegistry(builtinTasks);
+  return createRegistry([...builtinTasks, ...extraTasks]);
 }

@@ -182,6 +182,11 @@ export interface Task<P = unknown, I extends AnyTaskInput = TaskInput> {
    * Without it, chance is 1 / |answerSpace(params, variant)| (see `taskChance`).
    */
   chance?(params: P, variant: string): number;
+  /**
+   * Optional: true for a task beyond the default mix (the five Spatial-SSRL tasks and plugins):
+   * presets and default task lists leave it out unless it is named.
+   */
+  readonly optIn?: boolean;
   /** Optional: the params that set how hard samples are, with their ranges (none when absent). */
   readonly difficulty?: readonly DifficultyKnob[];
   /**

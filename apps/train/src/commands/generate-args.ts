@@ -112,5 +112,7 @@ match. Generation then runs in one thread.`,
   ssrl-train generate --count 100000 --out runs/part3 --shard 3/8
   ssrl-train generate --source folder:data/coco --exclude-near runs/demo/contamination-whatsup \\
       --count 5000 --out runs/clean
-  ssrl-train generate --plugin ./dist/index.js --tasks rotation --count 50 --out runs/rot`,
+  ssrl-train generate --tasks ${TASK_EXAMPLES.clips} --clips video:data/clips \\
+      --clips flythrough:200:320x240 --count 2000 --out runs/video
+  ssrl-train generate --plugin ./dist/index.js --tasks upright --count 50 --out runs/upright`,
 });

@@ -195,7 +195,7 @@ export interface PlanOverrides {
 /**
  * The plan of a preset with the command-line overrides applied (validated). What the preset does
  * per task comes from the tasks of `registry` (built-in ones unless plugins added more): every
- * task is generated, each task's rows are mirrored at the rate it declares, and small-model
+ * task not declared opt-in is generated, each task's rows are mirrored at the rate it declares, and small-model
  * presets use each task's `lowResolutionParams` and `rationaleTemplate`.
  */
 export function resolvePlan(preset: PipelinePreset, overrides: PlanOverrides = {}, registry: Pick<TaskRegistry, 'list'> = defaultRegistry()): PipelinePlan {
@@ -208,7 +208,8 @@ export function resolvePlan(preset: PipelinePreset, overrides: PlanOverrides = {
     const { steps: _control, ...control } = base.control;
     base = { ...base, sft: { ...sft, minutes: minutes.sft }, grpo: { ...grpo, minutes: minutes.grpo }, control };
   }
-  const tasks = registry.list();
+  // Tasks declared opt-in (beyond the default mix) run only when named.
+  const tasks = registry.list().filter((t) => !t.optIn);
   const byTask = <T>(value: (task: Task<unknown>) => T | undefined): Record<string, T> =>
     Object.fromEntries(tasks.flatMap((t) => {
       const v = value(t);

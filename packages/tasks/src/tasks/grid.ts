@@ -44,3 +44,21 @@ export function permutations(n: number): number[][] {
   walk([], Array.from({ length: n }, (_, i) => i));
   return out;
 }
+
+/**
+ * The answer of a mirrored patch-arrangement sample (`answer[p]` = the slot holding the piece of
+ * raster position `p`, `cols` columns). Mirroring maps every raster position (of the pieces and of
+ * the slots alike) to the same row's other end, `m(k)`; the piece now at position `p` was at
+ * `m(p)` and lies in the slot that now sits at `m(slot)`, so the answer becomes `m(answer[m(p)])`.
+ */
+export function mirroredArrangement(slots: readonly number[], cols: number): number[] {
+  const m = (k: number): number => Math.floor(k / cols) * cols + (cols - 1 - (k % cols));
+  return slots.map((_, p) => m(slots[m(p)]));
+}
+
+/** `answer` parsed as an arrangement of `pieces` slots (`0..pieces−1` joined by `-`), or null. */
+export function parseArrangement(answer: string, pieces: number): number[] | null {
+  const slots = answer.split('-').map(Number);
+  if (slots.length !== pieces || new Set(slots).size !== pieces || !slots.every((v) => Number.isInteger(v) && v >= 0 && v < pieces)) return null;
+  return slots;
+}

@@ -1,4 +1,5 @@
-import { drawBorder, drawText, measureText, type Rect, type Rgb, type RgbImage } from '@spatial-ssrl/image';
+import { createRgb, cropRgb, drawBorder, drawText, fillRect, measureText, pasteRgb, type Rect, type Rgb, type RgbImage } from '@spatial-ssrl/image';
+import type { Grid } from './grid.js';
 
 /**
  * Colour of the frame drawn inside every patch: blue, the colour the reference pipeline's
@@ -53,4 +54,18 @@ export function decoratePatch(img: RgbImage, patch: Rect, label: string): void {
     outline: LABEL_OUTLINE,
     outlineColor: [0, 0, 0],
   });
+}
+
+/**
+ * The pieces of `grid` over `rgb` rearranged: slot `k` shows original piece `permutation[k]`,
+ * `maskedSlot` (when not null) is filled white, and every slot gets its frame and label `k`.
+ */
+export function shuffledPatches(rgb: RgbImage, grid: Grid, permutation: readonly number[], maskedSlot: number | null): RgbImage {
+  const out = createRgb(grid.cols * grid.patchWidth, grid.rows * grid.patchHeight);
+  grid.patches.forEach((slot, k) => {
+    pasteRgb(out, cropRgb(rgb, grid.patches[permutation[k]]), slot.x, slot.y);
+  });
+  if (maskedSlot !== null) fillRect(out, grid.patches[maskedSlot], [255, 255, 255]);
+  grid.patches.forEach((slot, k) => decoratePatch(out, slot, String(k)));
+  return out;
 }

@@ -1,10 +1,9 @@
-import { createRgb, cropRgb, fillRect, pasteRgb } from '@spatial-ssrl/image';
 import { z } from 'zod';
 import { defineTask, type Task } from '../../task.js';
 import { IMAGE_PLACEHOLDER, promptWords } from '@spatial-ssrl/spec';
-import { argsort, gridOf, permutations } from '../grid.js';
+import { argsort, gridOf, mirroredArrangement, parseArrangement, permutations } from '../grid.js';
 import { checkMinSize, checkRgb } from '../input-checks.js';
-import { decoratePatch, minPatchSide } from '../patch-style.js';
+import { minPatchSide, shuffledPatches } from '../patch-style.js';
 import { reject } from '../rejection.js';
 import { SHUFFLE_LAYOUTS, SHUFFLE_VARIANTS, SSRL81K_SHUFFLE_MIX, shufflePromptText, type ShuffleVariant } from './shuffle-layouts.js';
 
@@ -58,17 +57,6 @@ function asVariant(variant: string): ShuffleVariant {
 }
 
 /**
- * The answer of a mirrored shuffle sample. Mirroring maps every raster position (of the pieces
- * and of the slots alike) to the same row's other end, `m(k)`; the piece now at position `p` was
- * at `m(p)` and lies in the slot that now sits at `m(slot)`, so the answer becomes
- * `m(answer[m(p)])`. Vertical strips (one column) keep their answer.
- */
-function mirroredArrangement(slots: readonly number[], cols: number): number[] {
-  const m = (k: number): number => Math.floor(k / cols) * cols + (cols - 1 - (k % cols));
-  return slots.map((_, p) => m(slots[m(p)]));
-}
-
-/**
  * Shuffled patch reordering: the image is cut into a 2×2 grid or 3-4 strips, the pieces are
  * shuffled and labelled in raster order, and the answer is the label found at each original
  * position (`argsort` of the shuffle), e.g. `0-2-3-1`.
@@ -87,10 +75,9 @@ export const shuffleTask: Task<ShuffleParams> = defineTask<ShuffleParams>({
   mirrorAnswer: ({ variant, answer }) => {
     if (!(SHUFFLE_VARIANTS as readonly string[]).includes(variant)) return null;
     const { rows, cols } = SHUFFLE_LAYOUTS[variant as ShuffleVariant];
-    const slots = answer.split('-').map(Number);
-    const pieces = rows * cols;
-    if (slots.length !== pieces || new Set(slots).size !== pieces || !slots.every((v) => Number.isInteger(v) && v >= 0 && v < pieces)) return null;
-    return mirroredArrangement(slots, cols).join('-');
+    // Vertical strips (one column) keep their answer.
+    const slots = parseArrangement(answer, rows * cols);
+    return slots === null ? null : mirroredArrangement(slots, cols).join('-');
   },
   recognizePrompt: (words) => SHUFFLE_VARIANTS.find((v) => promptWords(shufflePromptText(v)) === words) ?? null,
   mirrorRate: 0.5,
@@ -119,12 +106,7 @@ export const shuffleTask: Task<ShuffleParams> = defineTask<ShuffleParams>({
     }
     const maskedSlot = layout.masked ? rng.int(0, pieces - 1) : null;
 
-    const out = createRgb(grid.cols * grid.patchWidth, grid.rows * grid.patchHeight);
-    grid.patches.forEach((slot, k) => {
-      pasteRgb(out, cropRgb(input.rgb, grid.patches[permutation[k]]), slot.x, slot.y);
-    });
-    if (maskedSlot !== null) fillRect(out, grid.patches[maskedSlot], [255, 255, 255]);
-    grid.patches.forEach((slot, k) => decoratePatch(out, slot, String(k)));
+    const out = shuffledPatches(input.rgb, grid, permutation, maskedSlot);
 
     const meta: ShuffleMeta = {
       rows: grid.rows,

@@ -3,10 +3,10 @@ import { defineTask } from '@spatial-ssrl/tasks';
 import { z } from 'zod';
 
 /** Answers of the rotation task: the clockwise rotation in degrees that restores the image. */
-export const ROTATION_ANSWERS = ['0', '90', '180', '270'] as const;
+export const UPRIGHT_ANSWERS = ['0', '90', '180', '270'] as const;
 
 /** Params of the rotation task. */
-export const rotationParams = z.strictObject({
+export const uprightParams = z.strictObject({
   /**
    * `square`: a centred square crop (the default: rotating a non-square image by 90° changes its
    * aspect ratio, which gives 90/270 away); `full`: the whole image; `mixed`: either, 50/50.
@@ -18,7 +18,7 @@ export const rotationParams = z.strictObject({
   minDifference: z.number().min(0).max(255).default(4),
 });
 /** Parsed params of the rotation task. */
-export type RotationParams = z.infer<typeof rotationParams>;
+export type UprightParams = z.infer<typeof uprightParams>;
 
 const PROMPT =
   "<image>This image may have been rotated by a multiple of 90 degrees. Based on visual clues such as gravity, the horizon, text and the orientation of objects, by how many degrees must it be rotated clockwise to restore its upright orientation? The final answer should be chosen from '0', '90', '180', and '270'.";
@@ -34,17 +34,17 @@ function rotateClockwise(img: RgbImage, quarterTurns: number): RgbImage {
  * 0/90/180/270° drawn uniformly, and the answer is the clockwise rotation that restores it.
  * Inputs that look the same after a half (or, for squares, a quarter) turn are rejected.
  */
-export const rotationTask = defineTask<RotationParams>({
-  id: 'rotation',
+export const uprightTask = defineTask<UprightParams>({
+  id: 'upright',
   description: 'Predict the clockwise rotation (0/90/180/270°) that restores a rotated image.',
   needs: 'rgb',
-  params: rotationParams,
+  params: uprightParams,
   variants: (params) => (params.layout === 'mixed' ? ['square', 'full'] : [params.layout]),
   imageCount: () => 1,
-  answerSpace: () => ROTATION_ANSWERS,
+  answerSpace: () => UPRIGHT_ANSWERS,
   // A mirror turns clockwise rotations into counter-clockwise ones: the mirrored picture is
   // restored by the opposite turn (90 ↔ 270), and its upright version is the mirrored scene.
-  mirrorAnswer: ({ answer }) => ((ROTATION_ANSWERS as readonly string[]).includes(answer) ? String((360 - Number(answer)) % 360) : null),
+  mirrorAnswer: ({ answer }) => ((UPRIGHT_ANSWERS as readonly string[]).includes(answer) ? String((360 - Number(answer)) % 360) : null),
   generate(input, params, rng) {
     const { rgb } = input;
     const side = Math.min(rgb.width, rgb.height);

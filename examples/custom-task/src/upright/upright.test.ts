@@ -2,10 +2,10 @@ import { createRgb, fillRect, flipRgb, rotate90 } from '@spatial-ssrl/image';
 import { describeTask } from '@spatial-ssrl/tasks/testing';
 import { describe, expect, it } from 'vitest';
 import { createRng } from '@spatial-ssrl/spec';
-import { rotationTask } from './rotation.js';
+import { uprightTask } from './upright.js';
 
-describeTask(rotationTask, { samples: 240 });
-describeTask(rotationTask, { params: { layout: 'mixed' }, samples: 400 });
+describeTask(uprightTask, { samples: 240 });
+describeTask(uprightTask, { params: { layout: 'mixed' }, samples: 400 });
 
 const source = { dataset: 'test', id: 'img' };
 
@@ -16,12 +16,12 @@ function scene(width: number, height: number) {
   return img;
 }
 
-describe('rotation task', () => {
+describe('upright task', () => {
   it('answers with the clockwise rotation that restores the square crop', () => {
     const rgb = scene(80, 60);
     const crop = { x: 10, y: 0, width: 60, height: 60 };
     for (let seed = 0; seed < 24; seed++) {
-      const result = rotationTask.generate({ rgb, source }, rotationTask.params.parse({}), createRng(seed));
+      const result = uprightTask.generate({ rgb, source }, uprightTask.params.parse({}), createRng(seed));
       if ('rejected' in result) throw new Error(result.reason);
       expect(result.meta.crop).toEqual(crop);
       let restored = result.images[0].image;
@@ -33,9 +33,9 @@ describe('rotation task', () => {
   });
 
   it('keeps the full image in the full layout and swaps width and height on quarter turns', () => {
-    const params = rotationTask.params.parse({ layout: 'full' });
+    const params = uprightTask.params.parse({ layout: 'full' });
     for (let seed = 0; seed < 16; seed++) {
-      const result = rotationTask.generate({ rgb: scene(80, 60), source }, params, createRng(seed));
+      const result = uprightTask.generate({ rgb: scene(80, 60), source }, params, createRng(seed));
       if ('rejected' in result) throw new Error(result.reason);
       const { width, height } = result.images[0].image;
       const quarter = result.answer === '90' || result.answer === '270';
@@ -45,21 +45,21 @@ describe('rotation task', () => {
 
   it('rejects images that look the same when rotated', () => {
     const flat = createRgb(64, 64, [90, 90, 90]);
-    const result = rotationTask.generate({ rgb: flat, source }, rotationTask.params.parse({}), createRng(1));
+    const result = uprightTask.generate({ rgb: flat, source }, uprightTask.params.parse({}), createRng(1));
     expect(result).toMatchObject({ rejected: true, code: 'rotation-ambiguous' });
-    const tiny = rotationTask.generate({ rgb: scene(20, 16), source }, rotationTask.params.parse({}), createRng(1));
+    const tiny = uprightTask.generate({ rgb: scene(20, 16), source }, uprightTask.params.parse({}), createRng(1));
     expect(tiny).toMatchObject({ rejected: true, code: 'too-small' });
   });
 });
 
-describe('rotation task under a left-right mirror', () => {
+describe('upright task under a left-right mirror', () => {
   it('restores the mirrored picture by the opposite turn, upright as the mirrored crop', () => {
     const rgb = scene(80, 60);
-    const params = rotationTask.params.parse({});
+    const params = uprightTask.params.parse({});
     for (let seed = 0; seed < 12; seed++) {
-      const result = rotationTask.generate({ rgb, source }, params, createRng(seed));
+      const result = uprightTask.generate({ rgb, source }, params, createRng(seed));
       if ('rejected' in result) throw new Error(result.reason);
-      const answer = rotationTask.mirrorAnswer!({ variant: result.variant, answer: result.answer, meta: result.meta })!;
+      const answer = uprightTask.mirrorAnswer!({ variant: result.variant, answer: result.answer, meta: result.meta })!;
       let restored = flipRgb(result.images[0].image, 'horizontal');
       for (let i = 0; i < Number(answer) / 90; i++) restored = rotate90(restored, 'cw');
       const upright = createRgb(60, 60);
