@@ -45,3 +45,7 @@ export { rotationTask, rotationParams, ROTATION_ANGLES } from './tasks/rotation/
 export type { RotationParams, RotationMeta } from './tasks/rotation/rotation.js';
 export { jigsawTask, jigsawParams } from './tasks/jigsaw/jigsaw.js';
 export type { JigsawParams, JigsawMeta } from './tasks/jigsaw/jigsaw.js';
+export { frameOrderTask, frameOrderParams } from './tasks/frame-order/frame-order.js';
+export type { FrameOrderParams, FrameOrderMeta } from './tasks/frame-order/frame-order.js';
+export { playbackTask, playbackParams, PLAYBACK_ANSWERS } from './tasks/playback/playback.js';
+export type { PlaybackParams, PlaybackMeta } from './tasks/playback/playback.js';

@@ -3,7 +3,9 @@ import type { Task } from './task.js';
 import { cropTask } from './tasks/crop/crop.js';
 import { depthTask } from './tasks/depth/depth.js';
 import { flipTask } from './tasks/flip/flip.js';
+import { frameOrderTask } from './tasks/frame-order/frame-order.js';
 import { jigsawTask } from './tasks/jigsaw/jigsaw.js';
+import { playbackTask } from './tasks/playback/playback.js';
 import { positionTask } from './tasks/position/position.js';
 import { rotationTask } from './tasks/rotation/rotation.js';
 import { shuffleTask } from './tasks/shuffle/shuffle.js';
@@ -68,6 +70,8 @@ export const builtinTasks: readonly Task<any, any>[] = Object.freeze([shuffleTas
 export const extraTasks: readonly Task<any, any>[] = Object.freeze([
   rotationTask,
   jigsawTask,
+  frameOrderTask,
+  playbackTask,
 ]);
 
 /** A new registry holding the built-in tasks (the five, then the extra ones); callers may register more without affecting others. */

@@ -1,4 +1,4 @@
-import { cropRgb, flipRgb, type DepthMap, type RgbImage } from '@spatial-ssrl/image';
+import { cropRgb, flipRgb, type ClipFrame, type DepthMap, type RgbImage } from '@spatial-ssrl/image';
 import type { TaskSample } from '../../task.js';
 import type { CropMeta } from '../crop/crop.js';
 import type { DepthMeta } from '../depth/depth.js';
@@ -227,4 +227,37 @@ export function verifyMirroredCrop(sample: TaskSample, source: RgbImage, answer:
     problems.push(`option ${answer} of the mirrored sample is not the crop of the mirrored source`);
   }
   return problems;
+}
+
+/**
+ * For each shown (labelled) frame, the decoded clip frame whose pixels it shows: the frame with
+ * the smallest mean absolute difference outside the drawn frame border and label, which must be
+ * (near) zero. Throws when a shown frame matches none.
+ */
+export function matchShownFrames(shown: readonly RgbImage[], decoded: readonly ClipFrame[]): ClipFrame[] {
+  return shown.map((img, k) => {
+    const rect = { x: 0, y: 0, width: img.width, height: img.height };
+    const label = labelBox(rect, String(k));
+    let best: ClipFrame | undefined;
+    let bestDiff = Infinity;
+    for (const frame of decoded) {
+      if (frame.rgb.width !== img.width || frame.rgb.height !== img.height) continue;
+      let sum = 0;
+      let n = 0;
+      for (let y = PATCH_BORDER_WIDTH; y < img.height - PATCH_BORDER_WIDTH; y++) {
+        for (let x = PATCH_BORDER_WIDTH; x < img.width - PATCH_BORDER_WIDTH; x++) {
+          if (inRect(label, x, y)) continue;
+          const i = (y * img.width + x) * 3;
+          sum += Math.abs(img.data[i] - frame.rgb.data[i]) + Math.abs(img.data[i + 1] - frame.rgb.data[i + 1]) + Math.abs(img.data[i + 2] - frame.rgb.data[i + 2]);
+          n += 3;
+        }
+      }
+      if (sum / n < bestDiff) {
+        bestDiff = sum / n;
+        best = frame;
+      }
+    }
+    if (!best || bestDiff > 0.5) throw new Error(`shown frame ${k} matches no decoded frame (closest differs by ${bestDiff.toFixed(2)})`);
+    return best;
+  });
 }
