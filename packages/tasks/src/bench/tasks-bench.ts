@@ -7,10 +7,11 @@ import { decodeImage, encodeImage, pairSource, resizeBilinear, type LoadedImage,
 import { renderScene } from '@spatial-ssrl/scenes';
 import { generateDataset } from '../dataset/writer.js';
 import { generatorVersions } from '../dataset/versions.js';
-import { builtinTasks } from '../registry.js';
+import { builtinTasks, extraTasks } from '../registry.js';
 import { clipBench } from './clip-bench.js';
+import { clipTasksBench } from './clip-tasks-bench.js';
 import { createRng, deriveSeed } from '@spatial-ssrl/spec';
-import { isRejection, type Task } from '../task.js';
+import { isRejection, taskNeeds, type Task } from '../task.js';
 
 interface Input {
   readonly label: string;
@@ -36,6 +37,8 @@ const TARGETS: Record<string, string> = {
   shuffle: '<= 2x floor',
   flip: '<= 2x floor',
   crop: '<= 2x floor',
+  rotation: '<= 2x floor',
+  jigsaw: '<= 2x floor',
 };
 
 function median(values: number[]): number {
@@ -106,7 +109,7 @@ function syntheticInputs(): Input[] {
   }));
 }
 
-async function benchTask(task: Task<any>, input: Input, floor: number | null): Promise<Row> {
+async function benchTask(task: Task<any, any>, input: Input, floor: number | null): Promise<Row> {
   const params = task.params.parse({});
   const loaded = await input.load();
   const source = { dataset: 'bench', id: input.label };
@@ -155,8 +158,9 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   for (const input of [...(await referenceInputs()), ...syntheticInputs()]) {
     const floor = await floorOf(input);
-    for (const task of builtinTasks) {
-      if (task.needs === 'rgbd' && !input.hasDepth) continue;
+    for (const task of [...builtinTasks, ...extraTasks]) {
+      const needs = taskNeeds(task, task.params.parse({}));
+      if (needs.kind !== 'image' || (needs.depth && !input.hasDepth)) continue;
       rows.push(await benchTask(task, input, floor));
     }
   }
@@ -171,6 +175,7 @@ async function main(): Promise<void> {
   console.log(`\nsynthetic scene render alone (640x480, included in the synthetic "full" times): ${fmt(render)} ms median`);
 
   await clipBench();
+  await clipTasksBench();
 
   const count = Number(process.env.SSRL_BENCH_MIXED_COUNT ?? 240);
   console.log(`\n## Mixed generation (all five tasks, equal weights, ${count} samples, PNG to a temp dir)\n`);

@@ -2,4 +2,5 @@ export { describeTask } from './describe-task.js';
 export type { DescribeTaskOptions } from './describe-task.js';
 export { answerBalance, chiSquareCritical, determinismProblems, mirrorProblems, recognitionProblems, rejectionProblems, rewardProblems, sampleProblems } from './checks.js';
 export type { BalanceResult } from './checks.js';
-export { syntheticInputs } from './synthetic-source.js';
+export { syntheticInputs, syntheticClipInputs, syntheticViewPairInputs } from './synthetic-source.js';
+export type { SyntheticClipOptions } from './synthetic-source.js';
