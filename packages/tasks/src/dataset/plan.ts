@@ -9,7 +9,7 @@ export interface PlanTask {
 }
 
 /** What kind of input a source item is: one image, a clip or a view pair. */
-export type ItemKind = InputNeeds['kind'];
+type ItemKind = InputNeeds['kind'];
 
 /** What the plan needs to know about a source item: its identity, kind (default `image`) and what it carries. */
 export interface PlanItem {

@@ -32,7 +32,7 @@ export interface FrameOrderMeta {
 }
 
 /** The prompt for `n` frames, with one placeholder per frame (in the style of the shuffle prompts). */
-export function frameOrderPrompt(n: number): string {
+function frameOrderPrompt(n: number): string {
   return `The following ${n} frames of a video clip are shown in shuffled order and labeled ${labelList(n)}: ${IMAGE_PLACEHOLDER.repeat(n)}. Based on visual clues such as motion, the positions of objects, and changes of viewpoint, answer the chronological order of the frames, where the format is '${ordinalFormat(n)}'.`;
 }
 

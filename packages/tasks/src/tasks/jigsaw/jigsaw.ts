@@ -45,7 +45,7 @@ function answerFormat(rows: number, cols: number): string {
 }
 
 /** The prompt after its placeholder for an `rows × cols` grid (in the style of the shuffle prompts). */
-export function jigsawPromptText(rows: number, cols: number): string {
+function jigsawPromptText(rows: number, cols: number): string {
   const n = rows * cols;
   return `The image has been divided into a ${rows}x${cols} grid of ${n} shuffled patches labeled ${labelList(n)}. Based on visual clues such as continuity, alignment, and context, answer the correct arrangement of the patches to restore the original image: for each position of the grid, from the top-left row by row, the label of the patch that belongs there, where the format is '${answerFormat(rows, cols)}' (RiCj is the patch at row i, column j).`;
 }

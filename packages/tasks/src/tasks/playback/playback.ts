@@ -32,7 +32,7 @@ export interface PlaybackMeta {
 }
 
 /** The prompt for `n` frames, with one placeholder per frame. */
-export function playbackPrompt(n: number): string {
+function playbackPrompt(n: number): string {
   return `The following ${n} frames of a video clip are shown in playback order and labeled ${labelList(n)}: ${IMAGE_PLACEHOLDER.repeat(n)}. Based on visual clues such as motion, the positions of objects, and changes of viewpoint, answer whether the clip is played forward or backward in time. The final answer should be chosen from 'forward' and 'backward'.`;
 }
 

@@ -1,4 +1,4 @@
-import { cropRgb, meanAbsDiff, rotate90, type RgbImage } from '@spatial-ssrl/image';
+import { cropRgb, meanAbsDiff, rotate90 } from '@spatial-ssrl/image';
 import { IMAGE_PLACEHOLDER } from '@spatial-ssrl/spec';
 import { z } from 'zod';
 import { defineTask, type Task } from '../../task.js';
@@ -47,15 +47,9 @@ function quoted(list: readonly string[]): string {
 }
 
 /** The prompt after its placeholder, for the angles drawn from (in the style of the paper's prompts). */
-export function rotationPromptText(angles: readonly string[]): string {
+function rotationPromptText(angles: readonly string[]): string {
   const sorted = [...angles].sort((a, b) => Number(a) - Number(b));
   return `The image may have been rotated clockwise by ${sorted.length === 4 ? '0, 90, 180, or 270' : sorted.join(' or ')} degrees. Based on visual clues such as gravity, the horizon, the orientation of objects and text, and other context, answer the angle by which the image has been rotated clockwise. The final answer should be chosen from ${quoted(sorted)}.`;
-}
-
-function turn(img: RgbImage, angle: number): RgbImage {
-  let out = img;
-  for (let k = 0; k < angle / 90; k++) out = rotate90(out, 'cw');
-  return out;
 }
 
 function sortedAngles(params: RotationParams): string[] {
@@ -100,22 +94,25 @@ export const rotationTask: Task<RotationParams> = defineTask<RotationParams>({
     const base = params.layout === 'square' ? cropRgb(rgb, crop) : rgb;
     const angles = sortedAngles(params);
     const angle = Number(angles[rng.int(0, angles.length - 1)]);
-    // Every other drawable angle must look different from this one, else the answer is not visible.
+    // Every other drawable angle must look different from this one, else the answer is not
+    // visible. Turning both pictures alike keeps their difference, so a 90° and a 270° step
+    // differ alike and only two comparisons are ever needed.
+    const steps = new Set(angles.map(Number).filter((a) => a !== angle).map((a) => (a - angle + 360) % 360));
+    const half = steps.has(180) ? rotate90(rotate90(base, 'cw'), 'cw') : undefined;
+    const quarter = params.layout === 'square' && (steps.has(90) || steps.has(270)) ? rotate90(base, 'cw') : undefined;
     let difference = Infinity;
-    for (const other of angles.map(Number)) {
-      if (other === angle) continue;
-      const delta = (other - angle + 360) % 360;
-      if (delta === 180 || params.layout === 'square') difference = Math.min(difference, meanAbsDiff(base, turn(base, delta)));
-    }
+    if (half) difference = meanAbsDiff(base, half);
+    if (quarter) difference = Math.min(difference, meanAbsDiff(base, quarter));
     if (difference < params.minDifference) {
       return reject('rotation-ambiguous', `a rotated copy differs by only ${difference.toFixed(2)} (< ${params.minDifference}) on average: the picture is nearly symmetric`);
     }
+    const turned = angle === 0 ? base : angle === 90 ? (quarter ?? rotate90(base, 'cw')) : angle === 180 ? (half ?? rotate90(rotate90(base, 'cw'), 'cw')) : rotate90(base, 'ccw');
     const meta: RotationMeta = { angle, crop, difference: Number.isFinite(difference) ? Number(difference.toFixed(3)) : 255 };
     return {
       variant: params.layout,
       prompt: IMAGE_PLACEHOLDER + rotationPromptText(angles),
       answer: String(angle),
-      images: [{ name: 'rotated', image: turn(base, angle) }],
+      images: [{ name: 'rotated', image: turned }],
       meta: { ...meta },
     };
   },
