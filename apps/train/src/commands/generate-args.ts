@@ -60,7 +60,7 @@ interrupted run; the output is the same for any --workers and any --shard split.
       type: 'string',
       value: 'SPEC',
       repeatable: true,
-      description: `clip source for tasks that take clips:
+      description: `clip source for tasks that take clips {default}:
   flythrough[:COUNT[:WxH[:FRAMES]]][:seed=S]
                            synthetic fly-throughs with exact depth and poses
   video:FILE|DIR[?max-side=PX]
@@ -71,7 +71,7 @@ interrupted run; the output is the same for any --workers and any --shard split.
       type: 'string',
       value: 'SPEC',
       repeatable: true,
-      description: `view-pair source for tasks that take two views:
+      description: `view-pair source for tasks that take two views {default}:
   twoview[:COUNT[:WxH]][:baseline=M]`,
     },
     tasks: { type: 'string', value: 'LIST', schema: taskList, defaultText: `${TASK_EXAMPLES.all}, equal weights`, description: `tasks with optional weights, e.g. ${TASK_EXAMPLES.weighted}` },
