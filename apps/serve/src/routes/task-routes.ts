@@ -210,7 +210,10 @@ export function taskRoutes(settings: TaskRouteSettings): Route[] {
       path: '/v1/tasks',
       auth: true,
       summary: 'the pretext tasks: needs, params as JSON Schema, answer spaces',
-      handle: () => ({ object: 'list', data: settings.registry.list().map((t) => describe(t as Task<unknown>)) }),
+      // Opt-in tasks (beyond the paper's five, some made from clips or view pairs, which this
+      // server's single-image generate route does not take) are left out of the list, as they
+      // are left out of default mixes; their generate route still answers by id.
+      handle: () => ({ object: 'list', data: settings.registry.list().filter((t) => t.optIn !== true).map((t) => describe(t as Task<unknown>)) }),
     },
     {
       method: 'POST',
