@@ -162,6 +162,25 @@ export interface RunArgs {
   };
 }
 
+interface SharedLoadValues {
+  readonly limit?: number;
+  readonly frames?: number;
+  readonly 'frames-dir'?: string;
+  readonly 'videos-dir'?: string;
+  readonly 'whatsup-subset'?: 'A' | 'B';
+}
+
+/** The loader settings `run` and `contamination` read from the same flags. */
+function sharedLoadOptions(v: SharedLoadValues): { limit?: number; frames?: number; framesDir?: string; videosDir?: string; subset?: 'A' | 'B' } {
+  return {
+    ...(v.limit !== undefined ? { limit: v.limit } : {}),
+    ...(v.frames !== undefined ? { frames: v.frames } : {}),
+    ...(v['frames-dir'] !== undefined ? { framesDir: v['frames-dir'] } : {}),
+    ...(v['videos-dir'] !== undefined ? { videosDir: v['videos-dir'] } : {}),
+    ...(v['whatsup-subset'] !== undefined ? { subset: v['whatsup-subset'] } : {}),
+  };
+}
+
 /** Parses the arguments after `run`. */
 export function parseRunArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): RunArgs {
   const v = runCli.parse(argv);
@@ -199,11 +218,7 @@ export function parseRunArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
     ...(v.shard ? { shard: v.shard } : {}),
     plugins: v.plugin.map((p) => normalizePluginSpecifier(p)),
     load: {
-      ...(v.limit !== undefined ? { limit: v.limit } : {}),
-      ...(v.frames !== undefined ? { frames: v.frames } : {}),
-      ...(v['frames-dir'] !== undefined ? { framesDir: v['frames-dir'] } : {}),
-      ...(v['videos-dir'] !== undefined ? { videosDir: v['videos-dir'] } : {}),
-      ...(v['whatsup-subset'] !== undefined ? { subset: v['whatsup-subset'] } : {}),
+      ...sharedLoadOptions(v),
       ...(v['shuffle-seed'] !== undefined ? { shuffleSeed: v['shuffle-seed'] } : {}),
       resize: !v['no-resize'],
     },
@@ -232,12 +247,6 @@ export function parseContaminationArgs(argv: readonly string[]): ContaminationAr
     benchData: v['bench-data'],
     out: v.out ?? join(v.data, `contamination-${v.bench}`),
     sheetLimit: v['sheet-limit'],
-    load: {
-      ...(v.limit !== undefined ? { limit: v.limit } : {}),
-      ...(v.frames !== undefined ? { frames: v.frames } : {}),
-      ...(v['frames-dir'] !== undefined ? { framesDir: v['frames-dir'] } : {}),
-      ...(v['videos-dir'] !== undefined ? { videosDir: v['videos-dir'] } : {}),
-      ...(v['whatsup-subset'] !== undefined ? { subset: v['whatsup-subset'] } : {}),
-    },
+    load: sharedLoadOptions(v),
   };
 }

@@ -38,8 +38,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     const serving = server.model ? `model ${server.model.name}` : 'no model (--checkpoint)';
     io.out(`ssrl-serve: listening on ${server.url} (${serving}, grader ${settings.grader}, format weight ${settings['format-weight']})`);
     const signal = await io.stopSignal;
-    io.err(`ssrl-serve: ${signal}: refusing new connections, finishing ${server.inFlight()} in-flight request(s)`);
-    await server.close();
+    const inFlight = server.inFlight();
+    // The listener closes before the message goes out, so whoever reads it finds the port refused.
+    const closed = server.close();
+    io.err(`ssrl-serve: ${signal}: refusing new connections, finishing ${inFlight} in-flight request(s)`);
+    await closed;
     io.err('ssrl-serve: stopped');
     return 0;
   } catch (error) {
