@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { defineCommand, formatDuration, UsageError } from '@spatial-ssrl/spec/node';
 import { backendOption, command, resolvePlugin, type Command } from '../command.js';
-import { PIPELINE_BUDGETS, PIPELINE_PRESETS, pipelineRegistry, resolvePlan } from '../pipeline/plan.js';
+import { PIPELINE_BUDGETS, PIPELINE_PRESETS, pipelineRegistry, resolvePlan, type PipelinePlan } from '../pipeline/plan.js';
 import { runPipeline } from '../pipeline/run-pipeline.js';
 import { PipelineInterrupted } from '../pipeline/train-stages.js';
 
@@ -41,6 +41,12 @@ synthetic[:COUNT[:WxH]] | folder:DIR | diode:DIR | megadepth:DIR
 (depth and position need an RGB-D source: synthetic, diode or megadepth)`,
     },
     data: { type: 'string', value: 'DIR', description: 'train on an existing dataset directory instead of generating one' },
+    tasks: {
+      type: 'string',
+      value: 'LIST',
+      description: `comma-separated task ids to generate, e.g. the five plus opt-in image tasks:
+shuffle,flip,crop,depth,position,rotation,jigsaw (default: every task not opt-in)`,
+    },
     seed: { type: 'int', value: 'S', min: 0, max: 0xffffffff, default: 0, description: 'seed of data, weights and sampling' },
     budget: {
       type: 'enum',
@@ -62,12 +68,13 @@ then depend on how fast the machine is`,
     backend: { ...backendOption, defaultText: 'fastest available' },
     quiet: { type: 'boolean', description: 'no progress output' },
   },
-  conflicts: [['source', 'data']],
+  conflicts: [['source', 'data'], ['tasks', 'data']],
   epilog: `Examples:
   ssrl-train pipeline --preset quick --out runs/quick
   ssrl-train pipeline --preset quick --out runs/quick --resume
   ssrl-train pipeline --preset full --source diode:data/diode --source folder:data/coco --out runs/full
-  ssrl-train pipeline --preset quick --plugin ./dist/index.js --out runs/with-my-task`,
+  ssrl-train pipeline --preset quick --plugin ./dist/index.js --out runs/with-my-task
+  ssrl-train pipeline --preset quick --tasks shuffle,flip,crop,depth,position,rotation,jigsaw --out runs/seven`,
 });
 
 // Relative directories in file sources are resolved against the working directory, so the plan
@@ -77,19 +84,35 @@ function absoluteSource(spec: string, cwd: string): string {
   return m ? `${m[1]}:${resolve(cwd, m[2])}` : spec;
 }
 
+function taskList(text: string): string[] {
+  const ids = text.split(',').map((t) => t.trim()).filter(Boolean);
+  if (ids.length === 0) throw new UsageError('--tasks: name at least one task', 'pipeline');
+  return ids;
+}
+
 const quote = (a: string): string => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
 
 /** `ssrl-train pipeline`: the end-to-end job with its report. */
 export const pipelineCommand: Command = command(pipelineCli, async (args, io, argv) => {
   if (args.budget === 'minutes' && args.preset === 'tiny') throw new UsageError('--budget minutes: preset tiny has step budgets only', 'pipeline');
   const plugins = args.plugin.map((spec) => resolvePlugin(spec, io.cwd, 'pipeline'));
-  const plan = resolvePlan(args.preset, {
+  const registry = await pipelineRegistry(plugins);
+  const overrides = {
     seed: args.seed,
     budget: args.budget,
     plugins,
     ...(args.source ? { sources: args.source.map((s) => absoluteSource(s, io.cwd)) } : {}),
     ...(args.data !== undefined ? { dataDir: resolve(io.cwd, args.data) } : {}),
-  }, await pipelineRegistry(plugins));
+    ...(args.tasks !== undefined ? { tasks: taskList(args.tasks) } : {}),
+  };
+  let plan: PipelinePlan;
+  try {
+    plan = resolvePlan(args.preset, overrides, registry);
+  } catch (error) {
+    // A task list naming an unknown task, one twice, or one that does not take an image is a usage error.
+    if (error instanceof RangeError && overrides.tasks !== undefined) throw new UsageError(`--tasks: ${error.message}`, 'pipeline');
+    throw error;
+  }
   const env = args.backend ? { ...io.env, SSRL_BACKEND: io.env.SSRL_BACKEND ?? args.backend } : io.env;
   const started = performance.now();
   try {

@@ -66,6 +66,16 @@ describe('resolvePlan', () => {
     expect(plan.sft.taskTemplates.sixth).toBe('<think>{meta.why}</think>\\boxed{{answer}}');
   });
 
+  it('generates the tasks --tasks names, opt-in image tasks included, and refuses the rest', () => {
+    const plan = resolvePlan('quick', { tasks: ['flip', 'rotation', 'jigsaw'] });
+    if (plan.data.kind !== 'generate') throw new Error('quick generates its data');
+    expect(plan.data.tasks).toEqual(['flip', 'rotation', 'jigsaw']);
+    expect(plan.sft.mirror).not.toHaveProperty('depth');
+    expect(() => resolvePlan('quick', { tasks: ['flip', 'nonesuch'] })).toThrow(/unknown task nonesuch \(known: shuffle, flip/);
+    expect(() => resolvePlan('quick', { tasks: ['flip', 'flip'] })).toThrow(/task flip is named twice/);
+    expect(() => resolvePlan('quick', { tasks: ['frame-order'] })).toThrow(/task frame-order takes a clip; the pipeline generates from images only/);
+  });
+
   it('applies sources, an existing data directory and the seed', () => {
     const sources = resolvePlan('quick', { sources: ['folder:/data/coco', 'synthetic:10'], seed: 7 });
     expect(sources.data).toMatchObject({ kind: 'generate', sources: ['folder:/data/coco', 'synthetic:10'], count: 13_000 });

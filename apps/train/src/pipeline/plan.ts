@@ -1,4 +1,4 @@
-import { defaultRegistry, loadTaskPlugin, type Task, type TaskRegistry } from '@spatial-ssrl/tasks';
+import { defaultRegistry, loadTaskPlugin, taskNeeds, type Task, type TaskRegistry } from '@spatial-ssrl/tasks';
 import { z } from 'zod';
 
 /** Names of the built-in pipeline presets; `tiny` is the test-sized one and is not listed in the help. */
@@ -190,6 +190,8 @@ export interface PlanOverrides {
   readonly plugins?: readonly string[];
   /** `minutes`: the preset's wall-clock budgets instead of its step counts (default `steps`). */
   readonly budget?: PipelineBudget;
+  /** Task ids to generate instead of every task not declared opt-in (image tasks only: the pipeline's sources are images). */
+  readonly tasks?: readonly string[];
 }
 
 /**
@@ -209,7 +211,7 @@ export function resolvePlan(preset: PipelinePreset, overrides: PlanOverrides = {
     base = { ...base, sft: { ...sft, minutes: minutes.sft }, grpo: { ...grpo, minutes: minutes.grpo }, control };
   }
   // Tasks declared opt-in (beyond the default mix) run only when named.
-  const tasks = registry.list().filter((t) => !t.optIn);
+  const tasks = overrides.tasks ? namedTasks(registry, overrides.tasks) : registry.list().filter((t) => !t.optIn);
   const byTask = <T>(value: (task: Task<unknown>) => T | undefined): Record<string, T> =>
     Object.fromEntries(tasks.flatMap((t) => {
       const v = value(t);
@@ -229,6 +231,24 @@ export function resolvePlan(preset: PipelinePreset, overrides: PlanOverrides = {
     mirror: byTask((t) => (t.mirrorAnswer ? t.mirrorRate : undefined)),
   };
   return pipelinePlan.parse({ ...base, sft, plugins: [...(overrides.plugins ?? [])], seed: overrides.seed ?? 0, data });
+}
+
+/**
+ * The tasks `ids` name, in the order given. Each must be registered and take one image, since the
+ * pipeline generates from image sources (clip and view-pair tasks need `ssrl-train generate`).
+ */
+function namedTasks(registry: Pick<TaskRegistry, 'list'>, ids: readonly string[]): Task<unknown>[] {
+  const all = registry.list();
+  const seen = new Set<string>();
+  return ids.map((id) => {
+    if (seen.has(id)) throw new RangeError(`task ${id} is named twice`);
+    seen.add(id);
+    const task = all.find((t) => t.id === id);
+    if (!task) throw new RangeError(`unknown task ${id} (known: ${all.map((t) => t.id).join(', ')})`);
+    const needs = taskNeeds(task, task.params.parse({}));
+    if (needs.kind !== 'image') throw new RangeError(`task ${id} takes a ${needs.kind}; the pipeline generates from images only (use ssrl-train generate with --clips or --view-pairs, then pipeline --data)`);
+    return task;
+  });
 }
 
 /** The keys (dotted paths) at which two plans differ, for a clear resume error. */
