@@ -1,35 +1,14 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { videoSource } from '@spatial-ssrl/image';
 import { readDatasetManifest, readRejections, readSamples } from '@spatial-ssrl/spec/node';
-import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
+import { beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { memorySource, tinyClipTask, tinyTask } from './__fixtures__/memory-source.js';
 import { ffmpegUnavailable, writeAudioOnly, writeTestVideo, writeTruncated } from './__fixtures__/videos.js';
+import { snapshot, tempDirs } from './__fixtures__/dataset-files.js';
 import { generateDataset, type GenerateDatasetOptions } from './writer.js';
 
-const dirs: string[] = [];
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'ssrl-clips-'));
-  dirs.push(dir);
-  return dir;
-}
-afterAll(async () => {
-  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
-});
-
-async function snapshot(dir: string): Promise<Map<string, string>> {
-  const files = new Map<string, string>();
-  const walk = async (rel: string): Promise<void> => {
-    for (const entry of await readdir(join(dir, rel), { withFileTypes: true })) {
-      const path = rel ? `${rel}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) await walk(path);
-      else files.set(path, (await readFile(join(dir, path))).toString('base64'));
-    }
-  };
-  await walk('');
-  return files;
-}
+const tempDir = tempDirs('clips');
 
 const flythrough = (out: string, extra: Partial<GenerateDatasetOptions> = {}): GenerateDatasetOptions => ({
   sources: [memorySource(5)],

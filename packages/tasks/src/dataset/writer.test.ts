@@ -1,34 +1,13 @@
-import { mkdtemp, readdir, readFile, rm, truncate, writeFile, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, truncate, writeFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { memorySource, tinyDepthTask, tinyTask } from './__fixtures__/memory-source.js';
 import { DatasetError, sampleRecord } from '@spatial-ssrl/spec';
 import { readDatasetManifest, readRejections, readSamples } from '@spatial-ssrl/spec/node';
+import { snapshot, tempDirs } from './__fixtures__/dataset-files.js';
 import { generateDataset, type GenerateDatasetOptions } from './writer.js';
 
-const dirs: string[] = [];
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'ssrl-writer-'));
-  dirs.push(dir);
-  return dir;
-}
-afterAll(async () => {
-  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
-});
-
-async function snapshot(dir: string): Promise<Map<string, string>> {
-  const files = new Map<string, string>();
-  const walk = async (rel: string): Promise<void> => {
-    for (const entry of await readdir(join(dir, rel), { withFileTypes: true })) {
-      const path = rel ? `${rel}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) await walk(path);
-      else files.set(path, (await readFile(join(dir, path))).toString('base64'));
-    }
-  };
-  await walk('');
-  return files;
-}
+const tempDir = tempDirs('writer');
 
 const base = (out: string, extra: Partial<GenerateDatasetOptions> = {}): GenerateDatasetOptions => ({
   sources: [memorySource(9, { depthEvery: 3, broken: [4] })],

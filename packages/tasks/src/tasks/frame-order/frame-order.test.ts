@@ -1,22 +1,16 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { ClipFrame } from '@spatial-ssrl/image';
-import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
-import { ffmpegUnavailable, writeTestVideo } from '../../dataset/__fixtures__/videos.js';
+import { describe, expect, it } from 'vitest';
 import { describeTask } from '../../testing/index.js';
 import { isAnswer } from '../../task.js';
 import { writeClipSamples, type WrittenClipSample } from '../__fixtures__/clip-samples.js';
+import { tempDirs, useTestVideo } from '../__fixtures__/test-video.js';
 import { matchShownFrames } from '../__fixtures__/verify.js';
 import { frameOrderParams, frameOrderTask, type FrameOrderMeta } from './frame-order.js';
 
 describeTask(frameOrderTask, { samples: 240 });
 describeTask(frameOrderTask, { params: { frames: 3, gap: 2 }, samples: 120 });
 
-const dirs: string[] = [];
-afterAll(async () => {
-  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
-});
+const dirs = tempDirs();
 
 // The verifier: which decoded frame each shown image is, by pixels; the answer lists the images
 // from the earliest to the latest, so following it must visit the frames in clip order.
@@ -35,27 +29,12 @@ function verify(sample: WrittenClipSample, decoded: readonly ClipFrame[]): void 
 }
 
 describe('frame-order on an mp4 made by ffmpeg', () => {
-  let unavailable: string | null = null;
-  let video = '';
-  beforeAll(async () => {
-    unavailable = await ffmpegUnavailable();
-    if (unavailable !== null) return;
-    const dir = await mkdtemp(join(tmpdir(), 'ssrl-frame-order-video-'));
-    dirs.push(dir);
-    video = join(dir, 'clip.mp4');
-    await writeTestVideo(video, { frames: 30, fps: 10 });
-  }, 120_000);
-  const need = (ctx: TestContext): void => {
-    if (unavailable !== null) {
-      console.warn(`skipped: ${unavailable}`);
-      ctx.skip(unavailable);
-    }
-  };
+  const video = useTestVideo('frame-order');
 
   it('writes samples whose answer restores the decoded frames\' order', async (ctx) => {
-    need(ctx);
-    const run = await writeClipSamples({ task: frameOrderTask, params: { frames: 5, gap: 2 }, clips: `video:${video}`, count: 12, seed: 3 });
-    dirs.push(run.out);
+    video.need(ctx);
+    const run = await writeClipSamples({ task: frameOrderTask, params: { frames: 5, gap: 2 }, clips: `video:${video.path()}`, count: 12, seed: 3 });
+    dirs.track(run.out);
     expect(run.samples).toHaveLength(12);
     for (const sample of run.samples) {
       expect(sample.shown).toHaveLength(5);
@@ -68,7 +47,7 @@ describe('frame-order on an mp4 made by ffmpeg', () => {
 describe('frame-order on fly-throughs', () => {
   it('writes samples whose answer restores the rendered frames\' order', async () => {
     const run = await writeClipSamples({ task: frameOrderTask, clips: 'flythrough:3:64x48:12', count: 8, seed: 1 });
-    dirs.push(run.out);
+    dirs.track(run.out);
     expect(run.samples).toHaveLength(8);
     for (const sample of run.samples) verify(sample, await run.framesOf(sample.record.source.id));
   }, 120_000);

@@ -1,23 +1,17 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { ClipFrame } from '@spatial-ssrl/image';
 import { createRng } from '@spatial-ssrl/spec';
-import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
-import { ffmpegUnavailable, writeTestVideo } from '../../dataset/__fixtures__/videos.js';
+import { describe, expect, it } from 'vitest';
 import { syntheticClipInputs } from '../../testing/synthetic-source.js';
 import { describeTask } from '../../testing/index.js';
 import { isRejection, type ClipInput } from '../../task.js';
 import { writeClipSamples, type WrittenClipSample } from '../__fixtures__/clip-samples.js';
+import { tempDirs, useTestVideo } from '../__fixtures__/test-video.js';
 import { matchShownFrames } from '../__fixtures__/verify.js';
 import { playbackParams, playbackTask } from './playback.js';
 
 describeTask(playbackTask, { samples: 200 });
 
-const dirs: string[] = [];
-afterAll(async () => {
-  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
-});
+const dirs = tempDirs();
 
 // The verifier: the timestamps of the decoded frames the shown images are (matched by pixels)
 // rise for `forward` and fall for `backward`.
@@ -31,27 +25,12 @@ function verify(sample: WrittenClipSample, decoded: readonly ClipFrame[]): strin
 }
 
 describe('playback on an mp4 made by ffmpeg', () => {
-  let unavailable: string | null = null;
-  let video = '';
-  beforeAll(async () => {
-    unavailable = await ffmpegUnavailable();
-    if (unavailable !== null) return;
-    const dir = await mkdtemp(join(tmpdir(), 'ssrl-playback-video-'));
-    dirs.push(dir);
-    video = join(dir, 'clip.mp4');
-    await writeTestVideo(video, { frames: 30, fps: 10 });
-  }, 120_000);
-  const need = (ctx: TestContext): void => {
-    if (unavailable !== null) {
-      console.warn(`skipped: ${unavailable}`);
-      ctx.skip(unavailable);
-    }
-  };
+  const video = useTestVideo('playback');
 
   it('answers forward exactly when the decoded frames\' timestamps rise', async (ctx) => {
-    need(ctx);
-    const run = await writeClipSamples({ task: playbackTask, params: { frames: 3, gap: 4 }, clips: `video:${video}`, count: 16, seed: 2 });
-    dirs.push(run.out);
+    video.need(ctx);
+    const run = await writeClipSamples({ task: playbackTask, params: { frames: 3, gap: 4 }, clips: `video:${video.path()}`, count: 16, seed: 2 });
+    dirs.track(run.out);
     const answers = new Set<string>();
     for (const sample of run.samples) answers.add(verify(sample, await run.framesOf(sample.record.source.id)));
     expect([...answers].sort()).toEqual(['backward', 'forward']);
@@ -61,7 +40,7 @@ describe('playback on an mp4 made by ffmpeg', () => {
 describe('playback on fly-throughs', () => {
   it('answers forward exactly when the rendered frames\' timestamps rise', async () => {
     const run = await writeClipSamples({ task: playbackTask, clips: 'flythrough:2:64x48:12', count: 8, seed: 4 });
-    dirs.push(run.out);
+    dirs.track(run.out);
     for (const sample of run.samples) verify(sample, await run.framesOf(sample.record.source.id));
   }, 120_000);
 
