@@ -2,10 +2,14 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { defineCommand, formatDuration, UsageError } from '@spatial-ssrl/spec/node';
 import { backendOption, command, resolvePlugin, type Command } from '../command.js';
-import { PIPELINE_BUDGETS, PIPELINE_PRESETS, pipelineRegistry, resolvePlan, type PipelinePlan } from '../pipeline/plan.js';
+import { defaultRegistry } from '@spatial-ssrl/tasks';
+import { imageTaskIds, PIPELINE_BUDGETS, PIPELINE_PRESETS, pipelineRegistry, resolvePlan, type PipelinePlan } from '../pipeline/plan.js';
 import { runPipeline } from '../pipeline/run-pipeline.js';
 import { PipelineInterrupted } from '../pipeline/train-stages.js';
 
+
+// The built-in image tasks, for the help text (plugin tasks join them at run time).
+const IMAGE_TASKS = imageTaskIds(defaultRegistry()).join(',');
 
 const pipelineCli = defineCommand({
   program: 'ssrl-train',
@@ -44,8 +48,8 @@ synthetic[:COUNT[:WxH]] | folder:DIR | diode:DIR | megadepth:DIR
     tasks: {
       type: 'string',
       value: 'LIST',
-      description: `comma-separated task ids to generate, e.g. the five plus opt-in image tasks:
-shuffle,flip,crop,depth,position,rotation,jigsaw (default: every task not opt-in)`,
+      description: `comma-separated ids of the tasks to generate (default: every task not opt-in);
+image tasks, opt-in ones included: ${IMAGE_TASKS}`,
     },
     seed: { type: 'int', value: 'S', min: 0, max: 0xffffffff, default: 0, description: 'seed of data, weights and sampling' },
     budget: {
@@ -74,7 +78,7 @@ then depend on how fast the machine is`,
   ssrl-train pipeline --preset quick --out runs/quick --resume
   ssrl-train pipeline --preset full --source diode:data/diode --source folder:data/coco --out runs/full
   ssrl-train pipeline --preset quick --plugin ./dist/index.js --out runs/with-my-task
-  ssrl-train pipeline --preset quick --tasks shuffle,flip,crop,depth,position,rotation,jigsaw --out runs/seven`,
+  ssrl-train pipeline --preset quick --tasks ${IMAGE_TASKS} --out runs/image-tasks`,
 });
 
 // Relative directories in file sources are resolved against the working directory, so the plan

@@ -233,6 +233,11 @@ export function resolvePlan(preset: PipelinePreset, overrides: PlanOverrides = {
   return pipelinePlan.parse({ ...base, sft, plugins: [...(overrides.plugins ?? [])], seed: overrides.seed ?? 0, data });
 }
 
+/** Ids of the registered tasks that take one image (with their default params): those `--tasks` can name. */
+export function imageTaskIds(registry: Pick<TaskRegistry, 'list'>): string[] {
+  return registry.list().filter((t) => taskNeeds(t, t.params.parse({})).kind === 'image').map((t) => t.id);
+}
+
 /**
  * The tasks `ids` name, in the order given. Each must be registered and take one image, since the
  * pipeline generates from image sources (clip and view-pair tasks need `ssrl-train generate`).
