@@ -49,3 +49,5 @@ export { frameOrderTask, frameOrderParams } from './tasks/frame-order/frame-orde
 export type { FrameOrderParams, FrameOrderMeta } from './tasks/frame-order/frame-order.js';
 export { playbackTask, playbackParams, PLAYBACK_ANSWERS } from './tasks/playback/playback.js';
 export type { PlaybackParams, PlaybackMeta } from './tasks/playback/playback.js';
+export { cameraMotionTask, cameraMotionParams, CAMERA_MOTION_ANSWERS, relativeMotion, classifyMotion } from './tasks/camera-motion/camera-motion.js';
+export type { CameraMotionParams, CameraMotionMeta, CameraMotionAnswer, RelativeMotion } from './tasks/camera-motion/camera-motion.js';

@@ -1,5 +1,6 @@
 import { SsrlError } from '@spatial-ssrl/spec';
 import type { Task } from './task.js';
+import { cameraMotionTask } from './tasks/camera-motion/camera-motion.js';
 import { cropTask } from './tasks/crop/crop.js';
 import { depthTask } from './tasks/depth/depth.js';
 import { flipTask } from './tasks/flip/flip.js';
@@ -72,6 +73,7 @@ export const extraTasks: readonly Task<any, any>[] = Object.freeze([
   jigsawTask,
   frameOrderTask,
   playbackTask,
+  cameraMotionTask,
 ]);
 
 /** A new registry holding the built-in tasks (the five, then the extra ones); callers may register more without affecting others. */
