@@ -50,4 +50,6 @@ export type { FrameOrderParams, FrameOrderMeta } from './tasks/frame-order/frame
 export { playbackTask, playbackParams, PLAYBACK_ANSWERS } from './tasks/playback/playback.js';
 export type { PlaybackParams, PlaybackMeta } from './tasks/playback/playback.js';
 export { cameraMotionTask, cameraMotionParams, CAMERA_MOTION_ANSWERS, relativeMotion, classifyMotion } from './tasks/camera-motion/camera-motion.js';
+export { correspondenceTask, correspondenceParams } from './tasks/correspondence/correspondence.js';
+export type { CorrespondenceParams, CorrespondenceMeta, MarkedPoint } from './tasks/correspondence/correspondence.js';
 export type { CameraMotionParams, CameraMotionMeta, CameraMotionAnswer, RelativeMotion } from './tasks/camera-motion/camera-motion.js';

@@ -1,6 +1,7 @@
 import { SsrlError } from '@spatial-ssrl/spec';
 import type { Task } from './task.js';
 import { cameraMotionTask } from './tasks/camera-motion/camera-motion.js';
+import { correspondenceTask } from './tasks/correspondence/correspondence.js';
 import { cropTask } from './tasks/crop/crop.js';
 import { depthTask } from './tasks/depth/depth.js';
 import { flipTask } from './tasks/flip/flip.js';
@@ -74,6 +75,7 @@ export const extraTasks: readonly Task<any, any>[] = Object.freeze([
   frameOrderTask,
   playbackTask,
   cameraMotionTask,
+  correspondenceTask,
 ]);
 
 /** A new registry holding the built-in tasks (the five, then the extra ones); callers may register more without affecting others. */
