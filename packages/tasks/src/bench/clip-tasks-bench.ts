@@ -24,7 +24,7 @@ const fmt = (ms: number): string => (ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
  * Times the clip tasks per sample, as the dataset writer runs them: "full" = pick and decode (or
  * render) the sampled frames + generate + PNG-encode every image; "generate" = the task alone on
  * frames already decoded. Inputs: a 10 s 640×480 H.264 test pattern made by ffmpeg (when
- * installed) and 320×240 fly-throughs. Prints a Markdown table.
+ * installed; not for tasks that need cameras or depth) and 320×240 fly-throughs. Prints a Markdown table.
  */
 export async function clipTasksBench(): Promise<void> {
   const tasks = extraTasks.filter((t) => taskNeeds(t, t.params.parse({})).kind === 'clip') as Task<unknown, ClipInput>[];
@@ -49,7 +49,9 @@ export async function clipTasksBench(): Promise<void> {
       const params = task.params.parse({});
       const needs = taskNeeds(task, params);
       if (needs.kind !== 'clip') continue;
-      for (const input of [...inputs, { label: 'fly-through 320x240, 16 frames', item: flys[0]! }]) {
+      // Tasks that need cameras (or depth) run on fly-throughs only, as the writer would pick them.
+      const usable = needs.cameras || needs.depth ? [] : inputs;
+      for (const input of [...usable, { label: 'fly-through 320x240, 16 frames', item: flys[0]! }]) {
         const full: number[] = [];
         const gen: number[] = [];
         let rejected = 0;

@@ -10,6 +10,7 @@ import { generatorVersions } from '../dataset/versions.js';
 import { builtinTasks, extraTasks } from '../registry.js';
 import { clipBench } from './clip-bench.js';
 import { clipTasksBench } from './clip-tasks-bench.js';
+import { viewPairTasksBench } from './view-pair-tasks-bench.js';
 import { createRng, deriveSeed } from '@spatial-ssrl/spec';
 import { isRejection, taskNeeds, type Task } from '../task.js';
 
@@ -176,6 +177,7 @@ async function main(): Promise<void> {
 
   await clipBench();
   await clipTasksBench();
+  await viewPairTasksBench();
 
   const count = Number(process.env.SSRL_BENCH_MIXED_COUNT ?? 240);
   console.log(`\n## Mixed generation (all five tasks, equal weights, ${count} samples, PNG to a temp dir)\n`);
