@@ -3,22 +3,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { encodeImage, ffmpegTools, videoSource, type ClipItem } from '@spatial-ssrl/image';
+import { ffmpegTools, videoSource, type ClipItem } from '@spatial-ssrl/image';
 import { flythroughSource } from '@spatial-ssrl/scenes';
 import { createRng, deriveSeed } from '@spatial-ssrl/spec';
 import { loadClipInput } from '../dataset/inputs.js';
 import { extraTasks } from '../registry.js';
-import { isRejection, taskNeeds, type ClipInput, type Task } from '../task.js';
+import { fmt, median, timeSample } from './bench-stats.js';
+import { taskNeeds, type ClipInput, type Task } from '../task.js';
 
 const run = promisify(execFile);
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
-const fmt = (ms: number): string => (ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
 
 /**
  * Times the clip tasks per sample, as the dataset writer runs them: "full" = pick and decode (or
@@ -60,18 +53,18 @@ export async function clipTasksBench(): Promise<void> {
           const seed = deriveSeed(7, task.id, input.label, i);
           // Fly-throughs: a new clip per sample, as a dataset would visit them.
           const item = input.item.dataset === 'flythrough' ? flys[(i + 1) % flys.length]! : input.item;
-          const t0 = performance.now();
-          const loaded = await loadClipInput(item, needs, seed, { dataset: item.dataset, id: item.id });
-          if ('failure' in loaded) throw new Error(`${input.label}: ${loaded.failure.message}`);
-          const t1 = performance.now();
-          const result = task.generate(loaded.input, params, createRng(seed));
-          const t2 = performance.now();
-          if (isRejection(result)) rejected++;
-          else await Promise.all(result.images.map((img) => encodeImage(img.image, { format: 'png' })));
-          const t3 = performance.now();
+          const times = await timeSample(
+            async () => {
+              const loaded = await loadClipInput(item, needs, seed, { dataset: item.dataset, id: item.id });
+              if ('failure' in loaded) throw new Error(`${input.label}: ${loaded.failure.message}`);
+              return loaded.input;
+            },
+            (clip) => task.generate(clip, params, createRng(seed)),
+          );
+          if (times.rejected) rejected++;
           if (i >= 0) {
-            full.push(t3 - t0);
-            gen.push(t2 - t1);
+            full.push(times.full);
+            gen.push(times.generate);
           }
         }
         console.log(`| ${task.id} | ${input.label} | ${fmt(median(full))} | ${fmt(median(gen))} | ${needs.sampling.frames} | ${rejected}/${reps + 1} |`);

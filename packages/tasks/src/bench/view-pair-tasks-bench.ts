@@ -1,17 +1,9 @@
-import { encodeImage } from '@spatial-ssrl/image';
 import { twoViewSource } from '@spatial-ssrl/scenes';
 import { createRng, deriveSeed } from '@spatial-ssrl/spec';
 import { loadViewPairInput } from '../dataset/inputs.js';
 import { extraTasks } from '../registry.js';
-import { isRejection, taskNeeds, type Task, type ViewPairInput } from '../task.js';
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
-const fmt = (ms: number): string => (ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
+import { fmt, median, timeSample } from './bench-stats.js';
+import { taskNeeds, type Task, type ViewPairInput } from '../task.js';
 
 /**
  * Times the view-pair tasks per sample, as the dataset writer runs them: "full" = render both
@@ -37,19 +29,19 @@ export async function viewPairTasksBench(): Promise<void> {
     for (let i = -1; i < reps; i++) {
       const item = pairs[i + 1]!;
       const seed = deriveSeed(7, task.id, item.id);
-      const t0 = performance.now();
-      const loaded = await loadViewPairInput(item, needs, { dataset: item.dataset, id: item.id });
-      if ('failure' in loaded) throw new Error(`${item.id}: ${loaded.failure.message}`);
-      const t1 = performance.now();
-      const result = task.generate(loaded.input, params, createRng(seed));
-      const t2 = performance.now();
-      if (isRejection(result)) rejected++;
-      else await Promise.all(result.images.map((img) => encodeImage(img.image, { format: 'png' })));
-      const t3 = performance.now();
+      const times = await timeSample(
+        async () => {
+          const loaded = await loadViewPairInput(item, needs, { dataset: item.dataset, id: item.id });
+          if ('failure' in loaded) throw new Error(`${item.id}: ${loaded.failure.message}`);
+          return loaded.input;
+        },
+        (pair) => task.generate(pair, params, createRng(seed)),
+      );
+      if (times.rejected) rejected++;
       if (i >= 0) {
-        full.push(t3 - t0);
-        render.push(t1 - t0);
-        gen.push(t2 - t1);
+        full.push(times.full);
+        render.push(times.load);
+        gen.push(times.generate);
       }
     }
     console.log(`| ${task.id} | two-view 320x240, baseline 1 m | ${fmt(median(full))} | ${fmt(median(render))} | ${fmt(median(gen))} | ${rejected}/${reps + 1} |`);
