@@ -12,7 +12,7 @@ import { isRejection, type ViewPairInput } from '../../task.js';
 import { correspondenceParams, correspondenceTask, type CorrespondenceMeta } from './correspondence.js';
 
 describeTask(correspondenceTask, { samples: 200 });
-describeTask(correspondenceTask, { params: { minDistance: 1.5, markerRadius: 6, markerFill: 'by-label' }, samples: 80 });
+describeTask(correspondenceTask, { params: { minDistance: 1, maxPixelDistance: 60, markerRadius: 6, markerFill: 'by-label' }, samples: 80 });
 
 const dirs: string[] = [];
 afterAll(async () => {

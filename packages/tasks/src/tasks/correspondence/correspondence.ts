@@ -20,7 +20,9 @@ const DISTRACTOR_ATTEMPTS = 600;
  * edge) (default 0.02); `maxReprojection`: pixels within which the true match's pixel centre
  * must map back onto the view-1 point (default 0.75); `minDistance`: metres every distractor's
  * 3-D point keeps from the true point (default 0.5); `minPixelDistance`: pixels between any two
- * candidate markers' centres beyond the markers' own clearance (default 0); `markerRadius`:
+ * candidate markers' centres beyond the markers' own clearance (default 0); `maxPixelDistance`:
+ * pixels from the true match within which distractors are drawn (default 100,000: anywhere in
+ * view 2), lower puts them around it; `markerRadius`:
  * pixels, or `auto` (`markerRadiusFor`); `markerFill`: `white`, or `by-label` (a colour per letter).
  */
 export const correspondenceParams = z.strictObject({
@@ -28,6 +30,7 @@ export const correspondenceParams = z.strictObject({
   maxReprojection: z.number().positive().max(1).default(0.75),
   minDistance: z.number().min(0).max(100).default(0.5),
   minPixelDistance: z.number().min(0).max(4096).default(0),
+  maxPixelDistance: z.number().positive().max(100_000).default(100_000),
   markerRadius: z.union([z.literal('auto'), z.number().int().min(3).max(512)]).default('auto'),
   markerFill: z.enum(['white', 'by-label']).default('white'),
 });
@@ -152,6 +155,7 @@ export const correspondenceTask: Task<CorrespondenceParams, ViewPairInput> = def
   difficulty: [
     { param: 'minDistance', min: 0.1, max: 3, harder: 'lower', description: 'metres between the true point and every distractor in 3-D' },
     { param: 'minPixelDistance', min: 0, max: 16, harder: 'lower', description: 'extra pixels kept between candidate markers in view 2: nearby candidates are harder to tell apart' },
+    { param: 'maxPixelDistance', min: 48, max: 640, harder: 'lower', description: 'pixels from the true match within which distractors lie: nearby distractors look alike' },
     { param: 'markerRadius', min: 3, max: 16, harder: 'higher', description: 'marker radius, pixels: a larger marker hides more of the texture around its point' },
   ],
   lowResolutionParams: { markerRadius: 16, markerFill: 'by-label' },
@@ -173,8 +177,10 @@ export const correspondenceTask: Task<CorrespondenceParams, ViewPairInput> = def
     if (!found) return reject('no-visible-point', `no point of view 1 on a surface was seen unoccluded in view 2 in ${POINT_ATTEMPTS} tries`);
     const candidates: MarkedPoint[] = [found.match];
     for (let attempt = 0; attempt < DISTRACTOR_ATTEMPTS && candidates.length < 4; attempt++) {
-      const x = rng.int(radius, w2 - 1 - radius);
-      const y = rng.int(radius, h2 - 1 - radius);
+      const reach = Math.floor(params.maxPixelDistance);
+      const x = rng.int(Math.max(radius, found.match.x - reach), Math.min(w2 - 1 - radius, found.match.x + reach));
+      const y = rng.int(Math.max(radius, found.match.y - reach), Math.min(h2 - 1 - radius, found.match.y + reach));
+      if (Math.hypot(x - found.match.x, y - found.match.y) > params.maxPixelDistance) continue;
       if (candidates.some((c) => Math.hypot(c.x - x, c.y - y) < spacing)) continue;
       const d = surfaceDepth(d2, x, y, params.depthTolerance);
       if (d === null) continue;
@@ -184,7 +190,7 @@ export const correspondenceTask: Task<CorrespondenceParams, ViewPairInput> = def
       candidates.push({ x, y, world });
     }
     if (candidates.length < 4) {
-      return reject('no-distractors', `only ${candidates.length - 1} of 3 distractors found on surfaces of view 2 at least ${params.minDistance} m and ${spacing} px from the other candidates`);
+      return reject('no-distractors', `only ${candidates.length - 1} of 3 distractors found on surfaces of view 2 at least ${params.minDistance} m and ${spacing} px from the other candidates, within ${params.maxPixelDistance} px of the match`);
     }
     const match = rng.int(0, 3);
     const ordered = [...candidates.slice(1)];
