@@ -1,21 +1,18 @@
-import { rm } from 'node:fs/promises';
 import type { CameraView, Matrix3 } from '@spatial-ssrl/image';
 import { planFlythrough, sceneSeed } from '@spatial-ssrl/scenes';
 import { createRng } from '@spatial-ssrl/spec';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { describeTask } from '../../testing/index.js';
 import { isRejection, type ClipInput } from '../../task.js';
 import { writeClipSamples } from '../__fixtures__/clip-samples.js';
+import { tempDirs } from '../__fixtures__/test-video.js';
 import { matchShownFrames } from '../__fixtures__/verify.js';
 import { CAMERA_MOTION_ANSWERS, cameraMotionParams, cameraMotionTask, classifyMotion, type CameraMotionMeta } from './camera-motion.js';
 
 describeTask(cameraMotionTask, { samples: 240 });
 describeTask(cameraMotionTask, { params: { gap: 5, minTranslation: 0.5, minTurn: 5 }, samples: 120, minAcceptRate: 0.3 });
 
-const dirs: string[] = [];
-afterAll(async () => {
-  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
-});
+const dirs = tempDirs();
 
 const params = cameraMotionParams.parse({});
 
@@ -131,7 +128,7 @@ describe('camera-motion on fly-throughs', () => {
   it('writes samples whose answer agrees with the planned camera poses', async () => {
     const frames = 24;
     const run = await writeClipSamples({ task: cameraMotionTask, clips: `flythrough:6:64x48:${frames}`, count: 16, seed: 2 });
-    dirs.push(run.out);
+    dirs.track(run.out);
     expect(run.samples).toHaveLength(16);
     const answers = new Set<string>();
     for (const sample of run.samples) {

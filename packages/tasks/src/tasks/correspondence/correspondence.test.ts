@@ -1,23 +1,21 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeImage, type CameraView, type CapturedView, type RgbImage } from '@spatial-ssrl/image';
 import { renderViewPair, sceneSeed } from '@spatial-ssrl/scenes';
 import { createRng } from '@spatial-ssrl/spec';
 import { readSamples } from '@spatial-ssrl/spec/node';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateDataset } from '../../dataset/writer.js';
 import { describeTask } from '../../testing/index.js';
 import { isRejection, type ViewPairInput } from '../../task.js';
+import { tempDirs } from '../__fixtures__/test-video.js';
 import { correspondenceParams, correspondenceTask, type CorrespondenceMeta } from './correspondence.js';
 
 describeTask(correspondenceTask, { samples: 200 });
 describeTask(correspondenceTask, { params: { minDistance: 1, maxPixelDistance: 60, markerRadius: 6, markerFill: 'by-label' }, samples: 80 });
 
-const dirs: string[] = [];
-afterAll(async () => {
-  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
-});
+const dirs = tempDirs();
 
 // The camera model written out again: pixel centre + depth → world → other camera's pixel.
 function toWorld(cam: CameraView, px: number, py: number, depth: number): number[] {
@@ -94,7 +92,7 @@ function verify(meta: CorrespondenceMeta, answer: string, shown: readonly RgbIma
 describe('correspondence on synthetic view pairs', () => {
   it('writes samples whose answer reprojects within one pixel of the marked point', async () => {
     const out = await mkdtemp(join(tmpdir(), 'ssrl-correspondence-'));
-    dirs.push(out);
+    dirs.track(out);
     await generateDataset({ sources: [], viewPairs: ['twoview:6:160x120'], tasks: [{ task: correspondenceTask }], count: 12, seed: 4, out, workers: 1 });
     let n = 0;
     const letters = new Set<string>();
