@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { RewardError } from './reward-error.js';
-import { scoreResponseWith, type ScoreWithOptions } from './reward-score.js';
+import type { BatchScoreOptions } from './easyr1-reward.js';
+import { scoreResponseWith } from './reward-score.js';
 
 /**
  * The JSON body OpenRLHF's remote reward client POSTs (`--reward.remote_url`, formerly
@@ -15,9 +16,13 @@ export const openRlhfRewardRequest = z
     query: z.array(z.string()),
     prompts: z.array(z.string()).optional(),
     labels: z.array(z.string()),
+    /** Task id of each item (picks its partial-credit rule); null where unknown. */
+    tasks: z.array(z.string().min(1).nullable()).optional(),
+    /** Score answers with parts by their task's partial-credit rule (default: the server's setting). */
+    partial_credit: z.boolean().optional(),
   })
   .superRefine((body, ctx) => {
-    for (const key of ['prompts', 'labels'] as const) {
+    for (const key of ['prompts', 'labels', 'tasks'] as const) {
       const length = body[key]?.length;
       if (length !== undefined && length !== body.query.length) {
         ctx.addIssue({
@@ -35,6 +40,12 @@ function isStringArray(value: unknown): value is string[] {
   return true;
 }
 
+function isTaskArray(value: unknown, length: number): boolean {
+  if (!Array.isArray(value) || value.length !== length) return false;
+  for (let i = 0; i < value.length; i++) if (value[i] !== null && (typeof value[i] !== 'string' || value[i].length === 0)) return false;
+  return true;
+}
+
 /**
  * Whether `body` passes {@link openRlhfRewardRequest}, decided without building zod's result:
  * a hand-written check for a server's hot path. It accepts exactly what the schema accepts; run
@@ -45,6 +56,9 @@ export function isOpenRlhfRewardRequest(body: unknown): body is OpenRlhfRewardRe
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;
   const { query, prompts, labels } = body as Record<string, unknown>;
   if (!isStringArray(query) || !isStringArray(labels) || labels.length !== query.length) return false;
+  const { tasks, partial_credit: partial } = body as Record<string, unknown>;
+  if (partial !== undefined && typeof partial !== 'boolean') return false;
+  if (tasks !== undefined && !isTaskArray(tasks, query.length)) return false;
   return prompts === undefined || (isStringArray(prompts) && prompts.length === query.length);
 }
 
@@ -70,7 +84,7 @@ export interface ResponseMarkers {
 }
 
 /** Options of {@link rewardBatch}. */
-export interface RewardBatchOptions extends ScoreWithOptions, ResponseMarkers {}
+export interface RewardBatchOptions extends BatchScoreOptions, ResponseMarkers {}
 
 const DEFAULT_ASSISTANT_MARKER = '<|im_start|>assistant\n';
 const DEFAULT_END_MARKERS: readonly string[] = ['<|im_end|>', '<|endoftext|>'];
@@ -127,7 +141,8 @@ export function extractAssistantResponse(query: string, prompt: string, markers:
 /**
  * Scores an OpenRLHF remote reward request: each reply is taken out of its query
  * ({@link extractAssistantResponse}, with `prompts[i]` or no prompt) and scored with `labels[i]`
- * by {@link scoreResponseWith} (EasyR1 `img_score` with the default `exact` grader). Pure;
+ * by {@link scoreResponseWith} (EasyR1 `img_score` with the default `exact` grader; items with a
+ * rule in `options.rules` get that partial credit as accuracy). Pure;
  * throws a {@link RewardError} (`invalid-input`) when the arrays differ in length. Parse HTTP
  * bodies with {@link openRlhfRewardRequest} first.
  */
@@ -144,7 +159,7 @@ export function rewardBatch(request: OpenRlhfRewardRequest, options: RewardBatch
   const accuracy: number[] = [];
   for (let i = 0; i < query.length; i++) {
     const response = extractAssistantResponse(query[i], prompts?.[i] ?? '', options);
-    const result = scoreResponseWith(response, labels[i], options);
+    const result = scoreResponseWith(response, labels[i], options.rules?.[i] ? { ...options, partialCredit: options.rules[i] } : options);
     rewards.push(result.overall);
     format.push(result.format);
     accuracy.push(result.accuracy);

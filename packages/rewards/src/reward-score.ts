@@ -1,6 +1,7 @@
 import { answerGraders, type AnswerGrader, type AnswerGraderName } from './answer-graders.js';
 import { extractBoxed } from './reward-boxed.js';
 import { matchesThinkBoxedFormat, normalizeTagSpacing } from './reward-format.js';
+import { partialCredit, type PartialCreditRule } from './partial-credit.js';
 import { RewardError } from './reward-error.js';
 
 /** The three numbers EasyR1's `img_score` returns for one response, each in [0, 1]. */
@@ -23,6 +24,11 @@ export interface ScoreOptions {
 export interface ScoreWithOptions extends ScoreOptions {
   /** A built-in grader name or a custom grader returning [0, 1]; `exact` (the default) is EasyR1's. */
   readonly grader?: AnswerGraderName | AnswerGrader;
+  /**
+   * The task's partial-credit rule: when given (not null), accuracy is the rule's score in
+   * [0, 1] instead of the grader's; format handling is unchanged. Absent or null: the grader.
+   */
+  readonly partialCredit?: PartialCreditRule | null;
 }
 
 function checkFormatWeight(formatWeight: unknown): number {
@@ -76,10 +82,12 @@ export function scoreResponse(response: string, groundTruth: string, options: Sc
 /**
  * {@link scoreResponse} with a chosen accuracy grader: the format reward and boxed extraction are
  * EasyR1's, accuracy = grader(prediction, groundTruth) in [0, 1]. Only `grader: 'exact'` (the
- * default) reproduces EasyR1; the other graders give partial credit and change training.
+ * default) reproduces EasyR1; the other graders, and a task's `partialCredit` rule (which
+ * takes precedence over the grader), give partial credit and change training.
  */
 export function scoreResponseWith(response: string, groundTruth: string, options: ScoreWithOptions = {}): RewardScore {
   const formatWeight = checkFormatWeight(options?.formatWeight ?? 0.1);
-  const grade = resolveGrader(options?.grader ?? 'exact');
+  const rule = options?.partialCredit;
+  const grade = rule ? (prediction: string, truth: string) => partialCredit(rule, prediction, truth) : resolveGrader(options?.grader ?? 'exact');
   return score(checkText(response, 'response'), checkText(groundTruth, 'groundTruth'), grade, formatWeight);
 }

@@ -14,6 +14,8 @@ export const verlScoreRequest = z.object({
   ground_truth: z.string(),
   extra_info: z.record(z.string(), z.unknown()).nullable().optional(),
   format_weight: formatWeightField.optional(),
+  /** Score answers with parts by their task's (`extra_info.task`) partial-credit rule (default: the server's setting). */
+  partial_credit: z.boolean().optional(),
 });
 
 /** A validated verl `compute_score` call. */

@@ -1,6 +1,7 @@
 import type { CapturedView, ClipFrame, ClipSampling, DepthMap, RgbImage } from '@spatial-ssrl/image';
 import type { z } from 'zod';
 import type { Rng } from '@spatial-ssrl/spec';
+import type { PartialCreditRule } from '@spatial-ssrl/rewards';
 
 /** A task that takes one image, RGB or (with `depth: true`) RGB-D. */
 export interface ImageNeeds {
@@ -187,6 +188,13 @@ export interface Task<P = unknown, I extends AnyTaskInput = TaskInput> {
    * presets and default task lists leave it out unless it is named.
    */
   readonly optIn?: boolean;
+  /**
+   * Optional, for a task whose answer has parts (an ordering, a patch and a direction): how a
+   * partly right answer earns credit when a trainer or reward server opts into partial credit
+   * (`@spatial-ssrl/rewards` `partialCredit`). The same for every variant and params, so a server
+   * that knows only the task id applies it. Absent: exact match only.
+   */
+  readonly partialCredit?: PartialCreditRule;
   /** Optional: the params that set how hard samples are, with their ranges (none when absent). */
   readonly difficulty?: readonly DifficultyKnob[];
   /**

@@ -1,4 +1,4 @@
-import { scoreResponse } from '@spatial-ssrl/rewards';
+import { partialCredit, partialCreditRuleProblem, scoreResponse } from '@spatial-ssrl/rewards';
 import { countImagePlaceholders, plainImagePlaceholders, promptWords, withFormatInstruction } from '@spatial-ssrl/spec';
 import type { Task, TaskResult, TaskSample } from '../task.js';
 import { answerCount, isAnswer, isRejection, otherAnswer } from '../task.js';
@@ -158,6 +158,31 @@ export function rewardProblems<P>(task: Task<P, any>, params: P, sample: TaskSam
   const wrong = otherAnswer(task.answerSpace(params, sample.variant), sample.answer) ?? `${sample.answer}x`;
   const score = scoreResponse(respond(wrong), sample.answer);
   if (Math.abs(score.overall - 0.1) > 1e-12) problems.push(`the wrong answer ${JSON.stringify(wrong)} scores ${score.overall}, not 0.1`);
+  return problems;
+}
+
+/**
+ * Problems with a task's `partialCredit` rule on one sample: the rule must be sound, the exact
+ * answer must score 1, another answer of the space less than 1, and a garbage answer 0. Empty
+ * when the task declares no rule.
+ */
+export function partialCreditProblems<P>(task: Task<P, any>, params: P, sample: TaskSample): string[] {
+  const rule = task.partialCredit;
+  if (!rule) return [];
+  const broken = partialCreditRuleProblem(rule);
+  if (broken) return [`partial-credit rule: ${broken}`];
+  const problems: string[] = [];
+  const exact = partialCredit(rule, sample.answer, sample.answer);
+  if (exact !== 1) problems.push(`the exact answer ${JSON.stringify(sample.answer)} earns ${exact} partial credit, not 1`);
+  const other = otherAnswer(task.answerSpace(params, sample.variant), sample.answer);
+  if (other !== null) {
+    const credit = partialCredit(rule, other, sample.answer);
+    if (!(credit >= 0 && credit < 1)) problems.push(`the other answer ${JSON.stringify(other)} earns ${credit}, not in [0, 1)`);
+  }
+  for (const garbage of ['', 'None', `${sample.answer}-${sample.answer}`, '\u0000']) {
+    const credit = partialCredit(rule, garbage, sample.answer);
+    if (credit !== 0) problems.push(`the malformed answer ${JSON.stringify(garbage)} earns ${credit}, not 0`);
+  }
   return problems;
 }
 

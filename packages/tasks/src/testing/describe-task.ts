@@ -2,7 +2,7 @@ import { createRgb, type DepthMap } from '@spatial-ssrl/image';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRng, deriveSeed } from '@spatial-ssrl/spec';
 import { answerCount, isRejection, taskChance, taskNeeds, type AnyTaskInput, type InputNeeds, type Task, type TaskResult, type TaskSample } from '../task.js';
-import { answerBalance, determinismProblems, mirrorProblems, recognitionProblems, rejectionProblems, rewardProblems, sampleProblems } from './checks.js';
+import { answerBalance, determinismProblems, mirrorProblems, partialCreditProblems, recognitionProblems, rejectionProblems, rewardProblems, sampleProblems } from './checks.js';
 import { syntheticClipInputs, syntheticInputs, syntheticViewPairInputs } from './synthetic-source.js';
 
 /** Options of {@link describeTask}. */
@@ -185,6 +185,12 @@ export function describeTask<P>(task: Task<P, any>, options: DescribeTaskOptions
     it('scores the boxed answer 1 and a wrong one 0.1 with the training reward', () => {
       for (const s of samples.slice(0, 20)) expect(rewardProblems(task, params, s)).toEqual([]);
     });
+
+    if (task.partialCredit) {
+      it('gives the exact answer full partial credit, other answers less and malformed ones none', () => {
+        for (const s of samples.slice(0, 20)) expect(partialCreditProblems(task, params, s), `sample with answer ${s.answer}`).toEqual([]);
+      });
+    }
 
     it('declares a chance level in (0, 1] for every variant', () => {
       for (const v of task.variants(params)) {

@@ -96,6 +96,8 @@ export const depthTask: Task<DepthParams> = defineTask<DepthParams>({
   // Mirroring moves the markers, not their depths: the order of the labels stays.
   mirrorAnswer: ({ answer }) => (ANSWERS.includes(answer) ? answer : null),
   recognizePrompt: (words) => (words === promptWords(DEPTH_PROMPT) ? '3-regions' : null),
+  // A ranking of the labels 1-3: credit per position; `1-2-3` is a possible answer.
+  partialCredit: { kind: 'positions', scale: 1, identity: true },
   difficulty: [
     {
       param: 'window.maxRange',

@@ -63,6 +63,14 @@ export const flipTask: Task<FlipParams> = defineTask<FlipParams>({
   },
   recognizePrompt: (words) => (words === promptWords(FLIP_PROMPT) ? '2x2' : null),
   mirrorRate: 0.5,
+  // Two independent parts: the patch and the direction, half the credit each.
+  partialCredit: {
+    kind: 'parts',
+    parts: [
+      { name: 'patch', values: ['0', '1', '2', '3'], weight: 0.5 },
+      { name: 'direction', values: ['0', '1'], weight: 0.5 },
+    ],
+  },
   difficulty: [
     {
       param: 'minDiff',

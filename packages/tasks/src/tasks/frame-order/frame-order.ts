@@ -56,6 +56,8 @@ export const frameOrderTask: Task<FrameOrderParams, ClipInput> = defineTask<Fram
     for (let n = 3; n <= 6; n++) if (promptWords(frameOrderPrompt(n)) === words) return `${n}-frames`;
     return null;
   },
+  // An ordering: credit per position, as the fraction of frames put at their moment.
+  partialCredit: { kind: 'positions', scale: 1, identity: false },
   difficulty: [
     { param: 'gap', min: 1, max: 5, harder: 'lower', description: 'clip frames between shown frames: closer frames differ less' },
     { param: 'frames', min: 3, max: 6, harder: 'higher', description: 'frames to order: more positions to get right' },

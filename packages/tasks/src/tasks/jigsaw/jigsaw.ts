@@ -78,6 +78,8 @@ export const jigsawTask: Task<JigsawParams> = defineTask<JigsawParams>({
     for (let rows = 2; rows <= 4; rows++) for (let cols = 2; cols <= 4; cols++) if (promptWords(jigsawPromptText(rows, cols)) === words) return `${rows}x${cols}`;
     return null;
   },
+  // Visual Jigsaw's graded reward: 1 for the exact arrangement, else 0.2 × the fraction of pieces in place.
+  partialCredit: { kind: 'positions', scale: 0.2, identity: false },
   difficulty: [
     { param: 'rows', min: 2, max: 4, harder: 'higher', description: 'rows of the grid: more pieces to place' },
     { param: 'cols', min: 2, max: 4, harder: 'higher', description: 'columns of the grid: more pieces to place' },

@@ -81,6 +81,8 @@ export const shuffleTask: Task<ShuffleParams> = defineTask<ShuffleParams>({
   },
   recognizePrompt: (words) => SHUFFLE_VARIANTS.find((v) => promptWords(shufflePromptText(v)) === words) ?? null,
   mirrorRate: 0.5,
+  // An arrangement: credit per position, as the fraction of pieces put back in place.
+  partialCredit: { kind: 'positions', scale: 1, identity: false },
   difficulty: [
     {
       param: 'minPatchSize',
