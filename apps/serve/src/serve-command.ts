@@ -49,6 +49,10 @@ POST /get_reward (OpenRLHF), POST /easyr1/reward, POST /verl/compute_score, GET 
       default: 'exact',
       description: `accuracy grader of the reward routes: ${graderNames.join(', ')}; only exact is EasyR1's img_score`,
     },
+    'partial-credit': {
+      type: 'boolean',
+      description: "score answers with parts by their task's partial-credit rule unless a request sets partial_credit (default: exact match, EasyR1's img_score)",
+    },
     'format-weight': { type: 'number', value: 'W', min: 0, max: 1, default: 0.1, description: 'format weight when a request names none' },
     'max-body-bytes': { type: 'int', value: 'BYTES', min: 1, default: 64 * 1024 * 1024, description: 'largest request body; larger is a 413' },
     'max-batch': { type: 'int', value: 'N', min: 1, default: 4096, description: 'most items in one reward request; more is a 413' },
@@ -102,12 +106,19 @@ export async function startServe(settings: ServeSettings, log: (line: string) =>
         ...taskRoutes({ registry, maxImagePixels: settings['max-image-pixels'] }),
         ...dataRoutes(at(settings.data)),
         ...runRoutes(at(settings.runs)),
-        ...rewardRoutes({ grader: settings.grader, formatWeight: settings['format-weight'], maxBatch: settings['max-batch'] }),
+        ...rewardRoutes({
+          grader: settings.grader,
+          formatWeight: settings['format-weight'],
+          maxBatch: settings['max-batch'],
+          partialCredit: settings['partial-credit'],
+          ruleOf: (task) => (registry.has(task) ? (registry.get(task).partialCredit ?? null) : undefined),
+        }),
       ],
       health: () => ({
         service: 'ssrl-serve',
         grader: settings.grader,
         format_weight: settings['format-weight'],
+        partial_credit: settings['partial-credit'],
         auth: apiKey !== undefined,
         model: model
           ? {

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pythonEnv } from '@spatial-ssrl/dev-env';
-import { rewardShims, scoreResponse } from '@spatial-ssrl/rewards';
+import { rewardShims, scoreResponse, scoreResponseWith } from '@spatial-ssrl/rewards';
+import { defaultRegistry } from '@spatial-ssrl/tasks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServe, type ServeProcess } from './testing/serve-process.js';
 
@@ -67,6 +68,41 @@ describe('Python shims against the live server', () => {
     expect(result.verl_async).toEqual(verl);
     expect(result.trl).toEqual(expected.map((s) => s.overall));
     expect(Object.keys(result.trl_metrics).sort()).toEqual(['spatial_ssrl/accuracy', 'spatial_ssrl/format']);
+    server.child.kill('SIGKILL');
+  }, 600_000);
+
+  it('pass the partial-credit switch and each row\'s task to the server, and stay exact match without it', async (ctx) => {
+    if (!python) return ctx.skip(skipReason);
+    const registry = defaultRegistry();
+    const partialCases = [
+      { response: '<think>a</think>\\boxed{0-2-1-3}', ground_truth: '0-2-3-1', task: 'shuffle' },
+      { response: '<think>b</think>\\boxed{2-0}', ground_truth: '2-1', task: 'flip' },
+      { response: '<think>c</think>\\boxed{0-4-7-1-8-2-6-3-5}', ground_truth: '4-0-7-1-8-2-6-3-5', task: 'jigsaw' },
+      { response: '\\boxed{3-2-1}', ground_truth: '3-1-2', task: 'depth' },
+      { response: '<think>e</think>\\boxed{B}', ground_truth: 'A', task: 'crop' },
+      { response: '<think>f</think>\\boxed{0-0-0-0}', ground_truth: '0-2-3-1', task: 'shuffle' },
+    ].map((c) => ({ ...c, format_weight: 0.1 }));
+    server = await startServe(['--port', '0']);
+    const run = spawnSync(python, [driver, requestFile('partial', { shims: shimDir, mode: 'partial', cases: partialCases })], {
+      encoding: 'utf8',
+      env: { ...process.env, SSRL_REWARD_URL: server.url },
+      timeout: 300_000,
+    });
+    expect(run.status, run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout);
+    const partial = partialCases.map((c) => scoreResponseWith(c.response, c.ground_truth, { partialCredit: registry.get(c.task).partialCredit }));
+    const exact = partialCases.map((c) => scoreResponse(c.response, c.ground_truth));
+    expect(partial.map((s) => s.accuracy)).toEqual([0.5, 0.5, (0.2 * 7) / 9, 1 / 3, 0, 0]);
+    const verl = (scores: typeof partial) => scores.map((s) => ({ score: s.overall, format: s.format, accuracy: s.accuracy }));
+    expect(result.easyr1).toEqual(partial);
+    expect(result.easyr1_default).toEqual(exact);
+    expect(result.easyr1_task_kwarg).toEqual(partial.slice(0, 1));
+    expect(result.verl).toEqual(verl(partial));
+    expect(result.verl_default).toEqual(verl(exact));
+    expect(result.verl_batch).toEqual(verl(partial));
+    expect(result.verl_async).toEqual(verl(partial));
+    expect(result.trl).toEqual(partial.map((s) => s.overall));
+    expect(result.trl_default).toEqual(exact.map((s) => s.overall));
     server.child.kill('SIGKILL');
   }, 600_000);
 

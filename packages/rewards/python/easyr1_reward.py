@@ -12,6 +12,12 @@ compute_score(reward_inputs, format_weight=0.1) with a list of
 {"response", "response_length", "ground_truth"}; the reply is one
 {"overall", "format", "accuracy"} per input, the numbers of EasyR1's img_score.
 
+Partial credit (off by default, then exact match as in img_score): add
+`partial_credit: true` to reward_function_kwargs and the server scores answers with parts
+by their task's rule. EasyR1 hands over no task, so name it: an input's own "task" key when
+present, else the `task` keyword (e.g. `task: jigsaw` for a one-task run); inputs without a
+task keep exact match.
+
 The server is at SSRL_REWARD_URL (default http://127.0.0.1:8000). Standard library only.
 A call that cannot be scored raises RewardServerError after retrying with back-off; it
 never returns a reward of 0 for a failed call. Settings (environment): SSRL_REWARD_RETRIES
@@ -98,7 +104,7 @@ def _scores(reply, count, url_hint):
     return reply
 
 
-def compute_score(reward_inputs, format_weight=0.1):
+def compute_score(reward_inputs, format_weight=0.1, partial_credit=None, task=None):
     """EasyR1 batch reward: one {"overall", "format", "accuracy"} per reward input, in order."""
     size = _setting("SSRL_REWARD_BATCH", 1024, int)
     scores = []
@@ -107,12 +113,17 @@ def compute_score(reward_inputs, format_weight=0.1):
             {"response": item["response"], "response_length": item.get("response_length"), "ground_truth": item["ground_truth"]}
             for item in reward_inputs[start : start + size]
         ]
-        for item in chunk:
+        for item, source in zip(chunk, reward_inputs[start : start + size]):
             if item["response_length"] is None:
                 del item["response_length"]
+            item_task = source.get("task") or task
+            if item_task:
+                item["task"] = str(item_task)
         payload = {"reward_inputs": chunk}
         if format_weight is not None:
             payload["format_weight"] = format_weight
+        if partial_credit is not None:
+            payload["partial_credit"] = bool(partial_credit)
         reply = _post(ROUTE, payload)
         scores.extend(_scores(reply, len(chunk), ROUTE))
     return scores

@@ -10,6 +10,10 @@ strings or conversational ([{"role": "assistant", "content": ...}]). When TRL ha
 `log_metric`, the batch means of the format and accuracy rewards are logged too. The same
 function is exposed as compute_score.
 
+Partial credit (off by default, then exact match as in EasyR1's img_score): use
+spatial_ssrl_partial_reward instead; the server scores answers with parts by the rule of each
+row's task, read from the `task` column this project's TRL export writes.
+
 The server is at SSRL_REWARD_URL (default http://127.0.0.1:8000). Standard library only.
 A call that cannot be scored raises RewardServerError after retrying with back-off; it
 never returns a reward of 0 for a failed call. Settings (environment): SSRL_REWARD_RETRIES
@@ -100,11 +104,25 @@ def _text(completion):
 
 def spatial_ssrl_reward(prompts, completions, completion_ids=None, solution=None, **kwargs):
     """TRL reward function: one float per completion, scored against the `solution` column."""
+    return _reward(completions, solution, kwargs, kwargs.get("partial_credit"))
+
+
+def spatial_ssrl_partial_reward(prompts, completions, completion_ids=None, solution=None, **kwargs):
+    """TRL reward function with partial credit by each row's task (the `task` column)."""
+    return _reward(completions, solution, kwargs, True)
+
+
+def _reward(completions, solution, kwargs, partial_credit):
     if solution is None:
         raise ValueError("spatial_ssrl_reward needs a `solution` column in the dataset (the ground-truth answer)")
     if len(solution) != len(completions):
         raise ValueError("got %d completions but %d solutions" % (len(completions), len(solution)))
     inputs = [{"response": _text(c), "ground_truth": s} for c, s in zip(completions, solution)]
+    tasks = kwargs.get("task")
+    if tasks is not None and len(tasks) == len(inputs):
+        for item, task in zip(inputs, tasks):
+            if task:
+                item["task"] = str(task)
     size = max(1, _setting("SSRL_REWARD_BATCH", 1024, int))
     scores = []
     for start in range(0, len(inputs), size):
@@ -112,6 +130,8 @@ def spatial_ssrl_reward(prompts, completions, completion_ids=None, solution=None
         payload = {"reward_inputs": chunk}
         if kwargs.get("format_weight") is not None:
             payload["format_weight"] = kwargs["format_weight"]
+        if partial_credit is not None:
+            payload["partial_credit"] = bool(partial_credit)
         reply = _post(ROUTE, payload)
         if not isinstance(reply, list) or len(reply) != len(chunk):
             raise RewardServerError("reward server %s returned %s for %d completions" % (ROUTE, type(reply).__name__, len(chunk)))

@@ -13,6 +13,10 @@ compute_score(data_source, solution_str, ground_truth, extra_info=None, **kwargs
 With `reward.reward_manager.name=batch`, point `name` at compute_score_batch instead: one
 request per batch. verl_reward_async.py holds the same as `async def` (aiohttp).
 
+Partial credit (off by default, then exact match as in EasyR1's img_score): add
+`partial_credit: true` to reward_kwargs; the server scores answers with parts by the rule of
+the row's task, which this project's verl export writes to extra_info.task.
+
 The server is at SSRL_REWARD_URL (default http://127.0.0.1:8000). Standard library only.
 A call that cannot be scored raises RewardServerError after retrying with back-off; it
 never returns a reward of 0 for a failed call. Settings (environment): SSRL_REWARD_RETRIES
@@ -108,6 +112,8 @@ def _request(data_source, solution_str, ground_truth, extra_info, kwargs):
         payload["extra_info"] = extra
     if kwargs.get("format_weight") is not None:
         payload["format_weight"] = kwargs["format_weight"]
+    if kwargs.get("partial_credit") is not None:
+        payload["partial_credit"] = bool(kwargs["partial_credit"])
     return payload
 
 

@@ -10,7 +10,8 @@ verl v0.7's reward loop awaits an async compute_score directly:
 
 compute_score(data_source, solution_str, ground_truth, extra_info=None, **kwargs) returns
 {"score", "format", "accuracy"}. Needs aiohttp (verl's Ray installs it); verl_reward.py is the
-standard-library version.
+standard-library version. `partial_credit: true` in reward_kwargs turns on partial credit by the
+rule of the row's task (extra_info.task); off by default (exact match, EasyR1's img_score).
 
 The server is at SSRL_REWARD_URL (default http://127.0.0.1:8000). A call that cannot be
 scored raises RewardServerError after retrying with back-off; it never returns a reward of 0
@@ -110,6 +111,8 @@ async def compute_score(data_source, solution_str, ground_truth, extra_info=None
         payload["extra_info"] = extra
     if kwargs.get("format_weight") is not None:
         payload["format_weight"] = kwargs["format_weight"]
+    if kwargs.get("partial_credit") is not None:
+        payload["partial_credit"] = bool(kwargs["partial_credit"])
     item = await _post(ROUTE, payload)
     if not isinstance(item, dict) or not all(isinstance(item.get(k), (int, float)) for k in ("score", "format", "accuracy")):
         raise RewardServerError("reward server %s returned a malformed score: %r" % (ROUTE, item))

@@ -22,7 +22,7 @@ describe('rewardShims', () => {
     const easyr1 = shims.find((s) => s.name === 'easyr1')!.text;
     expect(easyr1).toMatch(/^REWARD_TYPE = "batch"$/m);
     expect(easyr1).toMatch(/^REWARD_NAME = "spatial_ssrl"$/m);
-    expect(easyr1).toMatch(/^def compute_score\(reward_inputs, format_weight=0\.1\):$/m);
+    expect(easyr1).toMatch(/^def compute_score\(reward_inputs, format_weight=0\.1, partial_credit=None, task=None\):$/m);
   });
 
   it('imports only the standard library (aiohttp for the async one)', () => {

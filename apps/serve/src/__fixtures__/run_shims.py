@@ -2,8 +2,9 @@
 and runs them on the cases read from stdin, printing one JSON document of results.
 
 Usage: python3 run_shims.py REQUEST.json, where the file holds
-{"shims": DIR, "mode": "all" | "easyr1-once" | "easyr1-twice", "cases": [{"response", "ground_truth", "format_weight"}]}.
-In "easyr1-twice" mode the second call waits for a line on stdin.
+{"shims": DIR, "mode": "all" | "easyr1-once" | "easyr1-twice" | "partial", "cases": [{"response", "ground_truth", "format_weight"}]}.
+In "easyr1-twice" mode the second call waits for a line on stdin. In "partial" mode each case also
+has a "task", and every shim is run with partial credit on and with its default (off).
 """
 
 import asyncio
@@ -84,6 +85,32 @@ def run_trl(module, cases):
     return out, metrics
 
 
+def run_partial(directory, cases):
+    easyr1, verl, verl_async, trl = (load(directory, name) for name in ("easyr1_reward", "verl_reward", "verl_reward_async", "trl_reward"))
+    inputs = [{"response": c["response"], "response_length": 3, "ground_truth": c["ground_truth"], "task": c["task"]} for c in cases]
+    untagged = [{"response": c["response"], "ground_truth": c["ground_truth"]} for c in cases]
+    result = {
+        "easyr1": easyr1.compute_score(inputs, format_weight=0.1, partial_credit=True),
+        "easyr1_default": easyr1.compute_score(inputs, format_weight=0.1),
+        # A one-task run names its task in reward_function_kwargs.
+        "easyr1_task_kwarg": easyr1.compute_score(untagged[:1], partial_credit=True, task=cases[0]["task"]),
+        "verl": [verl.compute_score("spatial_ssrl", c["response"], c["ground_truth"], {"task": c["task"]}, partial_credit=True) for c in cases],
+        "verl_default": [verl.compute_score("spatial_ssrl", c["response"], c["ground_truth"], {"task": c["task"]}) for c in cases],
+        "verl_batch": verl.compute_score_batch(
+            ["spatial_ssrl"] * len(cases), [c["response"] for c in cases], [c["ground_truth"] for c in cases], [{"task": c["task"]} for c in cases], partial_credit=True
+        ),
+    }
+
+    async def async_cases():
+        return await asyncio.gather(*(verl_async.compute_score("spatial_ssrl", c["response"], c["ground_truth"], extra_info={"task": c["task"]}, partial_credit=True) for c in cases))
+
+    result["verl_async"] = asyncio.run(async_cases())
+    columns = dict(prompts=[[{"role": "user", "content": "q"}]] * len(cases), completions=[c["response"] for c in cases], solution=[c["ground_truth"] for c in cases], task=[c["task"] for c in cases])
+    result["trl"] = trl.spatial_ssrl_partial_reward(**columns)
+    result["trl_default"] = trl.spatial_ssrl_reward(**columns)
+    return result
+
+
 def main():
     with open(sys.argv[1], encoding="utf-8") as file:
         request = json.load(file)
@@ -94,6 +121,9 @@ def main():
         print(json.dumps({"first": first}), flush=True)
         sys.stdin.readline()  # the test has killed the server by now
         print(json.dumps({"second": module.compute_score(cases)}), flush=True)
+        return
+    if request.get("mode") == "partial":
+        print(json.dumps(run_partial(directory, cases)))
         return
     if request.get("mode") == "easyr1-once":
         module = load(directory, "easyr1_reward")

@@ -10,10 +10,12 @@ import {
   verlScoreRequest,
   type AnswerGraderName,
   type OpenRlhfRewardRequest,
+  type PartialCreditRule,
   type OpenRlhfRewardResponse,
   type RewardBatchOptions,
   type RewardScore,
   type VerlScore,
+  type VerlScoreRequest,
 } from '@spatial-ssrl/rewards';
 import { z } from 'zod';
 import { HttpError, invalidBody } from '../http/http-error.js';
@@ -27,6 +29,43 @@ export interface RewardRouteSettings {
   readonly formatWeight: number;
   /** Most items one request may hold; more is a 413. */
   readonly maxBatch: number;
+  /** Score answers with parts by their task's partial-credit rule when a request does not say (default false: exact match). */
+  readonly partialCredit?: boolean;
+  /**
+   * The partial-credit rule of a task id: null for a task without one, undefined for an id the
+   * server does not know (a 400 when partial credit is on).
+   */
+  readonly ruleOf?: (task: string) => PartialCreditRule | null | undefined;
+}
+
+type Rules = (PartialCreditRule | null)[];
+
+/**
+ * The rule of each item when partial credit is on (the request's `partial_credit`, else the
+ * server's setting), from the task each item names; undefined when off. An item without a task
+ * keeps exact match; a task the server does not know is a 400 naming the field.
+ */
+function rulesFor(settings: RewardRouteSettings, requested: boolean | undefined, tasks: readonly (string | null | undefined)[], field: (i: number) => string): Rules | undefined {
+  if (!(requested ?? settings.partialCredit ?? false)) return undefined;
+  const cache = new Map<string, PartialCreditRule | null>();
+  return tasks.map((task, i) => {
+    if (task === null || task === undefined) return null;
+    let rule = cache.get(task);
+    if (rule === undefined && !cache.has(task)) {
+      const found = settings.ruleOf?.(task);
+      if (found === undefined) {
+        throw new HttpError(400, 'invalid_request_error', `${field(i)}: unknown task ${JSON.stringify(task)}; partial credit needs a task this server knows (add it with --plugin)`, field(i), 'unknown_task');
+      }
+      rule = found;
+      cache.set(task, rule);
+    }
+    return rule ?? null;
+  });
+}
+
+function extraTask(extra: Record<string, unknown> | null | undefined): string | undefined {
+  const task = extra?.task;
+  return typeof task === 'string' && task.length > 0 ? task : undefined;
 }
 
 const SLICE = 256;
@@ -68,7 +107,10 @@ function rewardErrors<T>(fn: () => T): T {
 async function openRlhfSlices(request: OpenRlhfRewardRequest, base: RewardBatchOptions, signal: AbortSignal): Promise<OpenRlhfRewardResponse> {
   const parts = await inSlices(request.query.length, signal, (start, end) => [
     rewardErrors(() =>
-      rewardBatch({ query: request.query.slice(start, end), prompts: request.prompts?.slice(start, end), labels: request.labels.slice(start, end) }, base),
+      rewardBatch(
+        { query: request.query.slice(start, end), prompts: request.prompts?.slice(start, end), labels: request.labels.slice(start, end) },
+        { ...base, rules: base.rules?.slice(start, end) },
+      ),
     ),
   ]);
   if (parts.length === 1) return parts[0];
@@ -86,50 +128,67 @@ const verlBatch = z.array(verlScoreRequest);
 /**
  * The reward routes: `POST /get_reward` (OpenRLHF), `POST /easyr1/reward` (EasyR1 batch, bare
  * array or `{reward_inputs, format_weight}`) and `POST /verl/compute_score` (one call or an array).
+ * Partial credit (off by default: EasyR1's exact match) is switched by `settings.partialCredit`
+ * or a request's `partial_credit`; each item's task comes from OpenRLHF's `tasks`, an EasyR1
+ * input's `task` or verl's `extra_info.task`.
  */
 export function rewardRoutes(settings: RewardRouteSettings): Route[] {
   const base = { grader: settings.grader, formatWeight: settings.formatWeight };
   const fastBatch = Math.min(SLICE, settings.maxBatch);
+  const openRlhfOptions = (request: OpenRlhfRewardRequest): RewardBatchOptions => ({
+    ...base,
+    rules: rulesFor(settings, request.partial_credit, request.tasks ?? [], (i) => `tasks[${i}]`),
+  });
   return [
     {
       method: 'POST',
       path: '/get_reward',
       body: 'json',
-      summary: 'OpenRLHF remote reward: {query, prompts?, labels} → {rewards, scores, extra_logs}',
+      summary: 'OpenRLHF remote reward: {query, prompts?, labels, tasks?, partial_credit?} → {rewards, scores, extra_logs}',
       handle(ctx): OpenRlhfRewardResponse | Promise<OpenRlhfRewardResponse> {
         const { body } = ctx;
         // The common case, a valid body of one slice within --max-batch, is checked by hand and scored at once; any
         // other body takes the schema, whose error names the field.
-        if (isOpenRlhfRewardRequest(body) && body.query.length <= fastBatch) return rewardErrors(() => rewardBatch(body, base));
+        if (isOpenRlhfRewardRequest(body) && body.query.length <= fastBatch) return rewardErrors(() => rewardBatch(body, openRlhfOptions(body)));
         if (Array.isArray((body as { query?: unknown } | null)?.query)) checkBatch((body as { query: unknown[] }).query.length, settings.maxBatch, 'query');
-        return openRlhfSlices(parse(openRlhfRewardRequest, body), base, ctx.signal);
+        const request = parse(openRlhfRewardRequest, body);
+        return openRlhfSlices(request, openRlhfOptions(request), ctx.signal);
       },
     },
     {
       method: 'POST',
       path: '/easyr1/reward',
       body: 'json',
-      summary: 'EasyR1 batch reward: [{response, response_length, ground_truth}] or {reward_inputs, format_weight} → [{overall, format, accuracy}]',
+      summary: 'EasyR1 batch reward: [{response, response_length, ground_truth, task?}] or {reward_inputs, format_weight?, partial_credit?} → [{overall, format, accuracy}]',
       async handle({ body, signal }): Promise<RewardScore[]> {
         const bare = Array.isArray(body);
         const items = bare ? body : (body as { reward_inputs?: unknown } | null)?.reward_inputs;
         if (Array.isArray(items)) checkBatch(items.length, settings.maxBatch, bare ? 'body' : 'reward_inputs');
         const request = bare ? { reward_inputs: parse(easyr1Batch, body) } : parse(easyr1RewardRequest, body);
-        const options = { ...base, formatWeight: request.format_weight ?? settings.formatWeight };
         const inputs = request.reward_inputs;
-        return inSlices(inputs.length, signal, (start, end) => rewardErrors(() => easyr1Rewards(inputs.slice(start, end), options)));
+        const partial = bare ? undefined : (request as { partial_credit?: boolean }).partial_credit;
+        const rules = rulesFor(settings, partial, inputs.map((i) => i.task), (i) => `${bare ? 'body' : 'reward_inputs'}[${i}].task`);
+        const options = { ...base, formatWeight: request.format_weight ?? settings.formatWeight };
+        return inSlices(inputs.length, signal, (start, end) => rewardErrors(() => easyr1Rewards(inputs.slice(start, end), { ...options, rules: rules?.slice(start, end) })));
       },
     },
     {
       method: 'POST',
       path: '/verl/compute_score',
       body: 'json',
-      summary: 'verl compute_score: {data_source, solution_str, ground_truth, extra_info?} or an array of them → {score, format, accuracy} or an array',
+      summary: 'verl compute_score: {data_source, solution_str, ground_truth, extra_info?, partial_credit?} or an array of them → {score, format, accuracy} or an array',
       async handle({ body, signal }): Promise<VerlScore | VerlScore[]> {
-        if (!Array.isArray(body)) return rewardErrors(() => verlScore(parse(verlScoreRequest, body), base));
+        const score = (r: VerlScoreRequest, field: string): VerlScore => {
+          const [rule] = rulesFor(settings, r.partial_credit, [extraTask(r.extra_info)], () => `${field}extra_info.task`) ?? [null];
+          return verlScore(r, { ...base, partialCredit: rule });
+        };
+        if (!Array.isArray(body)) {
+          const request = parse(verlScoreRequest, body);
+          return rewardErrors(() => score(request, ''));
+        }
         checkBatch(body.length, settings.maxBatch, 'body');
         const requests = parse(verlBatch, body);
-        return inSlices(requests.length, signal, (start, end) => rewardErrors(() => requests.slice(start, end).map((r) => verlScore(r, base))));
+        return inSlices(requests.length, signal, (start, end) => rewardErrors(() => requests.slice(start, end).map((r, k) => score(r, `[${start + k}].`))));
       },
     },
   ];

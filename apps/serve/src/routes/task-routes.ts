@@ -46,7 +46,7 @@ function jsonSchemaOf(task: Task<unknown>): unknown {
   }
 }
 
-/** A task as `GET /v1/tasks` lists it: what it needs, its params as JSON Schema, and per variant of the default params its image count, answer space and declared chance level. */
+/** A task as `GET /v1/tasks` lists it: what it needs, its params as JSON Schema, and per variant of the default params its image count, answer space and declared chance level, and its partial-credit rule (null without one). */
 function describe(task: Task<unknown>) {
   const defaults = task.params.safeParse({});
   const variants = defaults.success ? task.variants(defaults.data) : [];
@@ -60,6 +60,7 @@ function describe(task: Task<unknown>) {
       return { variant, images: task.imageCount(defaults.data, variant), answer_space: task.answerSpace(defaults.data, variant), chance: taskChance(task, defaults.data, variant) };
     }),
     mirrors: typeof task.mirrorAnswer === 'function',
+    partial_credit: task.partialCredit ?? null,
   };
 }
 
