@@ -101,9 +101,15 @@ describe('ssrl-train grpo', () => {
 
   it('maps flags to trainer options', () => {
     const o = grpoOptionsFromArgs(
-      { init: 'a', data: 'b', out: 'c', 'kl-in-reward': true, 'kl-adaptive': true, 'online-filtering': true, resume: false, quiet: false, group: 8, 'clip-dual': 2.5, threads: 1, 'prompts-per-task': 50 },
+      { init: 'a', data: 'b', out: 'c', 'kl-in-reward': true, 'kl-adaptive': true, 'online-filtering': true, 'partial-credit': true, resume: false, quiet: false, group: 8, 'clip-dual': 2.5, threads: 1, 'prompts-per-task': 50 },
       path.join(tmpdir(), 'w'),
     );
-    expect(o).toMatchObject({ init: path.join(tmpdir(), 'w', 'a'), data: path.join(tmpdir(), 'w', 'b'), out: path.join(tmpdir(), 'w', 'c'), minutes: 10, useKlLoss: false, klController: 'adaptive', onlineFiltering: true, groupSize: 8, clipRatioDual: 2.5, threads: 1, promptsPerTask: 50 });
+    expect(o).toMatchObject({ init: path.join(tmpdir(), 'w', 'a'), data: path.join(tmpdir(), 'w', 'b'), out: path.join(tmpdir(), 'w', 'c'), minutes: 10, useKlLoss: false, klController: 'adaptive', onlineFiltering: true, partialCredit: true, groupSize: 8, clipRatioDual: 2.5, threads: 1, promptsPerTask: 50 });
+  });
+
+  it('leaves partial credit off unless --partial-credit is given', () => {
+    const args = { init: 'a', data: 'b', out: 'c', 'kl-in-reward': false, 'kl-adaptive': false, 'online-filtering': false, resume: false, quiet: false };
+    expect(grpoOptionsFromArgs({ ...args, 'partial-credit': false }, tmpdir()).partialCredit).toBe(false);
+    expect(grpoCommand.help).toMatch(/--partial-credit +score answers with parts/);
   });
 });

@@ -81,6 +81,12 @@ export const grpoOptions = z
     filterLow: z.number().default(0.01),
     filterHigh: z.number().default(0.99),
     grader: z.enum(GRPO_GRADERS).default('exact'),
+    /**
+     * Score answers with parts by their task's partial-credit rule (`Task.partialCredit`): the
+     * accuracy term becomes the partial score in [0, 1]; tasks without a rule keep `grader`.
+     * Off by default (EasyR1's exact match).
+     */
+    partialCredit: z.boolean().default(false),
     /** Weight of the format reward in [0, 1] (paper 0.1). */
     formatWeight: z.number().min(0).max(1).default(0.1),
     /**

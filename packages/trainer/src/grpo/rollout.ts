@@ -1,4 +1,4 @@
-import { scoreResponseWith, type RewardScore } from '@spatial-ssrl/rewards';
+import { scoreResponseWith, type PartialCreditRule, type RewardScore } from '@spatial-ssrl/rewards';
 import { ModelError, sample, type ModelConfig, type PolicyModel } from '@spatial-ssrl/model';
 import { buildEncoderFeed } from '@spatial-ssrl/model/training';
 import type { TrainExample } from '../sft/batching.js';
@@ -27,6 +27,11 @@ export type RolloutSettings = Pick<GrpoSettings, 'groupSize' | 'temperature' | '
   Partial<Pick<GrpoSettings, 'overlongBuffer' | 'overlongPenalty'>> & {
   /** Most tokens per response. */
   readonly maxTokens: number;
+  /**
+   * Partial-credit rule by task id, for runs with partial credit on: a response to a prompt of a
+   * task listed here is scored by the rule; other tasks (and every task when absent) by `grader`.
+   */
+  readonly partialCredit?: Readonly<Record<string, PartialCreditRule>>;
   /** Seed of this step's sampling streams. */
   readonly seed: number;
   /** Most rows (prompts × groupSize) sampled in one call; default 160. */
@@ -102,13 +107,27 @@ export function collectRollouts(
             logProbs: s.logProbs,
             text: s.text,
             finishReason: s.finishReason,
-            reward: shaped(scoreResponseWith(s.text, example.record.answer, { grader: settings.grader, formatWeight: settings.formatWeight }), s.tokens.length, settings),
+            reward: shaped(rolloutReward(s.text, example.record, settings), s.tokens.length, settings),
           };
         }
       });
     }
   }
   return out;
+}
+
+/**
+ * The `img_score` reward of one response to `record` (its answer and task): accuracy by the
+ * task's partial-credit rule when `settings.partialCredit` holds one, else by `settings.grader`.
+ */
+export function rolloutReward(
+  text: string,
+  record: { readonly answer: string; readonly task: string },
+  settings: Pick<RolloutSettings, 'grader' | 'formatWeight' | 'partialCredit'>,
+): RewardScore {
+  const rules = settings.partialCredit;
+  const rule = rules && Object.hasOwn(rules, record.task) ? rules[record.task] : null;
+  return scoreResponseWith(text, record.answer, { grader: settings.grader, formatWeight: settings.formatWeight, partialCredit: rule });
 }
 
 function shaped(score: RewardScore, length: number, settings: RolloutSettings): RewardScore {

@@ -2,7 +2,9 @@ import { access, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { createAdaptiveKlController, createFixedKlController, type KlController } from '@spatial-ssrl/grpo';
+import type { PartialCreditRule } from '@spatial-ssrl/rewards';
 import { writeFileAtomic } from '@spatial-ssrl/spec/node';
+import { defaultRegistry } from '@spatial-ssrl/tasks';
 import { loadCheckpoint, ModelError, PolicyModel, saveCheckpoint, type LoadedCheckpoint } from '@spatial-ssrl/model';
 import { CounterRng, countParameters, hashKey, paramSpecs } from '@spatial-ssrl/model/training';
 import { AdamW, learningRate, optimizerConfig, type OptimizerConfig } from '../optimizer.js';
@@ -77,7 +79,7 @@ const TRAJECTORY_KEYS = [
   'promptsPerStep', 'groupSize', 'temperature', 'topP', 'maxNewTokens', 'estimator', 'lossType', 'lossAvgMode',
   'clipRatioLow', 'clipRatioHigh', 'clipRatioDual', 'klKind', 'klCoef', 'useKlLoss', 'klController', 'klTarget',
   'klHorizon', 'ppoEpochs', 'miniBatchSize', 'lr', 'warmupSteps', 'weightDecay', 'clipNorm', 'onlineFiltering',
-  'filterKey', 'filterLow', 'filterHigh', 'grader', 'formatWeight', 'overlongBuffer', 'overlongPenalty', 'tasks', 'promptsPerTask', 'seed', 'threads',
+  'filterKey', 'filterLow', 'filterHigh', 'grader', 'partialCredit', 'formatWeight', 'overlongBuffer', 'overlongPenalty', 'tasks', 'promptsPerTask', 'seed', 'threads',
 ] as const satisfies readonly (keyof GrpoSettings)[];
 
 // The first `n` records of each task, in dataset order.
@@ -96,10 +98,20 @@ function identityOf(o: GrpoSettings, initSha: string, refSha: string, trainPromp
   return { ...picked, initSha, refSha, trainPrompts };
 }
 
-// The identity entries that differ; runs saved before `threads` existed ran on one thread.
+// The partial-credit rule of each task that declares one, by id; tasks the registry does not know keep exact match.
+function partialCreditRules(tasks: ReadonlySet<string>, registry = defaultRegistry()): Record<string, PartialCreditRule> {
+  const rules: Record<string, PartialCreditRule> = {};
+  for (const id of [...tasks].sort()) {
+    const rule = registry.has(id) ? registry.get(id).partialCredit : undefined;
+    if (rule) rules[id] = rule;
+  }
+  return rules;
+}
+
+// The identity entries that differ; runs saved before `threads` existed ran on one thread, before `partialCredit` without it.
 function identityDiff(saved: unknown, current: Record<string, unknown>): string[] {
   if (typeof saved !== 'object' || saved === null) return ['identity'];
-  const before: Record<string, unknown> = { threads: 1, ...saved };
+  const before: Record<string, unknown> = { threads: 1, partialCredit: false, ...saved };
   const keys = [...new Set([...Object.keys(before), ...Object.keys(current)])];
   return keys
     .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(current[k]))
@@ -165,7 +177,12 @@ export async function trainGrpo(input: GrpoOptions, hooks: GrpoHooks = {}): Prom
   const testRecords = dataset.records.filter((r) => r.split === 'test');
   const test = takePerTask(prepareExamples(config, testRecords, DEFAULT_TARGET_TEMPLATE), o.evalSamples);
   const plan = new PromptPlan(train.length, o.promptsPerStep, o.seed);
+  const creditRules = o.partialCredit ? partialCreditRules(new Set(train.map((e) => e.record.task))) : undefined;
   info(`dataset: ${train.length} training prompts, ${testRecords.length} held-out records (${test.length} used for evaluation)`);
+  if (creditRules) {
+    const ids = Object.keys(creditRules);
+    info(`partial credit: ${ids.length > 0 ? ids.join(', ') : 'no task of the dataset declares a rule'}; other tasks exact match`);
+  }
 
   let resumed: LoadedCheckpoint | undefined;
   if (o.resume) {
@@ -281,6 +298,7 @@ export async function trainGrpo(input: GrpoOptions, hooks: GrpoHooks = {}): Prom
         temperature: o.temperature,
         topP: o.topP,
         grader: o.grader,
+        partialCredit: creditRules,
         formatWeight: o.formatWeight,
         overlongBuffer: o.overlongBuffer,
         overlongPenalty: o.overlongPenalty,
